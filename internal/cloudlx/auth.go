@@ -1,0 +1,116 @@
+package cloudlx
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"sync"
+	"time"
+)
+
+const tokenPath = "/api/oauth2/access-token"
+
+// tokenSource hands out the bearer token. With client credentials it fetches a
+// token on first use, caches it until shortly before it expires, and shares it
+// between all concurrent operations of this process. Tokens live only in
+// memory: nothing is ever written to disk.
+type tokenSource struct {
+	client *Client // for sending the token request (retries, logging)
+
+	clientID     string
+	clientSecret string
+	static       string // a pre-issued access token; no renewal possible
+
+	mu      sync.Mutex // held while fetching, so concurrent callers wait for one request
+	token   string
+	expires time.Time
+	now     func() time.Time
+	fetches int
+}
+
+type tokenResponse struct {
+	AccessToken string `json:"access_token"`
+	// token_type is ignored: its real value is unknown and "Bearer" is always sent.
+	ExpiresIn json.Number `json:"expires_in"`
+	// refresh_token is deliberately not decoded: a new client-credentials token
+	// is as cheap as a refresh and leaves one less secret in memory.
+}
+
+// Token returns a valid token, fetching one when none is cached or the cached
+// one is about to expire.
+func (ts *tokenSource) Token(ctx context.Context) (string, error) {
+	if ts.static != "" {
+		return ts.static, nil
+	}
+	ts.mu.Lock()
+	defer ts.mu.Unlock()
+	if ts.token != "" && ts.now().Before(ts.expires) {
+		return ts.token, nil
+	}
+	return ts.fetchLocked(ctx)
+}
+
+// Renew is called after a 401 for token: it fetches a new token unless another
+// operation already replaced the rejected one.
+func (ts *tokenSource) Renew(ctx context.Context, rejected string) (string, error) {
+	if ts.static != "" {
+		return "", fmt.Errorf("the access token was rejected and cannot be renewed")
+	}
+	ts.mu.Lock()
+	defer ts.mu.Unlock()
+	if ts.token != "" && ts.token != rejected && ts.now().Before(ts.expires) {
+		return ts.token, nil
+	}
+	return ts.fetchLocked(ctx)
+}
+
+func (ts *tokenSource) CanRenew() bool { return ts.static == "" }
+
+func (ts *tokenSource) fetchLocked(ctx context.Context) (string, error) {
+	body, err := json.Marshal(map[string]string{
+		"grant_type":    "client_credentials",
+		"client_id":     ts.clientID,
+		"client_secret": ts.clientSecret,
+	})
+	if err != nil {
+		return "", err
+	}
+	resp, respBody, err := ts.client.send(ctx, http.MethodPost, tokenPath, bytes.NewReader(body), "", policyIdempotent)
+	if err != nil {
+		return "", fmt.Errorf("requesting an access token: %w", err)
+	}
+	if resp.StatusCode/100 != 2 {
+		apiErr := newAPIError(http.MethodPost, tokenPath, resp.StatusCode, respBody)
+		if resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusBadRequest {
+			return "", fmt.Errorf("requesting an access token with client_id %q: %w (check client_id and client_secret)", ts.clientID, apiErr)
+		}
+		return "", fmt.Errorf("requesting an access token: %w", apiErr)
+	}
+	var tr tokenResponse
+	dec := json.NewDecoder(bytes.NewReader(respBody))
+	dec.UseNumber()
+	if err := dec.Decode(&tr); err != nil || tr.AccessToken == "" {
+		return "", fmt.Errorf("requesting an access token: the response held no access_token")
+	}
+	lifetime := 3600 * time.Second // the documented lifetime, when expires_in is missing
+	if secs, err := tr.ExpiresIn.Float64(); err == nil && secs > 0 {
+		lifetime = time.Duration(secs * float64(time.Second))
+	}
+	ts.token = tr.AccessToken
+	ts.expires = ts.now().Add(lifetime - renewalMargin(lifetime))
+	ts.fetches++
+	return ts.token, nil
+}
+
+// renewalMargin renews a token a little before it expires, so a request never
+// leaves with a token that dies in flight: a minute for the documented hour,
+// a tenth of the lifetime for short-lived tokens.
+func renewalMargin(lifetime time.Duration) time.Duration {
+	margin := lifetime / 10
+	if margin > time.Minute {
+		margin = time.Minute
+	}
+	return margin
+}

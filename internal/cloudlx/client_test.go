@@ -1,0 +1,534 @@
+package cloudlx
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// fakeAPI is a scriptable stand-in for the API: it serves tokens and hands
+// every other request to handle, counting both.
+type fakeAPI struct {
+	t          *testing.T
+	srv        *httptest.Server
+	tokens     atomic.Int32
+	calls      atomic.Int32
+	expiresIn  int
+	mu         sync.Mutex
+	lastBodies []string
+	handle     func(w http.ResponseWriter, r *http.Request, n int)
+}
+
+func newFakeAPI(t *testing.T, handle func(w http.ResponseWriter, r *http.Request, n int)) *fakeAPI {
+	t.Helper()
+	f := &fakeAPI{t: t, handle: handle, expiresIn: 3600}
+	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
+	t.Cleanup(f.srv.Close)
+	return f
+}
+
+func (f *fakeAPI) serve(w http.ResponseWriter, r *http.Request) {
+	if got := r.Header.Get("Accept"); got != MediaType {
+		f.t.Errorf("Accept = %q, want %q", got, MediaType)
+	}
+	if got := r.Header.Get("User-Agent"); got != "test-agent/1.0" {
+		f.t.Errorf("User-Agent = %q", got)
+	}
+	body, _ := io.ReadAll(r.Body)
+	if r.URL.Path == tokenPath {
+		var req map[string]string
+		if err := json.Unmarshal(body, &req); err != nil {
+			f.t.Errorf("token request is not JSON: %v", err)
+		}
+		if req["grant_type"] != "client_credentials" || req["client_id"] != "id" || req["client_secret"] != "secret" {
+			w.WriteHeader(http.StatusUnauthorized)
+			_, _ = io.WriteString(w, `{"message":"Invalid client credentials.","status_code":401}`)
+			return
+		}
+		n := f.tokens.Add(1)
+		_, _ = fmt.Fprintf(w, `{"access_token":"tok%d","token_type":"Bearer","expires_in":%d,"refresh_token":"r"}`, n, f.expiresIn)
+		return
+	}
+	f.mu.Lock()
+	f.lastBodies = append(f.lastBodies, string(body))
+	f.mu.Unlock()
+	f.handle(w, r, int(f.calls.Add(1)))
+}
+
+func (f *fakeAPI) client(t *testing.T, mutate ...func(*Config)) *Client {
+	t.Helper()
+	cfg := Config{
+		Endpoint: f.srv.URL, ClientID: "id", ClientSecret: "secret", UserAgent: "test-agent/1.0",
+		MaxRetries: 3, RetryWaitMin: time.Millisecond, RetryWaitMax: 5 * time.Millisecond,
+	}
+	for _, m := range mutate {
+		m(&cfg)
+	}
+	c, err := New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+const customerJSON = `{"id":915,"name":"Acme","currency":{"name":"USD - US Dollar","iso_2":"US","iso_3":"USD"},
+"country":{"name":"United States","iso_2":"US"},"realms":[{"id":2,"name":"Networking","description":"CLX"}],
+"sub_realms":[{"id":313,"name":"SD WAN","description":null,"has_access":true},{"id":328,"name":"SBC","description":null,"has_access":false}],
+"brand_new_field":{"x":1}}`
+
+func TestGetCustomerDecodesAndSharesOneToken(t *testing.T) {
+	f := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request, _ int) {
+		if r.Header.Get("Authorization") != "Bearer tok1" {
+			t.Errorf("Authorization = %q", r.Header.Get("Authorization"))
+		}
+		_, _ = io.WriteString(w, customerJSON)
+	})
+	c := f.client(t)
+	var wg sync.WaitGroup
+	for range 20 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			got, err := c.GetCustomer(context.Background(), 915)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			if got.Name != "Acme" || got.Currency.ISO3 != "USD" || got.Country.ISO2 != "US" ||
+				len(got.Realms) != 1 || got.Realms[0].ID != 2 || got.SubRealms[0].Description != nil {
+				t.Errorf("decoded %+v", got)
+			}
+			if fmt.Sprint(got.ShownSubRealmIDs()) != "[313 328]" || fmt.Sprint(got.EnabledSubRealmIDs()) != "[313]" {
+				t.Errorf("sub-realm ids: %v %v", got.ShownSubRealmIDs(), got.EnabledSubRealmIDs())
+			}
+		}()
+	}
+	wg.Wait()
+	if n := f.tokens.Load(); n != 1 {
+		t.Errorf("token requests = %d, want 1 shared by all calls", n)
+	}
+}
+
+func TestTokenRenewedBeforeExpiry(t *testing.T) {
+	f := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request, _ int) { _, _ = io.WriteString(w, customerJSON) })
+	f.expiresIn = 100
+	c := f.client(t)
+	now := time.Now()
+	c.tokens.now = func() time.Time { return now }
+	ctx := context.Background()
+	if _, err := c.GetCustomer(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	now = now.Add(85 * time.Second) // inside the lifetime, before the 10% margin
+	if _, err := c.GetCustomer(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	if n := f.tokens.Load(); n != 1 {
+		t.Fatalf("token requests = %d, want 1", n)
+	}
+	now = now.Add(10 * time.Second) // within the renewal margin
+	if _, err := c.GetCustomer(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	if n := f.tokens.Load(); n != 2 {
+		t.Fatalf("token requests = %d, want 2", n)
+	}
+}
+
+func TestUnauthorizedRenewsTokenOnce(t *testing.T) {
+	f := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request, _ int) {
+		if r.Header.Get("Authorization") == "Bearer tok1" { // revoked
+			w.WriteHeader(http.StatusUnauthorized)
+			_, _ = io.WriteString(w, `{"message":"Unauthenticated.","status_code":401}`)
+			return
+		}
+		_, _ = io.WriteString(w, customerJSON)
+	})
+	if _, err := f.client(t).GetCustomer(context.Background(), 915); err != nil {
+		t.Fatal(err)
+	}
+	if f.tokens.Load() != 2 || f.calls.Load() != 2 {
+		t.Fatalf("tokens=%d calls=%d, want 2 and 2", f.tokens.Load(), f.calls.Load())
+	}
+}
+
+func TestSecondUnauthorizedIsAnError(t *testing.T) {
+	f := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request, _ int) {
+		w.WriteHeader(http.StatusUnauthorized)
+		_, _ = io.WriteString(w, `{"message":"Unauthenticated.","status_code":401}`)
+	})
+	_, err := f.client(t).GetCustomer(context.Background(), 915)
+	if StatusCode(err) != 401 || !strings.Contains(err.Error(), "freshly issued token") {
+		t.Fatalf("err = %v", err)
+	}
+	if f.tokens.Load() != 2 || f.calls.Load() != 2 {
+		t.Fatalf("tokens=%d calls=%d, want exactly one renewal", f.tokens.Load(), f.calls.Load())
+	}
+}
+
+func TestStaticTokenIsNotRenewed(t *testing.T) {
+	f := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request, _ int) {
+		if r.Header.Get("Authorization") != "Bearer minted-elsewhere" {
+			t.Errorf("Authorization = %q", r.Header.Get("Authorization"))
+		}
+		w.WriteHeader(http.StatusUnauthorized)
+		_, _ = io.WriteString(w, `{"message":"Unauthenticated.","status_code":401}`)
+	})
+	c := f.client(t, func(c *Config) { c.ClientID, c.ClientSecret, c.AccessToken = "", "", "minted-elsewhere" })
+	_, err := c.GetCustomer(context.Background(), 1)
+	if StatusCode(err) != 401 || !strings.Contains(err.Error(), "access_token was rejected") {
+		t.Fatalf("err = %v", err)
+	}
+	if f.tokens.Load() != 0 || f.calls.Load() != 1 {
+		t.Fatalf("tokens=%d calls=%d", f.tokens.Load(), f.calls.Load())
+	}
+}
+
+func TestBadCredentials(t *testing.T) {
+	f := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request, _ int) { t.Error("API called without a token") })
+	c := f.client(t, func(c *Config) { c.ClientSecret = "wrong" })
+	_, err := c.GetCustomer(context.Background(), 1)
+	if StatusCode(err) != 401 || !strings.Contains(err.Error(), "check client_id and client_secret") || strings.Contains(err.Error(), "wrong") {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestRetriesIdempotentRequests(t *testing.T) {
+	for _, status := range []int{429, 500, 502, 503, 504} {
+		t.Run(fmt.Sprint(status), func(t *testing.T) {
+			f := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request, n int) {
+				if n <= 2 {
+					w.Header().Set("Retry-After", "0")
+					w.WriteHeader(status)
+					return
+				}
+				_, _ = io.WriteString(w, customerJSON)
+			})
+			c := f.client(t)
+			if _, err := c.GetCustomer(context.Background(), 915); err != nil {
+				t.Fatal(err)
+			}
+			name := "x"
+			if _, err := c.UpdateCustomer(context.Background(), 915, CustomerPatch{Name: &name}); err != nil {
+				t.Fatal(err)
+			}
+			if f.calls.Load() != 4 {
+				t.Fatalf("calls = %d, want 3 for the GET and 1 for the PATCH", f.calls.Load())
+			}
+		})
+	}
+}
+
+func TestRetriesGiveUpWithTheLastAnswer(t *testing.T) {
+	f := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		w.WriteHeader(http.StatusBadGateway)
+		_, _ = io.WriteString(w, `<html>bad gateway</html>`)
+	})
+	_, err := f.client(t).GetCustomer(context.Background(), 915)
+	var apiErr *APIError
+	if !errors.As(err, &apiErr) || apiErr.StatusCode != 502 || !strings.Contains(apiErr.Body, "bad gateway") {
+		t.Fatalf("err = %v", err)
+	}
+	if f.calls.Load() != 4 {
+		t.Fatalf("calls = %d, want 1 + 3 retries", f.calls.Load())
+	}
+}
+
+func TestCreateIsRetriedOnlyWhenNotProcessed(t *testing.T) {
+	cases := []struct {
+		status    int
+		wantCalls int32
+		wantOK    bool
+	}{
+		{429, 2, true},  // throttled: not processed, retried
+		{503, 2, true},  // unavailable: not processed, retried
+		{500, 1, false}, // may have been processed: never retried
+		{502, 1, false},
+		{504, 1, false},
+		{422, 1, false},
+	}
+	for _, tc := range cases {
+		t.Run(fmt.Sprint(tc.status), func(t *testing.T) {
+			f := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request, n int) {
+				if n == 1 {
+					w.WriteHeader(tc.status)
+					_, _ = io.WriteString(w, `{"message":"nope","status_code":0}`)
+					return
+				}
+				_, _ = io.WriteString(w, customerJSON)
+			})
+			_, err := f.client(t).CreateCustomer(context.Background(), CustomerCreate{Name: "Acme"})
+			if (err == nil) != tc.wantOK || f.calls.Load() != tc.wantCalls {
+				t.Fatalf("err=%v calls=%d", err, f.calls.Load())
+			}
+		})
+	}
+}
+
+func TestCreateDroppedAfterSendingIsUncertain(t *testing.T) {
+	f := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		conn, _, err := w.(http.Hijacker).Hijack()
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = conn.Close()
+	})
+	c := f.client(t)
+	_, err := c.CreateCustomer(context.Background(), CustomerCreate{Name: "Acme"})
+	if !IsUncertain(err) {
+		t.Fatalf("err = %v, want UncertainError", err)
+	}
+	if f.calls.Load() != 1 {
+		t.Fatalf("calls = %d, a create must not be resent", f.calls.Load())
+	}
+	// A GET on the same failure is retried.
+	f.calls.Store(0)
+	if _, err := c.GetCustomer(context.Background(), 1); err == nil || IsUncertain(err) {
+		t.Fatalf("err = %v", err)
+	}
+	if f.calls.Load() != 4 {
+		t.Fatalf("GET calls = %d, want 4", f.calls.Load())
+	}
+}
+
+func TestCreateRetriedWhenConnectionRefused(t *testing.T) {
+	// A closed port: the connection is never made, so nothing can have been created.
+	srv := httptest.NewServer(http.NotFoundHandler())
+	url := srv.URL
+	srv.Close()
+	c, err := New(Config{Endpoint: url, AccessToken: "t", MaxRetries: 2, RetryWaitMin: time.Millisecond, RetryWaitMax: time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.CreateCustomer(context.Background(), CustomerCreate{Name: "Acme"})
+	if err == nil || IsUncertain(err) || !strings.Contains(err.Error(), "refused") {
+		t.Fatalf("err = %v, want a plain connection error", err)
+	}
+}
+
+func TestCancelledContextStopsRetrying(t *testing.T) {
+	f := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		w.Header().Set("Retry-After", "30")
+		w.WriteHeader(http.StatusTooManyRequests)
+	})
+	c := f.client(t, func(c *Config) { c.RetryWaitMax = time.Minute })
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	_, err := c.GetCustomer(ctx, 1)
+	if !errors.Is(err, context.DeadlineExceeded) || time.Since(start) > 5*time.Second {
+		t.Fatalf("err = %v after %s", err, time.Since(start))
+	}
+}
+
+func TestUpdateSendsOnlyGivenFields(t *testing.T) {
+	f := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request, _ int) {
+		if r.Method != http.MethodPatch || r.URL.Path != "/api/customers/915" || r.Header.Get("Content-Type") != "application/json" {
+			t.Errorf("%s %s %s", r.Method, r.URL.Path, r.Header.Get("Content-Type"))
+		}
+		_, _ = io.WriteString(w, customerJSON)
+	})
+	name := "New name"
+	empty := []int64(nil)
+	if _, err := f.client(t).UpdateCustomer(context.Background(), 915, CustomerPatch{Name: &name, EnabledSubRealms: &empty}); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.lastBodies[0]; got != `{"name":"New name","enabled_sub_realms":[]}` {
+		t.Fatalf("body = %s", got)
+	}
+}
+
+func TestCreateSendsEmptyListsNotNull(t *testing.T) {
+	f := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request, _ int) { _, _ = io.WriteString(w, customerJSON) })
+	_, err := f.client(t).CreateCustomer(context.Background(), CustomerCreate{Name: "A", CurrencyISO: "USD", CountryISO: "US", Realms: []int64{2}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{"name":"A","currency_iso":"USD","country_iso":"US","realms":[2],"shown_sub_realms":[],"enabled_sub_realms":[]}`
+	if f.lastBodies[0] != want {
+		t.Fatalf("body = %s", f.lastBodies[0])
+	}
+}
+
+func TestAPIErrorFieldMessages(t *testing.T) {
+	f := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request, _ int) {
+		w.WriteHeader(http.StatusUnprocessableEntity)
+		_, _ = io.WriteString(w, `{"message":"Could not create customer.","status_code":422,"errors":{"currency_iso":["The selected currency iso is invalid."],"name":"Taken."}}`)
+	})
+	_, err := f.client(t).CreateCustomer(context.Background(), CustomerCreate{})
+	var apiErr *APIError
+	if !errors.As(err, &apiErr) {
+		t.Fatalf("err = %v", err)
+	}
+	if apiErr.Message != "Could not create customer." || apiErr.FieldErrors["currency_iso"][0] != "The selected currency iso is invalid." || apiErr.FieldErrors["name"][0] != "Taken." {
+		t.Fatalf("%+v", apiErr)
+	}
+	for _, want := range []string{"POST /api/customers", "HTTP 422", "currency_iso: The selected currency iso is invalid."} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("%q lacks %q", err.Error(), want)
+		}
+	}
+}
+
+func TestDeleteTreatsNotFoundAsDone(t *testing.T) {
+	f := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		if n == 1 {
+			w.WriteHeader(http.StatusNotFound)
+			return
+		}
+		w.WriteHeader(http.StatusMethodNotAllowed)
+		_, _ = io.WriteString(w, `{"message":"405 Method Not Allowed","status_code":405}`)
+	})
+	c := f.client(t)
+	if err := c.DeleteCustomer(context.Background(), 1); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.DeleteCustomer(context.Background(), 1); StatusCode(err) != 405 {
+		t.Fatalf("err = %v", err)
+	}
+}
+
+func TestListFollowsPagesWhateverThePageSize(t *testing.T) {
+	const total, serverPageSize = 7, 3 // the server ignores max_per_page=200
+	f := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request, _ int) {
+		if r.URL.Query().Get("max_per_page") != "200" {
+			t.Errorf("query %s", r.URL.RawQuery)
+		}
+		var page int
+		_, _ = fmt.Sscan(r.URL.Query().Get("page"), &page)
+		var items []string
+		for id := (page-1)*serverPageSize + 1; id <= min(page*serverPageSize, total); id++ {
+			items = append(items, fmt.Sprintf(`{"id":%d,"name":"c%d"}`, id, id))
+		}
+		_, _ = fmt.Fprintf(w, `{"customers":[%s],"num_results":%d,"paginates":true}`, strings.Join(items, ","), total)
+	})
+	got, err := f.client(t).ListCustomers(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != total || got[6].ID != 7 || f.calls.Load() != 3 {
+		t.Fatalf("got %d customers in %d requests", len(got), f.calls.Load())
+	}
+}
+
+func TestListSinglePage(t *testing.T) {
+	f := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request, _ int) {
+		_, _ = io.WriteString(w, `{"customers":[{"id":1},{"id":2}]}`)
+	})
+	got, err := f.client(t).ListCustomers(context.Background())
+	if err != nil || len(got) != 2 || f.calls.Load() != 1 {
+		t.Fatalf("got %v %v in %d requests", got, err, f.calls.Load())
+	}
+}
+
+func TestListStopsOnShortPageWithoutTotal(t *testing.T) {
+	f := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		switch n {
+		case 1:
+			_, _ = io.WriteString(w, `{"realms":[{"id":1},{"id":2}],"paginates":true}`)
+		case 2:
+			_, _ = io.WriteString(w, `{"realms":[{"id":3}],"paginates":true}`)
+		default:
+			t.Error("asked for a page after a short one")
+		}
+	})
+	got, err := f.client(t).ListRealms(context.Background())
+	if err != nil || len(got) != 3 {
+		t.Fatalf("got %v %v", got, err)
+	}
+}
+
+func TestBackoffHonoursServerWait(t *testing.T) {
+	resp := &http.Response{StatusCode: 429, Header: http.Header{"Retry-After": {"3"}}}
+	if d := backoff(10*time.Millisecond, time.Second, 0, resp); d < 3*time.Second || d > 3*time.Second+10*time.Millisecond {
+		t.Errorf("Retry-After 3: waited %s", d)
+	}
+	resp.Header = http.Header{"Retry-After": {"100000"}}
+	if d := backoff(0, time.Second, 0, resp); d > maxRetryAfter+time.Millisecond {
+		t.Errorf("huge Retry-After not capped: %s", d)
+	}
+	for attempt := range 10 {
+		d := backoff(100*time.Millisecond, 2*time.Second, attempt, &http.Response{StatusCode: 500})
+		want := min(100*time.Millisecond<<attempt, 2*time.Second)
+		if d < want/2 || d > want {
+			t.Errorf("attempt %d: %s not in [%s, %s]", attempt, d, want/2, want)
+		}
+	}
+}
+
+func TestParseEndpoint(t *testing.T) {
+	ok := []string{"https://cloudlx.epsilontel.com", "https://x.example/", "http://127.0.0.1:8787", "http://localhost:1", "http://[::1]:80"}
+	for _, e := range ok {
+		if _, err := ParseEndpoint(e); err != nil {
+			t.Errorf("%s: %v", e, err)
+		}
+	}
+	bad := map[string]string{
+		"http://cloudlx.epsilontel.com": "not loopback",
+		"ftp://x.example":               "must start with https://",
+		"cloudlx.epsilontel.com":        "not an absolute URL",
+		"https://u:p@x.example":         "must not contain credentials",
+		"https://x.example/?a=b":        "query",
+		"http://10.0.0.1":               "not loopback",
+	}
+	for e, want := range bad {
+		if _, err := ParseEndpoint(e); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: err = %v, want %q", e, err, want)
+		}
+	}
+}
+
+func TestNewRejectsAmbiguousAuth(t *testing.T) {
+	if _, err := New(Config{Endpoint: DefaultEndpoint, ClientID: "a", ClientSecret: "b", AccessToken: "c"}); err == nil {
+		t.Error("both kinds accepted")
+	}
+	if _, err := New(Config{Endpoint: DefaultEndpoint, ClientID: "a"}); err == nil {
+		t.Error("client_id alone accepted")
+	}
+}
+
+type captureLogger struct {
+	mu    sync.Mutex
+	lines []string
+}
+
+func (l *captureLogger) Debug(_ context.Context, msg string, fields map[string]any) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.lines = append(l.lines, fmt.Sprint(msg, fields))
+}
+
+func TestLogsEachAttemptWithoutSecrets(t *testing.T) {
+	f := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		if n == 1 {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			return
+		}
+		_, _ = io.WriteString(w, customerJSON)
+	})
+	log := &captureLogger{}
+	c := f.client(t, func(c *Config) { c.Logger = log })
+	if _, err := c.GetCustomer(context.Background(), 915); err != nil {
+		t.Fatal(err)
+	}
+	all := strings.Join(log.lines, "\n")
+	for _, want := range []string{"method:GET", "path:/api/customers/915", "attempt:1", "attempt:2", "status:503", "status:200", "duration_ms:", "path:/api/oauth2/access-token"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("log lacks %q:\n%s", want, all)
+		}
+	}
+	for _, secret := range []string{"secret", "tok1", "Bearer"} {
+		if strings.Contains(all, secret) {
+			t.Errorf("log leaks %q:\n%s", secret, all)
+		}
+	}
+}

@@ -1,0 +1,241 @@
+package cloudlx
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+)
+
+// Customer is the API's customer model. Unknown fields are ignored, as the API
+// adds fields without a version bump.
+type Customer struct {
+	ID        int64      `json:"id"`
+	Name      string     `json:"name"`
+	Currency  Currency   `json:"currency"`
+	Country   Country    `json:"country"`
+	Realms    []Realm    `json:"realms"`
+	SubRealms []SubRealm `json:"sub_realms"`
+}
+
+// Currency is a customer's default currency; ISO3 is the ISO 4217 code.
+type Currency struct {
+	Name string `json:"name"`
+	ISO2 string `json:"iso_2"`
+	ISO3 string `json:"iso_3"`
+}
+
+// Country is a customer's country; ISO2 is the ISO 3166-1 alpha-2 code.
+type Country struct {
+	Name string `json:"name"`
+	ISO2 string `json:"iso_2"`
+}
+
+// Realm is an entry of the realm catalogue, or a realm a customer can access.
+type Realm struct {
+	ID          int64   `json:"id"`
+	Name        string  `json:"name"`
+	Description *string `json:"description"`
+}
+
+// SubRealm is an entry of the sub-realm catalogue. Inside a customer, it is a
+// sub-realm the customer can see, and HasAccess says whether it can use it.
+type SubRealm struct {
+	ID          int64   `json:"id"`
+	Name        string  `json:"name"`
+	Description *string `json:"description"`
+	HasAccess   bool    `json:"has_access"`
+}
+
+// HasAllRealmIDs reports whether every realm carries its id. The docs' own
+// create response omits them, and state cannot be built without them.
+func (c *Customer) HasAllRealmIDs() bool {
+	for _, r := range c.Realms {
+		if r.ID <= 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// ShownSubRealmIDs returns the ids of every sub-realm the customer can see.
+func (c *Customer) ShownSubRealmIDs() []int64 {
+	ids := make([]int64, 0, len(c.SubRealms))
+	for _, s := range c.SubRealms {
+		ids = append(ids, s.ID)
+	}
+	return ids
+}
+
+// EnabledSubRealmIDs returns the ids of the sub-realms the customer can use.
+func (c *Customer) EnabledSubRealmIDs() []int64 {
+	ids := make([]int64, 0, len(c.SubRealms))
+	for _, s := range c.SubRealms {
+		if s.HasAccess {
+			ids = append(ids, s.ID)
+		}
+	}
+	return ids
+}
+
+// RealmIDs returns the ids of the customer's realms.
+func (c *Customer) RealmIDs() []int64 {
+	ids := make([]int64, 0, len(c.Realms))
+	for _, r := range c.Realms {
+		ids = append(ids, r.ID)
+	}
+	return ids
+}
+
+// CustomerCreate is the body of POST /api/customers. The user fields create the
+// customer's first portal user; the API never returns them.
+type CustomerCreate struct {
+	Name             string  `json:"name"`
+	CurrencyISO      string  `json:"currency_iso"`
+	CountryISO       string  `json:"country_iso"`
+	Realms           []int64 `json:"realms"`
+	ShownSubRealms   []int64 `json:"shown_sub_realms"`
+	EnabledSubRealms []int64 `json:"enabled_sub_realms"`
+	Email            string  `json:"email,omitempty"`
+	FirstName        string  `json:"first_name,omitempty"`
+	LastName         string  `json:"last_name,omitempty"`
+	RoleGroup        string  `json:"role_group,omitempty"`
+}
+
+// CustomerPatch is the body of PATCH /api/customers/{id}: only the non-nil
+// fields are sent, so the API changes only those.
+type CustomerPatch struct {
+	Name             *string  `json:"name,omitempty"`
+	CurrencyISO      *string  `json:"currency_iso,omitempty"`
+	CountryISO       *string  `json:"country_iso,omitempty"`
+	Realms           *[]int64 `json:"realms,omitempty"`
+	ShownSubRealms   *[]int64 `json:"shown_sub_realms,omitempty"`
+	EnabledSubRealms *[]int64 `json:"enabled_sub_realms,omitempty"`
+}
+
+// IsEmpty reports whether the patch would change nothing.
+func (p CustomerPatch) IsEmpty() bool {
+	return p.Name == nil && p.CurrencyISO == nil && p.CountryISO == nil &&
+		p.Realms == nil && p.ShownSubRealms == nil && p.EnabledSubRealms == nil
+}
+
+func customerPath(id int64) string { return "/api/customers/" + strconv.FormatInt(id, 10) }
+
+// CreateCustomer creates a customer with one POST and returns the API's answer,
+// which may lack realm ids (see HasAllRealmIDs). A transport failure after the
+// request was sent is an *UncertainError: the customer may exist.
+func (c *Client) CreateCustomer(ctx context.Context, in CustomerCreate) (*Customer, error) {
+	// Send [] rather than null for empty lists.
+	in.Realms = nonNil(in.Realms)
+	in.ShownSubRealms = nonNil(in.ShownSubRealms)
+	in.EnabledSubRealms = nonNil(in.EnabledSubRealms)
+	var out Customer
+	if err := c.do(ctx, http.MethodPost, "/api/customers", in, &out, policyCreate); err != nil {
+		return nil, err
+	}
+	if out.ID <= 0 {
+		return nil, &UncertainError{Method: http.MethodPost, Path: "/api/customers",
+			Err: fmt.Errorf("the response has no customer id")}
+	}
+	return &out, nil
+}
+
+// GetCustomer reads one customer. A missing customer is an *APIError with
+// status 404 (see IsNotFound).
+func (c *Client) GetCustomer(ctx context.Context, id int64) (*Customer, error) {
+	var out Customer
+	if err := c.do(ctx, http.MethodGet, customerPath(id), nil, &out, policyIdempotent); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// UpdateCustomer sends one PATCH with the patch's fields and returns the
+// customer as the API now holds it.
+func (c *Client) UpdateCustomer(ctx context.Context, id int64, patch CustomerPatch) (*Customer, error) {
+	for _, list := range []*[]int64{patch.Realms, patch.ShownSubRealms, patch.EnabledSubRealms} {
+		if list != nil {
+			*list = nonNil(*list)
+		}
+	}
+	var out Customer
+	if err := c.do(ctx, http.MethodPatch, customerPath(id), patch, &out, policyIdempotent); err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// DeleteCustomer deletes a customer. A 404 (already gone) counts as success.
+// The documented API has no DELETE: a 405 or 501 comes back as *APIError.
+func (c *Client) DeleteCustomer(ctx context.Context, id int64) error {
+	err := c.do(ctx, http.MethodDelete, customerPath(id), nil, nil, policyIdempotent)
+	if IsNotFound(err) {
+		return nil
+	}
+	return err
+}
+
+// ListCustomers returns every customer, following the API's pagination.
+func (c *Client) ListCustomers(ctx context.Context) ([]Customer, error) {
+	return listAll[Customer](ctx, c, "/api/customers", "customers", func(c Customer) int64 { return c.ID })
+}
+
+// ListRealms returns the realm catalogue (GET /api/realms; the path is inferred).
+func (c *Client) ListRealms(ctx context.Context) ([]Realm, error) {
+	return listAll[Realm](ctx, c, "/api/realms", "realms", func(r Realm) int64 { return r.ID })
+}
+
+// ListSubRealms returns the sub-realm catalogue (GET /api/sub-realms; the path is inferred).
+func (c *Client) ListSubRealms(ctx context.Context) ([]SubRealm, error) {
+	return listAll[SubRealm](ctx, c, "/api/sub-realms", "sub_realms", func(s SubRealm) int64 { return s.ID })
+}
+
+// MaxPerPage is the largest page the API documents.
+const MaxPerPage = 200
+
+// maxPages stops a server that keeps answering full pages from looping forever.
+const maxPages = 10000
+
+// listAll fetches a list endpoint. When the answer says it paginates, it asks
+// for the next page until a page comes back empty or shorter than the first
+// one, or num_results items are in hand. It never assumes the server honoured
+// max_per_page, and drops items seen on an earlier page (lists can shift while
+// they are paged).
+func listAll[T any](ctx context.Context, c *Client, path, key string, idOf func(T) int64) ([]T, error) {
+	var all []T
+	seen := map[int64]bool{}
+	firstPageLen := 0
+	for page := 1; page <= maxPages; page++ {
+		q := url.Values{"page": {strconv.Itoa(page)}, "max_per_page": {strconv.Itoa(MaxPerPage)}}
+		var doc map[string]jsonRaw
+		if err := c.do(ctx, http.MethodGet, path+"?"+q.Encode(), nil, &doc, policyIdempotent); err != nil {
+			return nil, err
+		}
+		var items []T
+		if raw, ok := doc[key]; ok {
+			if err := raw.decode(&items); err != nil {
+				return nil, fmt.Errorf("GET %s: decoding %q: %w", path, key, err)
+			}
+		} else {
+			return nil, fmt.Errorf("GET %s: the response has no %q list", path, key)
+		}
+		for _, it := range items {
+			if id := idOf(it); !seen[id] {
+				seen[id] = true
+				all = append(all, it)
+			}
+		}
+		var paginates bool
+		var total int
+		_ = doc["paginates"].decode(&paginates)
+		_ = doc["num_results"].decode(&total)
+		if page == 1 {
+			firstPageLen = len(items)
+		}
+		if !paginates || len(items) == 0 || len(items) < firstPageLen || (total > 0 && len(all) >= total) {
+			return all, nil
+		}
+	}
+	return nil, fmt.Errorf("GET %s: still paginating after %d pages", path, maxPages)
+}

@@ -1,0 +1,51 @@
+package cloudlx
+
+import (
+	"fmt"
+	"net"
+	"net/url"
+	"strings"
+)
+
+// DefaultEndpoint is the production portal.
+const DefaultEndpoint = "https://cloudlx.epsilontel.com"
+
+// ParseEndpoint checks that raw is a base URL the provider may send credentials
+// to: https anywhere, plain http only to a loopback host (an emulator or a
+// tunnel on this machine), since tokens and secrets must never cross a network
+// in clear text. It returns the URL without a trailing slash.
+func ParseEndpoint(raw string) (*url.URL, error) {
+	u, err := url.Parse(strings.TrimSpace(raw))
+	if err != nil {
+		return nil, fmt.Errorf("%q is not a valid URL: %v", raw, err)
+	}
+	if u.Host == "" || u.Hostname() == "" {
+		return nil, fmt.Errorf("%q is not an absolute URL; use the form https://cloudlx.example.com", raw)
+	}
+	if u.User != nil {
+		return nil, fmt.Errorf("%q must not contain credentials; configure client_id and client_secret instead", raw)
+	}
+	if u.RawQuery != "" || u.Fragment != "" {
+		return nil, fmt.Errorf("%q must not have a query or fragment", raw)
+	}
+	switch u.Scheme {
+	case "https":
+	case "http":
+		if !IsLoopbackHost(u.Hostname()) {
+			return nil, fmt.Errorf("%q uses http:// to a host that is not loopback; use https:// so credentials and tokens are encrypted in transit", raw)
+		}
+	default:
+		return nil, fmt.Errorf("%q must start with https:// (or http:// for a loopback host)", raw)
+	}
+	u.Path = strings.TrimRight(u.Path, "/")
+	return u, nil
+}
+
+// IsLoopbackHost reports whether host names this machine.
+func IsLoopbackHost(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
