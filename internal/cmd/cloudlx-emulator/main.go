@@ -1,0 +1,247 @@
+// Command cloudlx-emulator serves the in-memory CloudLX API emulator
+// (internal/emulator) over HTTP, for demos, benchmarks and manual testing.
+//
+//	cloudlx-emulator -listen 127.0.0.1:0 -addr-file /tmp/emu.addr -state-file /tmp/emu.json
+//
+// Besides the API under /api it serves the emulator's admin routes under /_emulator/
+// (health, stats, reset-stats, requests, token). It logs one line per request to
+// stderr: method, path, status and duration; never bodies, query strings or headers,
+// since those carry client secrets and tokens.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/cloudlx-community/terraform-provider-cloudlx/internal/emulator"
+)
+
+func main() {
+	log.SetFlags(log.LstdFlags | log.Lmicroseconds)
+	log.SetPrefix("cloudlx-emulator: ")
+	if err := run(os.Args[1:]); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			os.Exit(0)
+		}
+		log.Print(err)
+		os.Exit(1)
+	}
+}
+
+// stringList is a repeatable string flag.
+type stringList []string
+
+func (l *stringList) String() string     { return strings.Join(*l, ",") }
+func (l *stringList) Set(v string) error { *l = append(*l, v); return nil }
+
+func run(args []string) error {
+	fs := flag.NewFlagSet("cloudlx-emulator", flag.ContinueOnError)
+	var (
+		listen      = fs.String("listen", "127.0.0.1:8787", "address to listen on (127.0.0.1:0 picks a free port)")
+		addrFile    = fs.String("addr-file", "", "write the base URL (http://host:port) to this file once listening")
+		allowRemote = fs.Bool("allow-remote", false, "allow listening on a non-loopback address")
+		opts        emulator.Options
+		static      stringList
+	)
+	fs.StringVar(&opts.ClientID, "client-id", "", "accepted client_id (env CLOUDLX_EMULATOR_CLIENT_ID; default "+emulator.DefaultClientID+")")
+	fs.StringVar(&opts.ClientSecret, "client-secret", "", "accepted client_secret (env CLOUDLX_EMULATOR_CLIENT_SECRET; default "+emulator.DefaultClientSecret+")")
+	fs.Var(&static, "static-token", "an access token accepted forever (repeatable)")
+	fs.DurationVar(&opts.TokenLifetime, "token-lifetime", emulator.DefaultTokenLifetime, "lifetime of minted access tokens")
+	fs.DurationVar(&opts.Latency, "latency", 0, "delay added to every API request")
+	fs.BoolVar(&opts.DisableDelete, "no-delete", false, "answer DELETE /api/customers/{id} with 405, as an API without DELETE")
+	fs.IntVar(&opts.PageSize, "page-size", 0, "paginate lists with at most this many items per page (0: one page)")
+	fs.StringVar(&opts.StatePath, "state-file", "", "load the store from this JSON file and save it there after every write")
+	fs.Float64Var(&opts.RateLimit, "rate-limit", 0, "requests per second before 429s (0: unlimited)")
+	fs.Float64Var(&opts.FailureRate, "failure-rate", 0, "share (0..1) of API requests answered 500/502/503")
+	fs.Float64Var(&opts.DropRate, "drop-rate", 0, "share (0..1) of API requests whose connection is closed unanswered")
+	fs.Int64Var(&opts.Seed, "seed", 0, "seed for random faults and quirks (0: time-based)")
+	fs.BoolVar(&opts.Quirks, "quirks", false, "answer like another valid implementation (shuffled lists, extra fields)")
+	fs.BoolVar(&opts.OmitRealmIDsOnCreate, "omit-realm-ids-on-create", false, "leave realm ids out of the create response, as the docs' example does")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments: %q", fs.Args())
+	}
+	opts.StaticTokens = static
+
+	// Environment variables fill in credentials the flags did not give, so secrets can
+	// stay out of process listings.
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	if !set["client-id"] {
+		opts.ClientID = os.Getenv("CLOUDLX_EMULATOR_CLIENT_ID")
+	}
+	if !set["client-secret"] {
+		opts.ClientSecret = os.Getenv("CLOUDLX_EMULATOR_CLIENT_SECRET")
+	}
+	for name, v := range map[string]float64{"failure-rate": opts.FailureRate, "drop-rate": opts.DropRate} {
+		if v < 0 || v > 1 {
+			return fmt.Errorf("-%s must be between 0 and 1, got %g", name, v)
+		}
+	}
+	if opts.RateLimit < 0 || opts.PageSize < 0 || opts.Latency < 0 || opts.TokenLifetime <= 0 {
+		return errors.New("-rate-limit, -page-size and -latency must not be negative, -token-lifetime must be positive")
+	}
+
+	if !*allowRemote {
+		if err := requireLoopback(*listen); err != nil {
+			return err
+		}
+	}
+
+	srv, err := emulator.Open(opts)
+	if err != nil {
+		return err
+	}
+	mux := http.NewServeMux()
+	mux.Handle(emulator.AdminPrefix, srv.AdminHandler())
+	mux.Handle("/", srv)
+
+	ln, err := net.Listen("tcp", *listen)
+	if err != nil {
+		return err
+	}
+	base := "http://" + ln.Addr().String()
+	if *addrFile != "" {
+		if err := writeFileAtomic(*addrFile, base); err != nil {
+			ln.Close()
+			return err
+		}
+	}
+	log.Printf("serving the CloudLX API on %s (client_id %q)", base, clientIDShown(opts.ClientID))
+
+	hs := &http.Server{
+		Handler:           accessLog(mux),
+		ReadHeaderTimeout: 10 * time.Second,
+		ErrorLog:          log.Default(),
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	stop() // a second signal now kills the process the default way
+	log.Print("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(shutdownCtx); err != nil {
+		return err
+	}
+	if *addrFile != "" {
+		_ = os.Remove(*addrFile) // scripts waiting for the file must not find a dead address
+	}
+	return nil
+}
+
+func clientIDShown(id string) string {
+	if id == "" {
+		return emulator.DefaultClientID
+	}
+	return id
+}
+
+// requireLoopback refuses addresses other machines could reach: the emulator accepts
+// well-known test credentials and its admin routes hand out tokens.
+func requireLoopback(addr string) error {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("-listen %q: %w", addr, err)
+	}
+	if host == "localhost" {
+		return nil
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+		return nil
+	}
+	return fmt.Errorf("-listen %q is not a loopback address (use 127.0.0.1 or [::1]); pass -allow-remote to listen there anyway", addr)
+}
+
+// writeFileAtomic writes content via a temp file and a rename, so a script polling for
+// the file never reads half an address.
+func writeFileAtomic(path, content string) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.WriteString(content); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+// statusWriter records the status for the access log.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+// Unwrap lets the emulator hijack the connection to drop it (DropRate, Fault.Drop).
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// accessLog logs one line per request. The path only: query strings can carry
+// credentials on the token route, and bodies and headers always might.
+func accessLog(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w}
+		defer func() {
+			status := "dropped"
+			if sw.status != 0 {
+				status = fmt.Sprint(sw.status)
+			}
+			log.Printf("%s %s %s %s", r.Method, printable(r.URL.Path), status, time.Since(start).Round(time.Microsecond))
+		}()
+		next.ServeHTTP(sw, r)
+	})
+}
+
+// printable quotes a path that holds control characters (a decoded %0A), so that a
+// request cannot forge log lines.
+func printable(s string) string {
+	for _, c := range s {
+		if c < 0x20 || c == 0x7f {
+			return strconv.Quote(s)
+		}
+	}
+	return s
+}

@@ -1,0 +1,27 @@
+// Package emulator is an in-memory stand-in for the CloudLX REST API.
+//
+// A *Server is an http.Handler that answers the endpoints the provider uses with the
+// shapes documented in the project's API reference (CLOUDLX_API.md), Dingo-style error
+// bodies included:
+//
+//	POST   /api/oauth2/access-token   client-credentials token (JSON, form or multipart body)
+//	POST   /api/oauth2/refresh-token  refresh-token grant (rotates the refresh token)
+//	GET    /api/customers             {"customers": [...], "num_results": n, "paginates": bool}
+//	POST   /api/customers             create; 200 with the customer
+//	GET    /api/customers/{id}        the bare customer
+//	PATCH  /api/customers/{id}        partial update; 200 with the customer
+//	DELETE /api/customers/{id}        204 (405 with Options.DisableDelete)
+//	GET    /api/realms                {"realms": [...]} (inferred path)
+//	GET    /api/sub-realms            {"sub_realms": [...]} (inferred path)
+//
+// Acceptance tests mount it on an httptest.Server; the cloudlx-emulator program serves it
+// for demos and benchmarks. Options add what a real service does now and then (latency,
+// throttling, 5xx, dropped connections, short-lived tokens, pagination, a missing DELETE,
+// responses that differ in harmless ways) so the provider's handling of each can be tested.
+// Every request is logged (Requests, Count, Counts) so tests can assert the exact traffic
+// the provider causes, and InjectFault answers chosen requests with a chosen failure.
+//
+// The catalogue of realms and sub-realms is fixed: see Realms and SubRealms.
+//
+// All methods are safe for concurrent use.
+package emulator

@@ -1,0 +1,400 @@
+package emulator
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"math/rand/v2"
+	"mime"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Options configures a Server. The zero value is a well-behaved API with the default
+// credentials.
+type Options struct {
+	// ClientID and ClientSecret are the accepted client credentials; empty means
+	// "test-client-id" and "test-client-secret".
+	ClientID, ClientSecret string
+	// StaticTokens are access tokens accepted forever (the provider's access_token mode).
+	StaticTokens []string
+	// TokenLifetime is how long minted access tokens are valid (default 3600s). The token
+	// response's expires_in is this rounded up to whole seconds (at least 1); the server
+	// itself uses the exact duration, so a 50ms lifetime gives 401s after 50ms.
+	TokenLifetime time.Duration
+	// Latency is added to every request before it is handled.
+	Latency time.Duration
+	// DisableDelete makes DELETE /api/customers/{id} answer 405, as an API without a
+	// DELETE endpoint would (the documented API has none).
+	DisableDelete bool
+	// PageSize > 0 makes the list endpoints paginate: ?page (1-based) and ?max_per_page
+	// are honoured, but a page never holds more than PageSize items, and the response
+	// says "paginates": true. 0 answers everything on one page with "paginates": false.
+	PageSize int
+	// OmitRealmIDsOnCreate leaves "id" out of realms[] in the POST response, as the docs'
+	// own create example does.
+	OmitRealmIDsOnCreate bool
+	// Quirks answers like another valid implementation would: realms and sub_realms in a
+	// different order in every response, extra fields in objects that clients must
+	// ignore, and token_type "client_credentials" (the vendor SDK's fixture value).
+	Quirks bool
+	// StatePath, if set, is a JSON file the store is loaded from (when it exists) and
+	// saved to, atomically, after every write.
+	StatePath string
+	// RateLimit > 0 throttles non-token requests with a token bucket of this many requests
+	// per second (burst max(1, RateLimit)); excess requests get 429 and Retry-After.
+	RateLimit float64
+	// FailureRate (0..1) is the share of non-token requests answered 500, 502 or 503
+	// before they are processed.
+	FailureRate float64
+	// DropRate (0..1) is the share of non-token requests whose connection is closed with
+	// no response before they are processed.
+	DropRate float64
+	// Seed seeds the random faults and quirks; 0 picks a time-based seed.
+	Seed int64
+}
+
+// Defaults for empty Options fields.
+const (
+	DefaultClientID      = "test-client-id"
+	DefaultClientSecret  = "test-client-secret"
+	DefaultTokenLifetime = 3600 * time.Second
+)
+
+// MediaType is the Accept value every request must carry.
+const MediaType = "application/vnd.cloudlx.v1+json"
+
+// maxBody caps request bodies; the API's bodies are a few hundred bytes.
+const maxBody = 1 << 20
+
+// Server is the emulated API. Create it with New or Open.
+type Server struct {
+	opts   Options
+	store  *store
+	tokens *tokenStore
+	paths  []*pathDef
+
+	rngMu sync.Mutex
+	rng   *rand.Rand
+
+	limiter *bucket // nil without RateLimit
+
+	logMu  sync.Mutex
+	log    []*Request
+	counts map[string]int
+
+	faultMu sync.Mutex
+	faults  map[string][]*pendingFault
+}
+
+// New returns a Server for opts. It panics if Options.StatePath names a file that exists
+// but cannot be loaded; use Open to get that as an error instead.
+func New(opts Options) *Server {
+	s, err := Open(opts)
+	if err != nil {
+		panic(err)
+	}
+	return s
+}
+
+// Open is New, returning an error when the state file cannot be loaded.
+func Open(opts Options) (*Server, error) {
+	if opts.ClientID == "" {
+		opts.ClientID = DefaultClientID
+	}
+	if opts.ClientSecret == "" {
+		opts.ClientSecret = DefaultClientSecret
+	}
+	if opts.TokenLifetime <= 0 {
+		opts.TokenLifetime = DefaultTokenLifetime
+	}
+	seed := opts.Seed
+	if seed == 0 {
+		seed = time.Now().UnixNano()
+	}
+	st, err := openStore(opts.StatePath)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{
+		opts:   opts,
+		store:  st,
+		tokens: newTokenStore(opts.TokenLifetime, opts.StaticTokens),
+		rng:    rand.New(rand.NewPCG(uint64(seed), uint64(seed)^0x9e3779b97f4a7c15)),
+		counts: map[string]int{},
+		faults: map[string][]*pendingFault{},
+	}
+	if opts.RateLimit > 0 {
+		s.limiter = newBucket(opts.RateLimit)
+	}
+	s.paths = s.routes()
+	return s, nil
+}
+
+// endpoint handles one method of one path, after the checks every request gets.
+type endpoint func(s *Server, w http.ResponseWriter, r *http.Request, c *call)
+
+// pathDef is one path of the API and the methods it answers.
+type pathDef struct {
+	template string // "/api/customers/{id}"; only a trailing {id} is supported
+	token    bool   // OAuth2 endpoints: no bearer token, exempt from random faults and throttling
+	methods  map[string]endpoint
+}
+
+func (s *Server) routes() []*pathDef {
+	item := map[string]endpoint{
+		http.MethodGet:    (*Server).getCustomer,
+		http.MethodPatch:  (*Server).patchCustomer,
+		http.MethodDelete: (*Server).deleteCustomer,
+	}
+	if s.opts.DisableDelete {
+		delete(item, http.MethodDelete)
+	}
+	return []*pathDef{
+		{template: "/api/oauth2/access-token", token: true, methods: map[string]endpoint{http.MethodPost: (*Server).accessToken}},
+		{template: "/api/oauth2/refresh-token", token: true, methods: map[string]endpoint{http.MethodPost: (*Server).refreshToken}},
+		{template: "/api/customers", methods: map[string]endpoint{http.MethodGet: (*Server).listCustomers, http.MethodPost: (*Server).createCustomer}},
+		{template: "/api/customers/{id}", methods: item},
+		{template: "/api/realms", methods: map[string]endpoint{http.MethodGet: (*Server).listRealms}},
+		{template: "/api/sub-realms", methods: map[string]endpoint{http.MethodGet: (*Server).listSubRealms}},
+	}
+}
+
+// match finds the path definition for a URL path and the value of its {id}, if any.
+func (s *Server) match(path string) (*pathDef, string) {
+	for _, d := range s.paths {
+		if prefix, ok := strings.CutSuffix(d.template, "{id}"); ok {
+			if rest, ok := strings.CutPrefix(path, prefix); ok && rest != "" && !strings.Contains(rest, "/") {
+				return d, rest
+			}
+		} else if path == d.template {
+			return d, ""
+		}
+	}
+	return nil, ""
+}
+
+// call is what ServeHTTP learns about a request before handling it.
+type call struct {
+	route    string   // "GET /api/customers/{id}", or "GET (unknown)"
+	def      *pathDef // nil for an unknown path
+	id       string   // the {id} path segment
+	body     []byte
+	tooLarge bool
+}
+
+func (c *call) token() bool { return c.def != nil && c.def.token }
+
+// UnknownRoute is the Route of requests to a path the API does not have, after the
+// method ("GET (unknown)"), so that stray paths do not each get a counter.
+const UnknownRoute = "(unknown)"
+
+// ServeHTTP answers one API request. The steps, in order: log the request; wait for
+// Latency; answer an injected fault, if one is pending for the route; for non-token
+// routes, throttle (RateLimit), drop (DropRate) or fail (FailureRate); then handle it.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	c := &call{}
+	c.def, c.id = s.match(r.URL.Path)
+	if c.def != nil {
+		c.route = r.Method + " " + c.def.template
+	} else {
+		c.route = r.Method + " " + UnknownRoute
+	}
+	// Read the body up front: the log needs it, and an AfterProcessing fault runs the
+	// handler before the answer is chosen.
+	if r.Body != nil {
+		body, _ := io.ReadAll(io.LimitReader(r.Body, maxBody+1))
+		c.body, c.tooLarge = body, len(body) > maxBody
+	}
+
+	entry := s.logArrival(r, c)
+	rw := &recorder{ResponseWriter: w}
+	defer s.logDone(entry, rw)
+
+	if s.opts.Latency > 0 && !sleep(r.Context(), s.opts.Latency) {
+		return // the client gave up; nobody is listening for an answer
+	}
+	if f, ok := s.takeFault(c.route); ok {
+		s.setFault(entry, FaultInjected)
+		s.answerInjected(rw, r, c, f)
+		return
+	}
+	if !c.token() {
+		if ok, wait := s.limiter.allow(); !ok {
+			s.setFault(entry, FaultThrottled)
+			s.throttled(rw, wait)
+			return
+		}
+		if s.chance(s.opts.DropRate) {
+			s.setFault(entry, FaultDropped)
+			dropConnection(rw)
+			return
+		}
+		if s.chance(s.opts.FailureRate) {
+			s.setFault(entry, FaultFailed)
+			s.rngMu.Lock()
+			status := []int{http.StatusInternalServerError, http.StatusBadGateway, http.StatusServiceUnavailable}[s.rng.IntN(3)]
+			s.rngMu.Unlock()
+			writeError(rw, status, statusMessage(status), nil)
+			return
+		}
+	}
+	s.handle(rw, r, c)
+}
+
+// handle is the API proper: the checks every request gets, then the endpoint. The
+// order follows a Laravel/Dingo stack: Accept header (version negotiation), routing
+// (404/405), then the auth middleware of the matched route.
+func (s *Server) handle(w http.ResponseWriter, r *http.Request, c *call) {
+	if !acceptsAPI(r.Header.Values("Accept")) {
+		writeError(w, http.StatusNotAcceptable, "Not Acceptable: send Accept: "+MediaType+".", nil)
+		return
+	}
+	if c.def == nil {
+		writeError(w, http.StatusNotFound, "404 Not Found", nil)
+		return
+	}
+	h, ok := c.def.methods[r.Method]
+	if !ok {
+		allowed := make([]string, 0, len(c.def.methods))
+		for m := range c.def.methods {
+			allowed = append(allowed, m)
+		}
+		slices.Sort(allowed)
+		w.Header().Set("Allow", strings.Join(allowed, ", "))
+		writeError(w, http.StatusMethodNotAllowed, "405 Method Not Allowed", nil)
+		return
+	}
+	if c.tooLarge {
+		writeError(w, http.StatusRequestEntityTooLarge, "413 Request Entity Too Large", nil)
+		return
+	}
+	if !c.def.token && !s.tokens.valid(bearerToken(r)) {
+		writeError(w, http.StatusUnauthorized, "Unauthenticated.", nil)
+		return
+	}
+	h(s, w, r, c)
+}
+
+// acceptsAPI reports whether one of the Accept headers lists the API's media type
+// (parameters such as q= are ignored). Wildcards do not count: the real API uses the
+// header to pick its version.
+func acceptsAPI(values []string) bool {
+	for _, v := range values {
+		for _, part := range strings.Split(v, ",") {
+			mt, _, err := mime.ParseMediaType(strings.TrimSpace(part))
+			if err == nil && mt == MediaType {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// apiError is the Dingo error body.
+type apiError struct {
+	Message    string              `json:"message"`
+	StatusCode int                 `json:"status_code"`
+	Errors     map[string][]string `json:"errors,omitempty"`
+}
+
+func writeError(w http.ResponseWriter, status int, msg string, fields map[string][]string) {
+	writeJSON(w, status, apiError{Message: msg, StatusCode: status, Errors: fields})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false) // "Cloud SBC & Conversion", not "\u0026"
+	if err := enc.Encode(v); err != nil {
+		http.Error(w, `{"message":"encoding failed","status_code":500}`, http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = w.Write(buf.Bytes())
+}
+
+// statusMessage is the Dingo-style message for a fault's status.
+func statusMessage(status int) string {
+	switch status {
+	case http.StatusUnauthorized:
+		return "Unauthenticated."
+	case http.StatusTooManyRequests:
+		return "Too Many Attempts."
+	case http.StatusInternalServerError:
+		return "Server Error"
+	}
+	if t := http.StatusText(status); t != "" {
+		return t
+	}
+	return "Error"
+}
+
+// chance reports true with probability p, from the seeded source.
+func (s *Server) chance(p float64) bool {
+	if p <= 0 {
+		return false
+	}
+	s.rngMu.Lock()
+	defer s.rngMu.Unlock()
+	return s.rng.Float64() < p
+}
+
+func (s *Server) shuffle(n int, swap func(i, j int)) {
+	s.rngMu.Lock()
+	defer s.rngMu.Unlock()
+	s.rng.Shuffle(n, swap)
+}
+
+// sleep waits for d, or until ctx ends (false).
+func sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+// recorder remembers the status answered, for the request log.
+type recorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *recorder) WriteHeader(code int) {
+	if r.status == 0 {
+		r.status = code
+	}
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *recorder) Write(b []byte) (int, error) {
+	if r.status == 0 {
+		r.status = http.StatusOK
+	}
+	return r.ResponseWriter.Write(b)
+}
+
+// Unwrap lets http.ResponseController reach the connection to hijack it.
+func (r *recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
+
+// discard is a ResponseWriter for AfterProcessing faults: the work is done, the answer
+// is thrown away.
+type discard struct{ h http.Header }
+
+func (d *discard) Header() http.Header {
+	if d.h == nil {
+		d.h = http.Header{}
+	}
+	return d.h
+}
+func (d *discard) Write(b []byte) (int, error) { return len(b), nil }
+func (d *discard) WriteHeader(int)             {}

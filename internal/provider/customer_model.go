@@ -1,0 +1,153 @@
+package provider
+
+import (
+	"context"
+	"slices"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/cloudlx-community/terraform-provider-cloudlx/internal/cloudlx"
+)
+
+// The computed details are declared as ObjectAttribute and ListAttribute of
+// ObjectType rather than nested attributes: Terraform 1.5's
+// `plan -generate-config-out` crashes on computed-only nested attributes.
+var (
+	currencyType = types.ObjectType{AttrTypes: map[string]attr.Type{
+		"name": types.StringType, "iso_2": types.StringType, "iso_3": types.StringType,
+	}}
+	countryType = types.ObjectType{AttrTypes: map[string]attr.Type{
+		"name": types.StringType, "iso_2": types.StringType,
+	}}
+	realmDetailType = types.ObjectType{AttrTypes: map[string]attr.Type{
+		"id": types.Int64Type, "name": types.StringType, "description": types.StringType,
+	}}
+	subRealmDetailType = types.ObjectType{AttrTypes: map[string]attr.Type{
+		"id": types.Int64Type, "name": types.StringType, "description": types.StringType, "has_access": types.BoolType,
+	}}
+)
+
+// customerAPIModel holds every attribute the API returns. The resource and the
+// data source embed it, so both map a customer the same way.
+type customerAPIModel struct {
+	ID               types.Int64  `tfsdk:"id"`
+	Name             types.String `tfsdk:"name"`
+	CurrencyISO      types.String `tfsdk:"currency_iso"`
+	CountryISO       types.String `tfsdk:"country_iso"`
+	Realms           types.Set    `tfsdk:"realms"`
+	ShownSubRealms   types.Set    `tfsdk:"shown_sub_realms"`
+	EnabledSubRealms types.Set    `tfsdk:"enabled_sub_realms"`
+	Currency         types.Object `tfsdk:"currency"`
+	Country          types.Object `tfsdk:"country"`
+	RealmDetails     types.List   `tfsdk:"realm_details"`
+	SubRealmDetails  types.List   `tfsdk:"sub_realm_details"`
+}
+
+// setFromAPI fills m from what the API returned. Values are normalised the way
+// they are validated (ISO codes uppercase, id lists as sets that are never
+// null, details sorted by id) so a read-back never differs from the config
+// by form alone.
+func (m *customerAPIModel) setFromAPI(c *cloudlx.Customer) diag.Diagnostics {
+	var diags diag.Diagnostics
+	m.ID = types.Int64Value(c.ID)
+	m.Name = types.StringValue(c.Name)
+	m.CurrencyISO = types.StringValue(strings.ToUpper(c.Currency.ISO3))
+	m.CountryISO = types.StringValue(strings.ToUpper(c.Country.ISO2))
+	m.Realms = int64Set(c.RealmIDs())
+	m.ShownSubRealms = int64Set(c.ShownSubRealmIDs())
+	m.EnabledSubRealms = int64Set(c.EnabledSubRealmIDs())
+
+	var d diag.Diagnostics
+	m.Currency, d = types.ObjectValue(currencyType.AttrTypes, map[string]attr.Value{
+		"name":  types.StringValue(c.Currency.Name),
+		"iso_2": types.StringValue(c.Currency.ISO2),
+		"iso_3": types.StringValue(c.Currency.ISO3),
+	})
+	diags.Append(d...)
+	m.Country, d = types.ObjectValue(countryType.AttrTypes, map[string]attr.Value{
+		"name":  types.StringValue(c.Country.Name),
+		"iso_2": types.StringValue(c.Country.ISO2),
+	})
+	diags.Append(d...)
+	m.RealmDetails, d = realmDetailsList(c.Realms)
+	diags.Append(d...)
+	m.SubRealmDetails, d = subRealmDetailsList(c.SubRealms)
+	diags.Append(d...)
+	return diags
+}
+
+func realmDetailsList(realms []cloudlx.Realm) (types.List, diag.Diagnostics) {
+	sorted := slices.Clone(realms)
+	slices.SortFunc(sorted, func(a, b cloudlx.Realm) int { return compareInt64(a.ID, b.ID) })
+	elems := make([]attr.Value, 0, len(sorted))
+	var diags diag.Diagnostics
+	for _, r := range sorted {
+		obj, d := types.ObjectValue(realmDetailType.AttrTypes, map[string]attr.Value{
+			"id":          types.Int64Value(r.ID),
+			"name":        types.StringValue(r.Name),
+			"description": types.StringPointerValue(r.Description),
+		})
+		diags.Append(d...)
+		elems = append(elems, obj)
+	}
+	list, d := types.ListValue(realmDetailType, elems)
+	diags.Append(d...)
+	return list, diags
+}
+
+func subRealmDetailsList(subRealms []cloudlx.SubRealm) (types.List, diag.Diagnostics) {
+	sorted := slices.Clone(subRealms)
+	slices.SortFunc(sorted, func(a, b cloudlx.SubRealm) int { return compareInt64(a.ID, b.ID) })
+	elems := make([]attr.Value, 0, len(sorted))
+	var diags diag.Diagnostics
+	for _, s := range sorted {
+		obj, d := types.ObjectValue(subRealmDetailType.AttrTypes, map[string]attr.Value{
+			"id":          types.Int64Value(s.ID),
+			"name":        types.StringValue(s.Name),
+			"description": types.StringPointerValue(s.Description),
+			"has_access":  types.BoolValue(s.HasAccess),
+		})
+		diags.Append(d...)
+		elems = append(elems, obj)
+	}
+	list, d := types.ListValue(subRealmDetailType, elems)
+	diags.Append(d...)
+	return list, diags
+}
+
+func compareInt64(a, b int64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// int64Set builds a known set, dropping duplicate ids (a set cannot hold them).
+func int64Set(ids []int64) types.Set {
+	seen := make(map[int64]bool, len(ids))
+	elems := make([]attr.Value, 0, len(ids))
+	for _, id := range ids {
+		if !seen[id] {
+			seen[id] = true
+			elems = append(elems, types.Int64Value(id))
+		}
+	}
+	return types.SetValueMust(types.Int64Type, elems)
+}
+
+// int64s returns a set's ids in ascending order (null gives an empty slice).
+func int64s(ctx context.Context, s types.Set) ([]int64, diag.Diagnostics) {
+	ids := []int64{}
+	if s.IsNull() || s.IsUnknown() {
+		return ids, nil
+	}
+	diags := s.ElementsAs(ctx, &ids, false)
+	slices.Sort(ids)
+	return ids, diags
+}

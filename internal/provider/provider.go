@@ -1,0 +1,249 @@
+// Package provider maps between Terraform's framework and the CloudLX API
+// client: schemas, plans and state on one side, cloudlx types on the other.
+package provider
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/cloudlx-community/terraform-provider-cloudlx/internal/cloudlx"
+)
+
+var _ provider.Provider = (*cloudlxProvider)(nil)
+
+// Environment variables read when the matching attribute is not configured.
+const (
+	envEndpoint     = "CLOUDLX_ENDPOINT"
+	envClientID     = "CLOUDLX_CLIENT_ID"
+	envClientSecret = "CLOUDLX_CLIENT_SECRET"
+	envAccessToken  = "CLOUDLX_ACCESS_TOKEN"
+)
+
+const defaultRequestTimeout = "60s"
+
+// New returns the provider factory for the given version.
+func New(version string) func() provider.Provider {
+	return func() provider.Provider { return &cloudlxProvider{version: version} }
+}
+
+type cloudlxProvider struct {
+	version string
+}
+
+type providerModel struct {
+	Endpoint       types.String `tfsdk:"endpoint"`
+	ClientID       types.String `tfsdk:"client_id"`
+	ClientSecret   types.String `tfsdk:"client_secret"`
+	AccessToken    types.String `tfsdk:"access_token"`
+	MaxRetries     types.Int64  `tfsdk:"max_retries"`
+	RequestTimeout types.String `tfsdk:"request_timeout"`
+}
+
+// providerData is what resources and data sources receive from Configure.
+type providerData struct {
+	client *cloudlx.Client
+}
+
+func (p *cloudlxProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName = "cloudlx"
+	resp.Version = p.version
+}
+
+func (p *cloudlxProvider) Schema(_ context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Manages customers of the CloudLX reseller platform. Authenticate with OAuth2 client " +
+			"credentials (`client_id` and `client_secret`, created in the portal under *API Applications & Webhooks*) " +
+			"or with an `access_token` issued elsewhere. Every setting can come from an environment variable instead.",
+		Attributes: map[string]schema.Attribute{
+			"endpoint": schema.StringAttribute{
+				MarkdownDescription: "Base URL of the CloudLX API. Defaults to `" + cloudlx.DefaultEndpoint + "`, or the `" + envEndpoint +
+					"` environment variable. Must use `https://`; plain `http://` is accepted only for a loopback host (an emulator or a local tunnel), " +
+					"so credentials never cross a network in clear text.",
+				Optional:   true,
+				Validators: []validator.String{endpointValidator{}},
+			},
+			"client_id": schema.StringAttribute{
+				MarkdownDescription: "OAuth2 client ID of an API client created in the portal. May also be set with `" + envClientID + "`.",
+				Optional:            true,
+			},
+			"client_secret": schema.StringAttribute{
+				MarkdownDescription: "OAuth2 client secret belonging to `client_id`. May also be set with `" + envClientSecret + "`.",
+				Optional:            true,
+				Sensitive:           true,
+			},
+			"access_token": schema.StringAttribute{
+				MarkdownDescription: "An access token issued elsewhere (for example read from a vault), used instead of client credentials. " +
+					"It cannot be renewed, so runs longer than its lifetime fail; prefer client credentials. May also be set with `" + envAccessToken + "`.",
+				Optional:  true,
+				Sensitive: true,
+			},
+			"max_retries": schema.Int64Attribute{
+				MarkdownDescription: fmt.Sprintf("How many times a failed request is retried (default %d). Reads, updates, deletes and token "+
+					"requests are retried on HTTP 429, 5xx (except 501) and connection errors. A create is retried only on 429 and 503 or when "+
+					"the connection could not be opened, because the API cannot tell a repeated create from a new customer. "+
+					"Waits grow exponentially with jitter and honour the API's `Retry-After` header. `0` disables retries.", cloudlx.DefaultMaxRetries),
+				Optional:   true,
+				Validators: []validator.Int64{int64validator.Between(0, 20)},
+			},
+			"request_timeout": schema.StringAttribute{
+				MarkdownDescription: "How long one HTTP attempt may take, as a Go duration such as `30s` or `2m` (default `" + defaultRequestTimeout + "`). " +
+					"The resource's `timeouts` bound a whole operation including its retries.",
+				Optional:   true,
+				Validators: []validator.String{durationValidator{}},
+			},
+		},
+	}
+}
+
+func (p *cloudlxProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	var cfg providerModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	unknown := map[string]struct {
+		value  interface{ IsUnknown() bool }
+		envVar string
+	}{
+		"endpoint":        {cfg.Endpoint, envEndpoint},
+		"client_id":       {cfg.ClientID, envClientID},
+		"client_secret":   {cfg.ClientSecret, envClientSecret},
+		"access_token":    {cfg.AccessToken, envAccessToken},
+		"max_retries":     {cfg.MaxRetries, ""},
+		"request_timeout": {cfg.RequestTimeout, ""},
+	}
+	for name, u := range unknown {
+		if !u.value.IsUnknown() {
+			continue
+		}
+		hint := "Set it to a value known before apply"
+		if u.envVar != "" {
+			hint += ", or leave it out and set the " + u.envVar + " environment variable"
+		}
+		resp.Diagnostics.AddAttributeError(path.Root(name), "Unknown CloudLX provider setting: "+name,
+			"The provider is configured before other resources are created, so "+name+" cannot come from a value that is only "+
+				"known after apply. "+hint+". If it comes from another resource, apply that resource first with -target.")
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	endpoint := firstNonEmpty(cfg.Endpoint.ValueString(), os.Getenv(envEndpoint), cloudlx.DefaultEndpoint)
+	clientID := firstNonEmpty(cfg.ClientID.ValueString(), os.Getenv(envClientID))
+	clientSecret := firstNonEmpty(cfg.ClientSecret.ValueString(), os.Getenv(envClientSecret))
+	accessToken := firstNonEmpty(cfg.AccessToken.ValueString(), os.Getenv(envAccessToken))
+
+	if _, err := cloudlx.ParseEndpoint(endpoint); err != nil {
+		resp.Diagnostics.AddAttributeError(path.Root("endpoint"), "Invalid CloudLX endpoint",
+			fmt.Sprintf("The endpoint (from the configuration or %s) is not usable: %s.", envEndpoint, err))
+	}
+	hasCreds := clientID != "" || clientSecret != ""
+	switch {
+	case accessToken != "" && hasCreds:
+		resp.Diagnostics.AddAttributeError(path.Root("access_token"), "Conflicting CloudLX credentials",
+			"Both an access token and client credentials are configured. Use exactly one way to authenticate: either "+
+				"access_token ("+envAccessToken+"), or client_id and client_secret ("+envClientID+" and "+envClientSecret+"). "+
+				"Check the environment for a variable left over from another setup.")
+	case accessToken == "" && !hasCreds:
+		resp.Diagnostics.AddAttributeError(path.Root("client_id"), "Missing CloudLX credentials",
+			"The provider needs credentials. Set client_id and client_secret (or the "+envClientID+" and "+envClientSecret+
+				" environment variables) to an API client created in the portal, or set access_token ("+envAccessToken+").")
+	case accessToken == "" && clientID == "":
+		resp.Diagnostics.AddAttributeError(path.Root("client_id"), "Missing CloudLX client_id",
+			"client_secret is set but client_id is not. Set client_id or the "+envClientID+" environment variable.")
+	case accessToken == "" && clientSecret == "":
+		resp.Diagnostics.AddAttributeError(path.Root("client_secret"), "Missing CloudLX client_secret",
+			"client_id is set but client_secret is not. Set client_secret or the "+envClientSecret+" environment variable.")
+	}
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	timeout, _ := time.ParseDuration(firstNonEmpty(cfg.RequestTimeout.ValueString(), defaultRequestTimeout))
+	retries := int64(cloudlx.DefaultMaxRetries)
+	if !cfg.MaxRetries.IsNull() {
+		retries = cfg.MaxRetries.ValueInt64()
+	}
+
+	client, err := cloudlx.New(cloudlx.Config{
+		Endpoint:       endpoint,
+		ClientID:       clientID,
+		ClientSecret:   clientSecret,
+		AccessToken:    accessToken,
+		UserAgent:      userAgent(p.version, req.TerraformVersion),
+		MaxRetries:     int(retries),
+		RequestTimeout: timeout,
+		Logger:         newAPILogger(clientSecret, accessToken),
+	})
+	if err != nil {
+		resp.Diagnostics.AddError("Could not configure the CloudLX client", err.Error())
+		return
+	}
+	tflog.Debug(ctx, "configured the CloudLX client", map[string]any{
+		"endpoint": endpoint, "client_id": clientID, "auth": authKind(accessToken), "max_retries": retries, "request_timeout": timeout.String(),
+	})
+
+	data := &providerData{client: client}
+	resp.ResourceData = data
+	resp.DataSourceData = data
+}
+
+func authKind(accessToken string) string {
+	if accessToken != "" {
+		return "access_token"
+	}
+	return "client_credentials"
+}
+
+func userAgent(providerVersion, terraformVersion string) string {
+	if terraformVersion == "" {
+		terraformVersion = "unknown"
+	}
+	return fmt.Sprintf("terraform-provider-cloudlx/%s (+https://registry.terraform.io/providers/cloudlx-community/cloudlx) Terraform/%s",
+		providerVersion, terraformVersion)
+}
+
+func firstNonEmpty(values ...string) string {
+	for _, v := range values {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+func (p *cloudlxProvider) Resources(_ context.Context) []func() resource.Resource {
+	return []func() resource.Resource{
+		newCustomerResource,
+	}
+}
+
+func (p *cloudlxProvider) DataSources(_ context.Context) []func() datasource.DataSource {
+	return []func() datasource.DataSource{}
+}
+
+// providerDataFrom unpacks what Configure handed to a resource or data source.
+func providerDataFrom(raw any, diags interface{ AddError(string, string) }) *providerData {
+	if raw == nil {
+		return nil // the provider is not configured yet (validation, or an early plan)
+	}
+	data, ok := raw.(*providerData)
+	if !ok {
+		diags.AddError("Unexpected provider data", fmt.Sprintf("Expected *providerData, got %T. This is a bug in the provider.", raw))
+		return nil
+	}
+	return data
+}

@@ -1,0 +1,489 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setdefault"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
+
+	"github.com/cloudlx-community/terraform-provider-cloudlx/internal/cloudlx"
+)
+
+var (
+	_ resource.Resource                   = (*customerResource)(nil)
+	_ resource.ResourceWithConfigure      = (*customerResource)(nil)
+	_ resource.ResourceWithImportState    = (*customerResource)(nil)
+	_ resource.ResourceWithModifyPlan     = (*customerResource)(nil)
+	_ resource.ResourceWithValidateConfig = (*customerResource)(nil)
+)
+
+// Operation timeouts when the configuration sets none. They bound a whole
+// operation, retries and Retry-After waits included.
+const (
+	defaultCreateTimeout = 10 * time.Minute
+	defaultReadTimeout   = 5 * time.Minute
+	defaultUpdateTimeout = 10 * time.Minute
+	defaultDeleteTimeout = 10 * time.Minute
+)
+
+func newCustomerResource() resource.Resource { return &customerResource{} }
+
+type customerResource struct {
+	data *providerData
+}
+
+type customerResourceModel struct {
+	customerAPIModel
+	AdminUser types.Object   `tfsdk:"admin_user"`
+	Timeouts  timeouts.Value `tfsdk:"timeouts"`
+}
+
+type adminUserModel struct {
+	Email     types.String `tfsdk:"email"`
+	FirstName types.String `tfsdk:"first_name"`
+	LastName  types.String `tfsdk:"last_name"`
+	RoleGroup types.String `tfsdk:"role_group"`
+}
+
+func (r *customerResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_customer"
+}
+
+func (r *customerResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	positiveIDs := []validator.Set{setvalidator.ValueInt64sAre(int64validator.AtLeast(1))}
+	emptySet := setdefault.StaticValue(types.SetValueMust(types.Int64Type, nil))
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "A customer of the CloudLX reseller platform: its name, currency, country, the realms it can access " +
+			"and the sub-realms it can see and use.",
+		Attributes: map[string]schema.Attribute{
+			"id": schema.Int64Attribute{
+				MarkdownDescription: "The customer's numeric ID in CloudLX.",
+				Computed:            true,
+				PlanModifiers:       []planmodifier.Int64{int64planmodifier.UseStateForUnknown()},
+			},
+			"name": schema.StringAttribute{
+				MarkdownDescription: "The customer's name.",
+				Required:            true,
+				Validators:          []validator.String{notBlankValidator{}},
+			},
+			"currency_iso": schema.StringAttribute{
+				MarkdownDescription: "The customer's default currency, as an uppercase ISO 4217 code such as `USD`, `EUR` or `GBP`.",
+				Required:            true,
+				Validators:          []validator.String{currencyCodeValidator{}},
+			},
+			"country_iso": schema.StringAttribute{
+				MarkdownDescription: "The customer's country, as an uppercase ISO 3166-1 alpha-2 code such as `US`, `GB` or `DE`.",
+				Required:            true,
+				Validators:          []validator.String{countryCodeValidator{}},
+			},
+			"realms": schema.SetAttribute{
+				MarkdownDescription: "IDs of the realms the customer can access (see the `cloudlx_realms` data source). Order does not matter.",
+				ElementType:         types.Int64Type,
+				Required:            true,
+				Validators:          positiveIDs,
+			},
+			"shown_sub_realms": schema.SetAttribute{
+				MarkdownDescription: "IDs of the sub-realms the customer can see. Defaults to none; sub-realms added in the portal show as drift.",
+				ElementType:         types.Int64Type,
+				Optional:            true,
+				Computed:            true,
+				Default:             emptySet,
+				Validators:          positiveIDs,
+			},
+			"enabled_sub_realms": schema.SetAttribute{
+				MarkdownDescription: "IDs of the sub-realms the customer can use. Each must also be in `shown_sub_realms`. Defaults to none.",
+				ElementType:         types.Int64Type,
+				Optional:            true,
+				Computed:            true,
+				Default:             emptySet,
+				Validators:          positiveIDs,
+			},
+			"admin_user": schema.SingleNestedAttribute{
+				MarkdownDescription: "The customer's first portal user, created together with the customer. It is sent only when the " +
+					"customer is created and the API never returns it: changing it later changes nothing in CloudLX (the plan warns), " +
+					"and an imported customer has none in state.",
+				Optional: true,
+				Attributes: map[string]schema.Attribute{
+					"email": schema.StringAttribute{
+						MarkdownDescription: "The user's email address.",
+						Required:            true,
+						Validators:          []validator.String{emailValidator{}},
+					},
+					"first_name": schema.StringAttribute{
+						MarkdownDescription: "The user's first name.",
+						Required:            true,
+						Validators:          []validator.String{notBlankValidator{}},
+					},
+					"last_name": schema.StringAttribute{
+						MarkdownDescription: "The user's last name.",
+						Required:            true,
+						Validators:          []validator.String{notBlankValidator{}},
+					},
+					"role_group": schema.StringAttribute{
+						MarkdownDescription: "The user's role group. Defaults to `Admin`.",
+						Optional:            true,
+						Computed:            true,
+						Default:             stringdefault.StaticString("Admin"),
+						Validators:          []validator.String{notBlankValidator{}},
+					},
+				},
+			},
+			"currency": schema.ObjectAttribute{
+				MarkdownDescription: "The currency as CloudLX describes it: `name`, `iso_2` and `iso_3`.",
+				AttributeTypes:      currencyType.AttrTypes,
+				Computed:            true,
+			},
+			"country": schema.ObjectAttribute{
+				MarkdownDescription: "The country as CloudLX describes it: `name` and `iso_2`.",
+				AttributeTypes:      countryType.AttrTypes,
+				Computed:            true,
+			},
+			"realm_details": schema.ListAttribute{
+				MarkdownDescription: "The customer's realms with their `id`, `name` and `description`, sorted by `id`.",
+				ElementType:         realmDetailType,
+				Computed:            true,
+			},
+			"sub_realm_details": schema.ListAttribute{
+				MarkdownDescription: "The sub-realms the customer can see, with `id`, `name`, `description` and `has_access` " +
+					"(true when the customer can also use it), sorted by `id`.",
+				ElementType: subRealmDetailType,
+				Computed:    true,
+			},
+		},
+		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true}),
+		},
+	}
+}
+
+func (r *customerResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
+	r.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+// ValidateConfig checks what no single attribute can: a customer can only use
+// a sub-realm it can see.
+func (r *customerResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	var shown, enabled types.Set
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("shown_sub_realms"), &shown)...)
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("enabled_sub_realms"), &enabled)...)
+	if resp.Diagnostics.HasError() || shown.IsUnknown() || enabled.IsUnknown() || enabled.IsNull() {
+		return
+	}
+	visible := map[int64]bool{}
+	for _, v := range shown.Elements() {
+		id, ok := v.(types.Int64)
+		if !ok || id.IsUnknown() {
+			return // checked again once every id is known
+		}
+		visible[id.ValueInt64()] = true
+	}
+	for _, v := range enabled.Elements() {
+		id, ok := v.(types.Int64)
+		if !ok || id.IsUnknown() || id.IsNull() {
+			continue
+		}
+		if !visible[id.ValueInt64()] {
+			resp.Diagnostics.AddAttributeError(path.Root("enabled_sub_realms"), "Sub-realm enabled but not shown",
+				fmt.Sprintf("enabled_sub_realms contains %d, which is not in shown_sub_realms. A customer can only use the sub-realms "+
+					"it can see: add %d to shown_sub_realms, or remove it from enabled_sub_realms.", id.ValueInt64(), id.ValueInt64()))
+		}
+	}
+}
+
+// ModifyPlan keeps the plan exactly right on updates: each computed detail is
+// copied from state unless one of its inputs changes, so a name-only change
+// shows no "(known after apply)" noise, while a realm change still plans new
+// realm details. It also warns that admin_user only applies at creation.
+func (r *customerResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	if req.Plan.Raw.IsNull() || req.State.Raw.IsNull() {
+		return // destroy, or create: everything computed is unknown until the API answers
+	}
+	var plan, state customerResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	// A null detail in state (a create whose read-back failed) is never
+	// copied: the apply must be free to fill it in.
+	if plan.CurrencyISO.Equal(state.CurrencyISO) && isKnown(state.Currency) {
+		plan.Currency = state.Currency
+	}
+	if plan.CountryISO.Equal(state.CountryISO) && isKnown(state.Country) {
+		plan.Country = state.Country
+	}
+	if plan.Realms.Equal(state.Realms) && isKnown(state.RealmDetails) {
+		plan.RealmDetails = state.RealmDetails
+	}
+	if plan.ShownSubRealms.Equal(state.ShownSubRealms) && plan.EnabledSubRealms.Equal(state.EnabledSubRealms) &&
+		isKnown(state.SubRealmDetails) {
+		plan.SubRealmDetails = state.SubRealmDetails
+	}
+	if !plan.AdminUser.Equal(state.AdminUser) {
+		resp.Diagnostics.AddAttributeWarning(path.Root("admin_user"), "admin_user only applies when the customer is created",
+			"CloudLX creates the customer's first user together with the customer and never returns it, so this change "+
+				"is saved in Terraform state only and nothing is sent to the API. To change the user, use the CloudLX portal.")
+	}
+	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
+}
+
+func isKnown(v interface {
+	IsNull() bool
+	IsUnknown() bool
+}) bool {
+	return !v.IsNull() && !v.IsUnknown()
+}
+
+func (r *customerResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	var plan customerResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, d := plan.Timeouts.Create(ctx, defaultCreateTimeout)
+	resp.Diagnostics.Append(d...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	body, d := plan.createRequest(ctx)
+	resp.Diagnostics.Append(d...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	created, err := r.data.client.CreateCustomer(ctx, body)
+	if err != nil {
+		if cloudlx.IsUncertain(err) || cloudlx.StatusCode(err) >= 500 {
+			resp.Diagnostics.AddError("CloudLX customer may have been created",
+				fmt.Sprintf("Creating customer %q failed without a clear answer, so it is unknown whether CloudLX created it. "+
+					"The request was not repeated, to avoid creating the customer twice.\n\n"+
+					"Before applying again, look for the customer in the portal (or with the cloudlx_customers data source). "+
+					"If it exists, import it instead of creating it again:\n  terraform import <resource address> <customer id>\n\n%s",
+					body.Name, err))
+			return
+		}
+		addAPIError(&resp.Diagnostics, "Could not create CloudLX customer", err)
+		return
+	}
+
+	customer := created
+	if !created.HasAllRealmIDs() {
+		// The API's create response may omit realm ids (its own docs show that);
+		// state needs them, so read the customer once.
+		got, err := r.data.client.GetCustomer(ctx, created.ID)
+		if err != nil {
+			// The customer exists: save what is known rather than losing it.
+			// The next refresh fills in the details.
+			plan.saveAfterIncompleteCreate(created)
+			resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+			resp.Diagnostics.AddWarning("CloudLX customer created, but its details could not be read",
+				fmt.Sprintf("Customer %q was created with id %d and saved to state, but reading it back failed, so its realm details "+
+					"are empty until the next refresh (terraform plan or apply reads them again).\n\n%s", created.Name, created.ID, err))
+			return
+		}
+		customer = got
+	}
+	resp.Diagnostics.Append(plan.setFromAPI(customer)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// saveAfterIncompleteCreate records a created customer whose realm ids the API
+// did not return: everything but the realm details comes from the answer.
+func (m *customerResourceModel) saveAfterIncompleteCreate(created *cloudlx.Customer) {
+	realms := m.Realms
+	_ = m.setFromAPI(created)
+	m.Realms = realms
+	m.RealmDetails = types.ListNull(realmDetailType)
+}
+
+func (m *customerResourceModel) createRequest(ctx context.Context) (cloudlx.CustomerCreate, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	body := cloudlx.CustomerCreate{
+		Name:        m.Name.ValueString(),
+		CurrencyISO: m.CurrencyISO.ValueString(),
+		CountryISO:  m.CountryISO.ValueString(),
+	}
+	var d diag.Diagnostics
+	body.Realms, d = int64s(ctx, m.Realms)
+	diags.Append(d...)
+	body.ShownSubRealms, d = int64s(ctx, m.ShownSubRealms)
+	diags.Append(d...)
+	body.EnabledSubRealms, d = int64s(ctx, m.EnabledSubRealms)
+	diags.Append(d...)
+	if !m.AdminUser.IsNull() && !m.AdminUser.IsUnknown() {
+		var user adminUserModel
+		diags.Append(m.AdminUser.As(ctx, &user, basetypes.ObjectAsOptions{})...)
+		body.Email = user.Email.ValueString()
+		body.FirstName = user.FirstName.ValueString()
+		body.LastName = user.LastName.ValueString()
+		body.RoleGroup = user.RoleGroup.ValueString()
+	}
+	return body, diags
+}
+
+func (r *customerResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	var state customerResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, d := state.Timeouts.Read(ctx, defaultReadTimeout)
+	resp.Diagnostics.Append(d...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	customer, err := r.data.client.GetCustomer(ctx, state.ID.ValueInt64())
+	if cloudlx.IsNotFound(err) {
+		// Deleted outside Terraform: drop it, so the plan offers to create it again.
+		resp.State.RemoveResource(ctx)
+		return
+	}
+	if err != nil {
+		addAPIError(&resp.Diagnostics, fmt.Sprintf("Could not read CloudLX customer %d", state.ID.ValueInt64()), err)
+		return
+	}
+	// admin_user and timeouts are not returned by the API and stay as they are.
+	resp.Diagnostics.Append(state.setFromAPI(customer)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+}
+
+func (r *customerResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	var plan, state customerResourceModel
+	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, d := plan.Timeouts.Update(ctx, defaultUpdateTimeout)
+	resp.Diagnostics.Append(d...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	patch, d := changedFields(ctx, &plan, &state)
+	resp.Diagnostics.Append(d...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	id := state.ID.ValueInt64()
+	if patch.IsEmpty() {
+		// Only admin_user or timeouts changed: nothing to tell the API.
+		plan.ID = state.ID
+		fillUnknownFromState(&plan, &state)
+		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		return
+	}
+	updated, err := r.data.client.UpdateCustomer(ctx, id, patch)
+	if err != nil {
+		addAPIError(&resp.Diagnostics, fmt.Sprintf("Could not update CloudLX customer %d", id), err)
+		return
+	}
+	if !updated.HasAllRealmIDs() {
+		if updated, err = r.data.client.GetCustomer(ctx, id); err != nil {
+			addAPIError(&resp.Diagnostics, fmt.Sprintf("CloudLX customer %d was updated, but reading it back failed", id), err)
+			return
+		}
+	}
+	resp.Diagnostics.Append(plan.setFromAPI(updated)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+}
+
+// changedFields builds a PATCH holding only what differs between plan and
+// state. The two sub-realm sets travel together: enabled must stay a subset
+// of shown, so the API validates them as a pair.
+func changedFields(ctx context.Context, plan, state *customerResourceModel) (cloudlx.CustomerPatch, diag.Diagnostics) {
+	var patch cloudlx.CustomerPatch
+	var diags diag.Diagnostics
+	if !plan.Name.Equal(state.Name) {
+		patch.Name = plan.Name.ValueStringPointer()
+	}
+	if !plan.CurrencyISO.Equal(state.CurrencyISO) {
+		patch.CurrencyISO = plan.CurrencyISO.ValueStringPointer()
+	}
+	if !plan.CountryISO.Equal(state.CountryISO) {
+		patch.CountryISO = plan.CountryISO.ValueStringPointer()
+	}
+	if !plan.Realms.Equal(state.Realms) {
+		ids, d := int64s(ctx, plan.Realms)
+		diags.Append(d...)
+		patch.Realms = &ids
+	}
+	if !plan.ShownSubRealms.Equal(state.ShownSubRealms) || !plan.EnabledSubRealms.Equal(state.EnabledSubRealms) {
+		shown, d := int64s(ctx, plan.ShownSubRealms)
+		diags.Append(d...)
+		enabled, d := int64s(ctx, plan.EnabledSubRealms)
+		diags.Append(d...)
+		patch.ShownSubRealms, patch.EnabledSubRealms = &shown, &enabled
+	}
+	return patch, diags
+}
+
+// fillUnknownFromState resolves computed values left unknown in the plan when
+// no request is sent (only possible if state lacked them).
+func fillUnknownFromState(plan, state *customerResourceModel) {
+	if plan.Currency.IsUnknown() {
+		plan.Currency = state.Currency
+	}
+	if plan.Country.IsUnknown() {
+		plan.Country = state.Country
+	}
+	if plan.RealmDetails.IsUnknown() {
+		plan.RealmDetails = state.RealmDetails
+	}
+	if plan.SubRealmDetails.IsUnknown() {
+		plan.SubRealmDetails = state.SubRealmDetails
+	}
+}
+
+func (r *customerResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	var state customerResourceModel
+	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, d := state.Timeouts.Delete(ctx, defaultDeleteTimeout)
+	resp.Diagnostics.Append(d...)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	id := state.ID.ValueInt64()
+	err := r.data.client.DeleteCustomer(ctx, id)
+	switch status := cloudlx.StatusCode(err); {
+	case err == nil:
+	case status == http.StatusMethodNotAllowed || status == http.StatusNotImplemented:
+		// The documented API has no DELETE. Say so plainly rather than fail
+		// every destroy: the resource leaves state, the customer stays.
+		resp.Diagnostics.AddWarning("CloudLX customer still exists",
+			fmt.Sprintf("The CloudLX API cannot delete customers (DELETE answered HTTP %d), so customer %q (id %d) still exists in "+
+				"CloudLX and was only removed from Terraform state. Remove or suspend it in the portal if it should be gone. "+
+				"To manage it with Terraform again, import it:\n  terraform import <resource address> %d",
+				status, state.Name.ValueString(), id, id))
+	default:
+		addAPIError(&resp.Diagnostics, fmt.Sprintf("Could not delete CloudLX customer %d", id), err)
+	}
+}
+
+func (r *customerResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	id, err := strconv.ParseInt(req.ID, 10, 64)
+	if err != nil || id <= 0 {
+		resp.Diagnostics.AddError("Invalid CloudLX customer import ID",
+			fmt.Sprintf("Expected the customer's numeric ID, a positive integer such as 915 "+
+				"(terraform import cloudlx_customer.example 915, or id = \"915\" in an import block); got %q.", req.ID))
+		return
+	}
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+}

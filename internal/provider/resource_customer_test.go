@@ -1,0 +1,508 @@
+package provider
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/cloudlx-community/terraform-provider-cloudlx/internal/emulator"
+)
+
+const customerAddr = "cloudlx_customer.test"
+
+// errorMatching builds an ExpectError regexp from words; Terraform wraps long
+// diagnostics, so any run of whitespace matches a space.
+func errorMatching(words string) *regexp.Regexp {
+	parts := strings.Fields(words)
+	for i, p := range parts {
+		parts[i] = regexp.QuoteMeta(p)
+	}
+	return regexp.MustCompile(`(?s)` + strings.Join(parts, `\s+`))
+}
+
+func (e *testEnv) customerConfig(body string) string {
+	return e.providerBlock() + "\nresource \"cloudlx_customer\" \"test\" {\n" + body + "\n}\n"
+}
+
+const fullCustomer = `
+  name               = "Acme Ltd"
+  currency_iso       = "USD"
+  country_iso        = "US"
+  realms             = [2, 7]
+  shown_sub_realms   = [313, 328]
+  enabled_sub_realms = [313]
+  admin_user = {
+    email      = "ops@acme.example"
+    first_name = "Jane"
+    last_name  = "Doe"
+  }
+`
+
+func str(s string) knownvalue.Check { return knownvalue.StringExact(s) }
+func num(n int64) knownvalue.Check  { return knownvalue.Int64Exact(n) }
+func ids(ns ...int64) knownvalue.Check {
+	checks := make([]knownvalue.Check, len(ns))
+	for i, n := range ns {
+		checks[i] = num(n)
+	}
+	return knownvalue.SetExact(checks)
+}
+
+func attrCheck(name string, check knownvalue.Check) statecheck.StateCheck {
+	return statecheck.ExpectKnownValue(customerAddr, tfjsonpath.New(name), check)
+}
+
+// currentID returns the id of the only customer in the emulator.
+func (e *testEnv) currentID() int64 {
+	e.t.Helper()
+	all := e.emu.Customers()
+	if len(all) != 1 {
+		e.t.Fatalf("emulator holds %d customers, want 1", len(all))
+	}
+	return all[0].ID
+}
+
+func (e *testEnv) checkWrites(want ...string) resource.TestCheckFunc {
+	return func(*terraform.State) error { return e.expectWrites(want...) }
+}
+
+func TestAccCustomer_lifecycle(t *testing.T) {
+	env := newTestEnv(t, emulator.Options{})
+	var firstID int64
+
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			// Create with every attribute: one POST, state built from its answer.
+			{
+				Config: env.customerConfig(fullCustomer),
+				ConfigStateChecks: []statecheck.StateCheck{
+					attrCheck("id", knownvalue.Int64Func(func(v int64) error {
+						firstID = v
+						if v <= 0 {
+							return fmt.Errorf("id %d", v)
+						}
+						return nil
+					})),
+					attrCheck("name", str("Acme Ltd")),
+					attrCheck("currency_iso", str("USD")),
+					attrCheck("country_iso", str("US")),
+					attrCheck("realms", ids(2, 7)),
+					attrCheck("shown_sub_realms", ids(313, 328)),
+					attrCheck("enabled_sub_realms", ids(313)),
+					attrCheck("admin_user", knownvalue.ObjectExact(map[string]knownvalue.Check{
+						"email": str("ops@acme.example"), "first_name": str("Jane"), "last_name": str("Doe"), "role_group": str("Admin"),
+					})),
+					attrCheck("currency", knownvalue.ObjectPartial(map[string]knownvalue.Check{"iso_3": str("USD"), "name": knownvalue.NotNull()})),
+					attrCheck("country", knownvalue.ObjectExact(map[string]knownvalue.Check{"iso_2": str("US"), "name": str("United States")})),
+					attrCheck("realm_details", knownvalue.ListExact([]knownvalue.Check{
+						knownvalue.ObjectExact(map[string]knownvalue.Check{"id": num(2), "name": str("Networking"), "description": str("Cloud Link Exchange")}),
+						knownvalue.ObjectExact(map[string]knownvalue.Check{"id": num(7), "name": str("Voice"), "description": knownvalue.NotNull()}),
+					})),
+					attrCheck("sub_realm_details", knownvalue.ListExact([]knownvalue.Check{
+						knownvalue.ObjectExact(map[string]knownvalue.Check{"id": num(313), "name": str("SD WAN"), "description": knownvalue.Null(), "has_access": knownvalue.Bool(true)}),
+						knownvalue.ObjectExact(map[string]knownvalue.Check{"id": num(328), "name": str("Cloud SBC & Conversion"), "description": knownvalue.Null(), "has_access": knownvalue.Bool(false)}),
+					})),
+				},
+				Check: resource.ComposeTestCheckFunc(
+					env.checkWrites(`POST /api/customers {"country_iso":"US","currency_iso":"USD","email":"ops@acme.example","enabled_sub_realms":[313],"first_name":"Jane","last_name":"Doe","name":"Acme Ltd","realms":[2,7],"role_group":"Admin","shown_sub_realms":[313,328]}`),
+					func(*terraform.State) error {
+						user, ok := env.emu.AdminUser(env.currentID())
+						if !ok || user.Email != "ops@acme.example" || user.RoleGroup != "Admin" {
+							return fmt.Errorf("admin user in the emulator: %+v", user)
+						}
+						return nil
+					},
+				),
+			},
+			// Import: every attribute but the write-only admin_user comes back.
+			{
+				ResourceName:            customerAddr,
+				ImportState:             true,
+				ImportStateVerify:       true,
+				ImportStateVerifyIgnore: []string{"admin_user"},
+				ImportStateCheck:        func([]*terraform.InstanceState) error { return env.expectWrites() },
+			},
+			// Reordering ids changes nothing.
+			{
+				Config: env.customerConfig(strings.NewReplacer("[2, 7]", "[7, 2]", "[313, 328]", "[328, 313]").Replace(fullCustomer)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
+				Check: env.checkWrites(),
+			},
+			// A name change: one PATCH holding only the name, and no
+			// "(known after apply)" on the details it cannot change.
+			{
+				Config: env.customerConfig(strings.Replace(fullCustomer, `"Acme Ltd"`, `"Acme Renamed"`, 1)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(customerAddr, plancheck.ResourceActionUpdate),
+						plancheck.ExpectKnownValue(customerAddr, tfjsonpath.New("id"), knownvalue.NotNull()),
+						plancheck.ExpectKnownValue(customerAddr, tfjsonpath.New("currency"), knownvalue.NotNull()),
+						plancheck.ExpectKnownValue(customerAddr, tfjsonpath.New("country"), knownvalue.NotNull()),
+						plancheck.ExpectKnownValue(customerAddr, tfjsonpath.New("realm_details"), knownvalue.ListSizeExact(2)),
+						plancheck.ExpectKnownValue(customerAddr, tfjsonpath.New("sub_realm_details"), knownvalue.ListSizeExact(2)),
+					},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{attrCheck("name", str("Acme Renamed"))},
+				Check:             env.checkWrites(`PATCH /api/customers/{id} {"name":"Acme Renamed"}`),
+			},
+			// Realms and both sub-realm sets change: their details are replanned, the rest stays known.
+			{
+				Config: env.customerConfig(strings.NewReplacer(`"Acme Ltd"`, `"Acme Renamed"`, "[2, 7]", "[2, 3, 7]",
+					"[313, 328]", "[313, 328, 340]", "enabled_sub_realms = [313]", "enabled_sub_realms = [313, 340]").Replace(fullCustomer)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(customerAddr, plancheck.ResourceActionUpdate),
+						plancheck.ExpectUnknownValue(customerAddr, tfjsonpath.New("realm_details")),
+						plancheck.ExpectUnknownValue(customerAddr, tfjsonpath.New("sub_realm_details")),
+						plancheck.ExpectKnownValue(customerAddr, tfjsonpath.New("currency"), knownvalue.NotNull()),
+					},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					attrCheck("realms", ids(2, 3, 7)),
+					attrCheck("shown_sub_realms", ids(313, 328, 340)),
+					attrCheck("enabled_sub_realms", ids(313, 340)),
+					attrCheck("realm_details", knownvalue.ListSizeExact(3)),
+					attrCheck("sub_realm_details", knownvalue.ListPartial(map[int]knownvalue.Check{
+						2: knownvalue.ObjectPartial(map[string]knownvalue.Check{"id": num(340), "has_access": knownvalue.Bool(true)}),
+					})),
+				},
+				Check: env.checkWrites(`PATCH /api/customers/{id} {"enabled_sub_realms":[313,340],"realms":[2,3,7],"shown_sub_realms":[313,328,340]}`),
+			},
+			// Only enabled changes: both sub-realm sets travel together, nothing else.
+			{
+				Config: env.customerConfig(strings.NewReplacer(`"Acme Ltd"`, `"Acme Renamed"`, "[2, 7]", "[2, 3, 7]",
+					"[313, 328]", "[313, 328, 340]").Replace(fullCustomer)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectKnownValue(customerAddr, tfjsonpath.New("realm_details"), knownvalue.ListSizeExact(3)),
+						plancheck.ExpectUnknownValue(customerAddr, tfjsonpath.New("sub_realm_details")),
+					},
+				},
+				Check: env.checkWrites(`PATCH /api/customers/{id} {"enabled_sub_realms":[313],"shown_sub_realms":[313,328,340]}`),
+			},
+			// admin_user after creation: an update that sends nothing.
+			{
+				Config: env.customerConfig(strings.NewReplacer(`"Acme Ltd"`, `"Acme Renamed"`, "[2, 7]", "[2, 3, 7]",
+					"[313, 328]", "[313, 328, 340]", "ops@acme.example", "admin@acme.example").Replace(fullCustomer)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction(customerAddr, plancheck.ResourceActionUpdate),
+						plancheck.ExpectKnownValue(customerAddr, tfjsonpath.New("sub_realm_details"), knownvalue.ListSizeExact(3)),
+					},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					attrCheck("admin_user", knownvalue.ObjectPartial(map[string]knownvalue.Check{"email": str("admin@acme.example")})),
+				},
+				Check: env.checkWrites(),
+			},
+			// Drift made in the portal is planned and reverted with one PATCH of just the drifted fields.
+			{
+				PreConfig: func() {
+					_, err := env.emu.UpdateCustomer(env.currentID(), func(in *emulator.CustomerInput) {
+						in.Name = "Changed in the portal"
+						in.EnabledSubRealms = []int64{313, 328}
+					})
+					if err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: env.customerConfig(strings.NewReplacer(`"Acme Ltd"`, `"Acme Renamed"`, "[2, 7]", "[2, 3, 7]",
+					"[313, 328]", "[313, 328, 340]", "ops@acme.example", "admin@acme.example").Replace(fullCustomer)),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(customerAddr, plancheck.ResourceActionUpdate)},
+				},
+				Check: resource.ComposeTestCheckFunc(
+					env.checkWrites(`PATCH /api/customers/{id} {"enabled_sub_realms":[313],"name":"Acme Renamed","shown_sub_realms":[313,328,340]}`),
+					func(*terraform.State) error {
+						if c, _ := env.emu.Customer(env.currentID()); c.Name != "Acme Renamed" {
+							return fmt.Errorf("emulator name %q", c.Name)
+						}
+						return nil
+					},
+				),
+			},
+			// Deleted in the portal: planned for creation again.
+			{
+				PreConfig: func() { env.emu.DeleteCustomer(env.currentID()) },
+				Config:    env.customerConfig(fullCustomer),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(customerAddr, plancheck.ResourceActionCreate)},
+				},
+				ConfigStateChecks: []statecheck.StateCheck{
+					attrCheck("id", knownvalue.Int64Func(func(v int64) error {
+						if v == firstID {
+							return fmt.Errorf("id %d was reused", v)
+						}
+						return nil
+					})),
+				},
+				Check: env.checkWrites(`POST /api/customers {"country_iso":"US","currency_iso":"USD","email":"ops@acme.example","enabled_sub_realms":[313],"first_name":"Jane","last_name":"Doe","name":"Acme Ltd","realms":[2,7],"role_group":"Admin","shown_sub_realms":[313,328]}`),
+			},
+		},
+		CheckDestroy: func(*terraform.State) error {
+			if n := len(env.emu.Customers()); n != 0 {
+				return fmt.Errorf("%d customers left after destroy", n)
+			}
+			return env.expectWrites(`DELETE /api/customers/{id}`)
+		},
+	})
+}
+
+func TestAccCustomer_minimalUsesEmptySubRealms(t *testing.T) {
+	env := newTestEnv(t, emulator.Options{})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: env.customerConfig(`
+  name         = "Minimal"
+  currency_iso = "EUR"
+  country_iso  = "DE"
+  realms       = [1]
+`),
+				ConfigStateChecks: []statecheck.StateCheck{
+					attrCheck("shown_sub_realms", ids()),
+					attrCheck("enabled_sub_realms", ids()),
+					attrCheck("sub_realm_details", knownvalue.ListExact([]knownvalue.Check{})),
+					attrCheck("admin_user", knownvalue.Null()),
+					attrCheck("country", knownvalue.ObjectExact(map[string]knownvalue.Check{"iso_2": str("DE"), "name": str("Germany")})),
+				},
+				Check: env.checkWrites(`POST /api/customers {"country_iso":"DE","currency_iso":"EUR","enabled_sub_realms":[],"name":"Minimal","realms":[1],"shown_sub_realms":[]}`),
+			},
+			// Sub-realms added in the portal are drift against the empty default.
+			{
+				PreConfig: func() {
+					_, err := env.emu.UpdateCustomer(env.currentID(), func(in *emulator.CustomerInput) { in.ShownSubRealms = []int64{313} })
+					if err != nil {
+						t.Fatal(err)
+					}
+				},
+				RefreshState:       true,
+				ExpectNonEmptyPlan: true,
+			},
+		},
+	})
+}
+
+func TestAccCustomer_createResponseWithoutRealmIDs(t *testing.T) {
+	// The docs' own create example omits realm ids: the provider then reads the customer once.
+	env := newTestEnv(t, emulator.Options{OmitRealmIDsOnCreate: true})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: env.customerConfig(fullCustomer),
+			ConfigStateChecks: []statecheck.StateCheck{
+				attrCheck("realms", ids(2, 7)),
+				attrCheck("realm_details", knownvalue.ListPartial(map[int]knownvalue.Check{
+					0: knownvalue.ObjectPartial(map[string]knownvalue.Check{"id": num(2)}),
+				})),
+			},
+			Check: func(*terraform.State) error {
+				create := env.walkOf("POST /api/customers")
+				if got := routes(create); got != "POST /api/customers, GET /api/customers/{id}" {
+					return fmt.Errorf("create sent %s", got)
+				}
+				return nil
+			},
+		}},
+	})
+}
+
+func TestAccCustomer_quirkyButValidAPI(t *testing.T) {
+	// Another valid implementation: lists in any order, unknown extra fields.
+	env := newTestEnv(t, emulator.Options{Quirks: true, Seed: 7})
+	cfg := env.customerConfig(strings.Replace(fullCustomer, "[2, 7]", "[1, 2, 3, 7]", 1))
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: cfg},
+			{Config: cfg, ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}}},
+			{ResourceName: customerAddr, ImportState: true, ImportStateVerify: true, ImportStateVerifyIgnore: []string{"admin_user"}},
+		},
+	})
+}
+
+func TestAccCustomer_importWithMatchingConfigPlansClean(t *testing.T) {
+	env := newTestEnv(t, emulator.Options{})
+	existing, err := env.emu.CreateCustomer(emulator.CustomerInput{
+		Name: "Made in the portal", CurrencyISO: "GBP", CountryISO: "GB",
+		Realms: []int64{2, 7}, ShownSubRealms: []int64{313, 328}, EnabledSubRealms: []int64{328},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	matching := env.customerConfig(`
+  name               = "Made in the portal"
+  currency_iso       = "GBP"
+  country_iso        = "GB"
+  realms             = [7, 2]
+  shown_sub_realms   = [313, 328]
+  enabled_sub_realms = [328]
+`)
+	withUser := strings.Replace(matching, `enabled_sub_realms = [328]`, `enabled_sub_realms = [328]
+  admin_user = {
+    email      = "ops@portal.example"
+    first_name = "Pat"
+    last_name  = "Lee"
+  }`, 1)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:             matching,
+				ResourceName:       customerAddr,
+				ImportState:        true,
+				ImportStateId:      fmt.Sprint(existing.ID),
+				ImportStatePersist: true,
+				ImportStateCheck: func([]*terraform.InstanceState) error {
+					if got := routes(env.apiRequests("")); got != "GET /api/customers/{id}" {
+						return fmt.Errorf("import sent %s", got)
+					}
+					return nil
+				},
+			},
+			{
+				Config:   matching,
+				PlanOnly: true, // fails on any diff
+			},
+			// admin_user is never returned: configuring it after an import is an
+			// update that sends nothing (with a warning).
+			{
+				Config: withUser,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(customerAddr, plancheck.ResourceActionUpdate)},
+				},
+				Check: env.checkWrites(),
+			},
+		},
+	})
+}
+
+func TestAccCustomer_invalidImportIDs(t *testing.T) {
+	env := newTestEnv(t, emulator.Options{})
+	var steps []resource.TestStep
+	for _, id := range []string{"abc", "0", "-3", "915x", " 915", "1.5"} {
+		steps = append(steps, resource.TestStep{
+			Config:        env.customerConfig(fullCustomer),
+			ResourceName:  customerAddr,
+			ImportState:   true,
+			ImportStateId: id,
+			ExpectError:   errorMatching("Expected the customer's numeric ID, a positive integer such as 915"),
+		})
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps:                    steps,
+		CheckDestroy: func(*terraform.State) error {
+			if reqs := env.apiRequests(""); len(reqs) != 0 {
+				return fmt.Errorf("invalid import ids reached the API: %s", routes(reqs))
+			}
+			return nil
+		},
+	})
+}
+
+func TestAccCustomer_planTimeValidation(t *testing.T) {
+	env := newTestEnv(t, emulator.Options{})
+	cases := []struct{ from, to, wantErr string }{
+		{`"Acme Ltd"`, `""`, "name must not be empty"},
+		{`"Acme Ltd"`, `"   "`, "name must not be empty"},
+		{`"USD"`, `"usd"`, `"usd" must be uppercase: use "USD"`},
+		{`"USD"`, `"ABC"`, `"ABC" is not a known ISO 4217 currency code`},
+		{`"USD"`, `"US"`, `"US" is not an ISO 4217 currency code`},
+		{`"US"`, `"us"`, `"us" must be uppercase: use "US"`},
+		{`"US"`, `"ZZ"`, `"ZZ" is not a known ISO 3166-1 alpha-2 country code`},
+		{`"US"`, `"USA"`, `"USA" is not an ISO 3166-1 alpha-2 country code`},
+		{`[2, 7]`, `[0, 7]`, "realms"},
+		{`[2, 7]`, `[-2]`, "must be at least 1"},
+		{`[313, 328]`, `[313, -1]`, "shown_sub_realms"},
+		{`enabled_sub_realms = [313]`, `enabled_sub_realms = [340]`, "enabled_sub_realms contains 340, which is not in shown_sub_realms"},
+		{`"ops@acme.example"`, `"not-an-address"`, `"not-an-address" is not an email address`},
+		{`"ops@acme.example"`, `"Jane <ops@acme.example>"`, "without a display name"},
+		{`"Jane"`, `""`, "first_name must not be empty"},
+	}
+	var steps []resource.TestStep
+	for _, tc := range cases {
+		if !strings.Contains(fullCustomer, tc.from) {
+			t.Fatalf("%s not in the base config", tc.from)
+		}
+		steps = append(steps, resource.TestStep{
+			Config:      env.customerConfig(strings.Replace(fullCustomer, tc.from, tc.to, 1)),
+			PlanOnly:    true,
+			ExpectError: errorMatching(tc.wantErr),
+		})
+	}
+	// Missing required attributes.
+	steps = append(steps, resource.TestStep{
+		Config:      env.customerConfig(`name = "x"`),
+		PlanOnly:    true,
+		ExpectError: errorMatching(`The argument "currency_iso" is required`),
+	})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps:                    steps,
+		CheckDestroy: func(*terraform.State) error {
+			if reqs := env.apiRequests(""); len(reqs) != 0 {
+				return fmt.Errorf("invalid configs reached the API: %s", routes(reqs))
+			}
+			return nil
+		},
+	})
+}
+
+func TestAccCustomer_apiFieldErrorsReachTheUser(t *testing.T) {
+	env := newTestEnv(t, emulator.Options{})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			// 999 passes plan-time checks (a positive id) but is not in the catalogue.
+			Config:      env.customerConfig(strings.Replace(fullCustomer, "[2, 7]", "[2, 999]", 1)),
+			ExpectError: regexp.MustCompile(`(?s)Could not create CloudLX customer.*with cloudlx_customer.test,.*realms.*CloudLX rejected realms.*invalid.*HTTP\s+422`),
+		}},
+		CheckDestroy: func(*terraform.State) error {
+			if n := len(env.emu.Customers()); n != 0 {
+				return fmt.Errorf("%d customers exist", n)
+			}
+			return nil
+		},
+	})
+}
+
+func TestAccCustomer_deleteNotSupportedLeavesCustomerAndWarns(t *testing.T) {
+	env := newTestEnv(t, emulator.Options{DisableDelete: true})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps:                    []resource.TestStep{{Config: env.customerConfig(fullCustomer)}},
+		// The destroy succeeds (the resource leaves state), and the customer is still there.
+		CheckDestroy: func(*terraform.State) error {
+			if n := len(env.emu.Customers()); n != 1 {
+				return fmt.Errorf("%d customers in the emulator, want the 1 that cannot be deleted", n)
+			}
+			deletes := env.apiRequests("DELETE /api/customers/{id}")
+			if len(deletes) != 1 || deletes[0].Status != 405 {
+				return fmt.Errorf("DELETE requests: %+v", deletes)
+			}
+			return nil
+		},
+	})
+}
+
+// routes renders requests as "ROUTE, ROUTE".
+func routes(reqs []emulator.Request) string {
+	out := make([]string, len(reqs))
+	for i, r := range reqs {
+		out[i] = r.Route
+	}
+	return strings.Join(out, ", ")
+}
