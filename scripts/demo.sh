@@ -15,7 +15,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
-step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+if [[ -t 1 ]]; then
+  step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+else
+  step() { printf '\n==> %s\n' "$*"; }
+fi
 
 client_id=demo-client
 client_secret=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')

@@ -4,11 +4,14 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/cloudlx-community/terraform-provider-cloudlx/internal/emulator"
 )
@@ -119,4 +122,52 @@ func (e *testEnv) walkOf(route string) []emulator.Request {
 		}
 	}
 	return out
+}
+
+// The provider block may be empty: everything comes from CLOUDLX_* variables.
+// Here with a token minted elsewhere: no token request may be sent, and every
+// request carries the versioned Accept header and a User-Agent naming the
+// provider and Terraform versions.
+func TestAccProvider_configuredFromEnvironmentWithAccessToken(t *testing.T) {
+	env := newTestEnv(t, emulator.Options{StaticTokens: []string{"minted-in-a-vault"}})
+	t.Setenv(envEndpoint, env.url)
+	t.Setenv(envAccessToken, "minted-in-a-vault")
+	t.Setenv(envClientID, "")
+	t.Setenv(envClientSecret, "")
+	config := strings.Replace(env.customerConfig(fullCustomer), env.providerBlock(), `
+terraform {
+  required_providers {
+    cloudlx = {
+      source = "cloudlx-community/cloudlx"
+    }
+  }
+}
+
+provider "cloudlx" {}
+`, 1)
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: config,
+			Check: func(*terraform.State) error {
+				reqs := env.emu.Requests()
+				if len(reqs) == 0 {
+					return fmt.Errorf("no requests")
+				}
+				for _, r := range reqs {
+					switch {
+					case strings.Contains(r.Route, "oauth2"):
+						return fmt.Errorf("a token was requested although access_token is set")
+					case !r.Authorized:
+						return fmt.Errorf("%s was not authorized", r.Route)
+					case r.Accept != "application/vnd.cloudlx.v1+json":
+						return fmt.Errorf("%s: Accept %q", r.Route, r.Accept)
+					case !regexp.MustCompile(`^terraform-provider-cloudlx/test \(\+https://registry\.terraform\.io/providers/cloudlx-community/cloudlx\) Terraform/\d+\.\d+`).MatchString(r.UserAgent):
+						return fmt.Errorf("%s: User-Agent %q", r.Route, r.UserAgent)
+					}
+				}
+				return nil
+			},
+		}},
+	})
 }

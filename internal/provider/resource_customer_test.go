@@ -70,6 +70,16 @@ func (e *testEnv) currentID() int64 {
 	return all[0].ID
 }
 
+// checkWalk fails unless the walk that sent route sent exactly want (routes joined by ", ").
+func (e *testEnv) checkWalk(route, want string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		if got := routes(e.walkOf(route)); got != want {
+			return fmt.Errorf("the walk that sent %s sent: %s; want %s", route, got, want)
+		}
+		return nil
+	}
+}
+
 func (e *testEnv) checkWrites(want ...string) resource.TestCheckFunc {
 	return func(*terraform.State) error { return e.expectWrites(want...) }
 }
@@ -113,6 +123,8 @@ func TestAccCustomer_lifecycle(t *testing.T) {
 					})),
 				},
 				Check: resource.ComposeTestCheckFunc(
+					// The apply walk of a create sends the POST and nothing else.
+					env.checkWalk("POST /api/customers", "POST /api/customers"),
 					env.checkWrites(`POST /api/customers {"country_iso":"US","currency_iso":"USD","email":"ops@acme.example","enabled_sub_realms":[313],"first_name":"Jane","last_name":"Doe","name":"Acme Ltd","realms":[2,7],"role_group":"Admin","shown_sub_realms":[313,328]}`),
 					func(*terraform.State) error {
 						user, ok := env.emu.AdminUser(env.currentID())
@@ -154,7 +166,10 @@ func TestAccCustomer_lifecycle(t *testing.T) {
 					},
 				},
 				ConfigStateChecks: []statecheck.StateCheck{attrCheck("name", str("Acme Renamed"))},
-				Check:             env.checkWrites(`PATCH /api/customers/{id} {"name":"Acme Renamed"}`),
+				Check: resource.ComposeTestCheckFunc(
+					env.checkWalk("PATCH /api/customers/{id}", "PATCH /api/customers/{id}"),
+					env.checkWrites(`PATCH /api/customers/{id} {"name":"Acme Renamed"}`),
+				),
 			},
 			// Realms and both sub-realm sets change: their details are replanned, the rest stays known.
 			{
@@ -250,9 +265,12 @@ func TestAccCustomer_lifecycle(t *testing.T) {
 				Check: env.checkWrites(`POST /api/customers {"country_iso":"US","currency_iso":"USD","email":"ops@acme.example","enabled_sub_realms":[313],"first_name":"Jane","last_name":"Doe","name":"Acme Ltd","realms":[2,7],"role_group":"Admin","shown_sub_realms":[313,328]}`),
 			},
 		},
-		CheckDestroy: func(*terraform.State) error {
+		CheckDestroy: func(s *terraform.State) error {
 			if n := len(env.emu.Customers()); n != 0 {
 				return fmt.Errorf("%d customers left after destroy", n)
+			}
+			if err := env.checkWalk("DELETE /api/customers/{id}", "DELETE /api/customers/{id}")(s); err != nil {
+				return err
 			}
 			return env.expectWrites(`DELETE /api/customers/{id}`)
 		},
@@ -290,6 +308,8 @@ func TestAccCustomer_minimalUsesEmptySubRealms(t *testing.T) {
 				},
 				RefreshState:       true,
 				ExpectNonEmptyPlan: true,
+				// A refresh of one customer costs one GET.
+				Check: env.checkWalk("GET /api/customers/{id}", "GET /api/customers/{id}"),
 			},
 		},
 	})

@@ -1,0 +1,141 @@
+package provider
+
+import (
+	"context"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	"github.com/cloudlx-community/terraform-provider-cloudlx/internal/cloudlx"
+	"github.com/cloudlx-community/terraform-provider-cloudlx/internal/emulator"
+)
+
+// These tests call the resource's methods directly, for what the CLI-driven
+// acceptance tests cannot observe: the warnings a user reads.
+
+func customerSchema(t *testing.T) resource.SchemaResponse {
+	t.Helper()
+	var resp resource.SchemaResponse
+	(&customerResource{}).Schema(context.Background(), resource.SchemaRequest{}, &resp)
+	if resp.Diagnostics.HasError() {
+		t.Fatal(resp.Diagnostics)
+	}
+	return resp
+}
+
+// stateFrom builds a tfsdk.State holding the given attributes (others null).
+func stateFrom(t *testing.T, attrs map[string]any) tfsdk.State {
+	t.Helper()
+	ctx := context.Background()
+	s := customerSchema(t).Schema
+	st := tfsdk.State{Schema: s, Raw: tftypes.NewValue(s.Type().TerraformType(ctx), nil)}
+	for name, v := range attrs {
+		if d := st.SetAttribute(ctx, path.Root(name), v); d.HasError() {
+			t.Fatalf("%s: %v", name, d)
+		}
+	}
+	return st
+}
+
+func adminUser(email string) types.Object {
+	return types.ObjectValueMust(map[string]attr.Type{
+		"email": types.StringType, "first_name": types.StringType, "last_name": types.StringType, "role_group": types.StringType,
+	}, map[string]attr.Value{
+		"email": types.StringValue(email), "first_name": types.StringValue("Jane"),
+		"last_name": types.StringValue("Doe"), "role_group": types.StringValue("Admin"),
+	})
+}
+
+func warningsAt(diags diag.Diagnostics, p path.Path) []string {
+	var out []string
+	for _, d := range diags.Warnings() {
+		if wp, ok := d.(diag.DiagnosticWithPath); ok && wp.Path().Equal(p) {
+			out = append(out, d.Summary()+": "+d.Detail())
+		}
+	}
+	return out
+}
+
+func TestModifyPlanWarnsWhenAdminUserChangesAfterCreation(t *testing.T) {
+	ctx := context.Background()
+	base := map[string]any{"id": int64(915), "name": "Acme", "currency_iso": "USD", "country_iso": "US"}
+	withUser := func(email string) map[string]any {
+		m := map[string]any{"admin_user": adminUser(email)}
+		for k, v := range base {
+			m[k] = v
+		}
+		return m
+	}
+	cases := map[string]struct {
+		state, plan map[string]any
+		warn        bool
+	}{
+		"email changed":          {withUser("a@x.example"), withUser("b@x.example"), true},
+		"added after an import":  {base, withUser("a@x.example"), true},
+		"removed from config":    {withUser("a@x.example"), base, true},
+		"unchanged":              {withUser("a@x.example"), withUser("a@x.example"), false},
+		"never set, name change": {base, map[string]any{"id": int64(915), "name": "Acme 2", "currency_iso": "USD", "country_iso": "US"}, false},
+	}
+	for name, tc := range cases {
+		t.Run(name, func(t *testing.T) {
+			state := stateFrom(t, tc.state)
+			plan := stateFrom(t, tc.plan)
+			req := resource.ModifyPlanRequest{State: state, Plan: tfsdk.Plan{Schema: plan.Schema, Raw: plan.Raw}}
+			resp := resource.ModifyPlanResponse{Plan: req.Plan}
+			(&customerResource{}).ModifyPlan(ctx, req, &resp)
+			if resp.Diagnostics.HasError() {
+				t.Fatal(resp.Diagnostics)
+			}
+			warnings := warningsAt(resp.Diagnostics, path.Root("admin_user"))
+			if tc.warn != (len(warnings) == 1) {
+				t.Fatalf("warnings = %q, want a warning: %v", warnings, tc.warn)
+			}
+			if tc.warn && !strings.Contains(warnings[0], "only applies when the customer is created") {
+				t.Fatalf("warning %q", warnings[0])
+			}
+		})
+	}
+}
+
+func TestDeleteWithoutAPIDeleteWarnsAndSucceeds(t *testing.T) {
+	ctx := context.Background()
+	emu := emulator.New(emulator.Options{DisableDelete: true})
+	srv := httptest.NewServer(emu)
+	defer srv.Close()
+	customer, err := emu.CreateCustomer(emulator.CustomerInput{Name: "Acme", CurrencyISO: "USD", CountryISO: "US", Realms: []int64{2}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	client, err := cloudlx.New(cloudlx.Config{Endpoint: srv.URL, ClientID: emulator.DefaultClientID, ClientSecret: emulator.DefaultClientSecret})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &customerResource{data: &providerData{client: client}}
+	state := stateFrom(t, map[string]any{"id": customer.ID, "name": "Acme"})
+	resp := resource.DeleteResponse{State: state}
+	r.Delete(ctx, resource.DeleteRequest{State: state}, &resp)
+
+	if resp.Diagnostics.HasError() {
+		t.Fatalf("a missing DELETE must not fail the destroy: %v", resp.Diagnostics)
+	}
+	if len(resp.Diagnostics.Warnings()) != 1 {
+		t.Fatalf("diagnostics: %v", resp.Diagnostics)
+	}
+	w := resp.Diagnostics.Warnings()[0]
+	for _, want := range []string{"still exists", `"Acme"`, "HTTP 405", "terraform import"} {
+		if !strings.Contains(w.Summary()+w.Detail(), want) {
+			t.Errorf("warning lacks %q: %s\n%s", want, w.Summary(), w.Detail())
+		}
+	}
+	if _, ok := emu.Customer(customer.ID); !ok {
+		t.Fatal("the customer should still exist")
+	}
+}
