@@ -39,13 +39,15 @@ func newTestEnv(t *testing.T, opts emulator.Options) *testEnv {
 }
 
 // providerBlock configures the provider for this env. Retries are kept, so
-// tests exercise the same client a user gets.
+// tests exercise the same client a user gets. The source names the registry
+// host: OpenTofu would otherwise resolve it to registry.opentofu.org, while
+// terraform-plugin-testing serves the provider as registry.terraform.io.
 func (e *testEnv) providerBlock() string {
 	return fmt.Sprintf(`
 terraform {
   required_providers {
     cloudlx = {
-      source = "cloudlx-community/cloudlx"
+      source = "registry.terraform.io/cloudlx-community/cloudlx"
     }
   }
 }
@@ -138,7 +140,7 @@ func TestAccProvider_configuredFromEnvironmentWithAccessToken(t *testing.T) {
 terraform {
   required_providers {
     cloudlx = {
-      source = "cloudlx-community/cloudlx"
+      source = "registry.terraform.io/cloudlx-community/cloudlx"
     }
   }
 }
