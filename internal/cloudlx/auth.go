@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strconv"
+	"strings"
 	"sync"
 	"time"
 )
@@ -33,7 +35,8 @@ type tokenSource struct {
 type tokenResponse struct {
 	AccessToken string `json:"access_token"`
 	// token_type is ignored: its real value is unknown and "Bearer" is always sent.
-	ExpiresIn json.Number `json:"expires_in"`
+	// expires_in is decoded by hand: a number, or a numeric string, or absent.
+	ExpiresIn json.RawMessage `json:"expires_in"`
 	// refresh_token is deliberately not decoded: a new client-credentials token
 	// is as cheap as a refresh and leaves one less secret in memory.
 }
@@ -89,15 +92,10 @@ func (ts *tokenSource) fetchLocked(ctx context.Context) (string, error) {
 		return "", fmt.Errorf("requesting an access token: %w", apiErr)
 	}
 	var tr tokenResponse
-	dec := json.NewDecoder(bytes.NewReader(respBody))
-	dec.UseNumber()
-	if err := dec.Decode(&tr); err != nil || tr.AccessToken == "" {
+	if err := json.Unmarshal(respBody, &tr); err != nil || tr.AccessToken == "" {
 		return "", fmt.Errorf("requesting an access token: the response held no access_token")
 	}
-	lifetime := 3600 * time.Second // the documented lifetime, when expires_in is missing
-	if secs, err := tr.ExpiresIn.Float64(); err == nil && secs > 0 {
-		lifetime = time.Duration(secs * float64(time.Second))
-	}
+	lifetime := tokenLifetime(tr.ExpiresIn)
 	ts.token = tr.AccessToken
 	ts.expires = ts.now().Add(lifetime - renewalMargin(lifetime))
 	ts.fetches++
@@ -113,4 +111,14 @@ func renewalMargin(lifetime time.Duration) time.Duration {
 		margin = time.Minute
 	}
 	return margin
+}
+
+// tokenLifetime reads expires_in leniently; without a usable value it assumes
+// the documented lifetime of an hour.
+func tokenLifetime(raw json.RawMessage) time.Duration {
+	text := strings.Trim(string(raw), `" `)
+	if secs, err := strconv.ParseFloat(text, 64); err == nil && secs > 0 && secs < 1e9 {
+		return time.Duration(secs * float64(time.Second))
+	}
+	return time.Hour
 }

@@ -532,3 +532,15 @@ func TestLogsEachAttemptWithoutSecrets(t *testing.T) {
 		}
 	}
 }
+
+func TestTokenLifetimeIsReadLeniently(t *testing.T) {
+	cases := map[string]time.Duration{
+		`3600`: time.Hour, `"120"`: 2 * time.Minute, `2.5`: 2500 * time.Millisecond,
+		``: time.Hour, `null`: time.Hour, `"soon"`: time.Hour, `0`: time.Hour, `-5`: time.Hour,
+	}
+	for raw, want := range cases {
+		if got := tokenLifetime(json.RawMessage(raw)); got != want {
+			t.Errorf("expires_in %s: %s, want %s", raw, got, want)
+		}
+	}
+}

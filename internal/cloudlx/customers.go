@@ -48,11 +48,21 @@ type SubRealm struct {
 	HasAccess   bool    `json:"has_access"`
 }
 
-// HasAllRealmIDs reports whether every realm carries its id. The docs' own
-// create response omits them, and state cannot be built without them.
-func (c *Customer) HasAllRealmIDs() bool {
+// IsComplete reports whether the answer holds everything a caller needs to
+// know the customer's state: every realm and sub-realm with its id, and the
+// currency and country codes. The docs' own create response omits realm ids,
+// so a create or update answer may need a GET to complete it.
+func (c *Customer) IsComplete() bool {
+	if c.ID <= 0 || c.Currency.ISO3 == "" || c.Country.ISO2 == "" {
+		return false
+	}
 	for _, r := range c.Realms {
 		if r.ID <= 0 {
+			return false
+		}
+	}
+	for _, s := range c.SubRealms {
+		if s.ID <= 0 {
 			return false
 		}
 	}
@@ -123,7 +133,7 @@ func (p CustomerPatch) IsEmpty() bool {
 func customerPath(id int64) string { return "/api/customers/" + strconv.FormatInt(id, 10) }
 
 // CreateCustomer creates a customer with one POST and returns the API's answer,
-// which may lack realm ids (see HasAllRealmIDs). A transport failure after the
+// which may be incomplete (see IsComplete). A transport failure after the
 // request was sent is an *UncertainError: the customer may exist.
 func (c *Client) CreateCustomer(ctx context.Context, in CustomerCreate) (*Customer, error) {
 	// Send [] rather than null for empty lists.

@@ -216,6 +216,12 @@ func TestRequestLog(t *testing.T) {
 	}
 	got := reqs[3:]
 	got[0].Body = "" // checked elsewhere
+	for i := range got[:3] {
+		if got[i].TokenID == "" || strings.Contains(e.token, got[i].TokenID) {
+			t.Errorf("request %d: TokenID %q should name the token used, without revealing it", i, got[i].TokenID)
+		}
+		got[i].TokenID = ""
+	}
 	for i := range want {
 		if got[i] != want[i] {
 			t.Errorf("request %d:\n got %+v\nwant %+v", i, got[i], want[i])

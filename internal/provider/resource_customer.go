@@ -80,7 +80,7 @@ func (r *customerResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 			"name": schema.StringAttribute{
 				MarkdownDescription: "The customer's name.",
 				Required:            true,
-				Validators:          []validator.String{notBlankValidator{}},
+				Validators:          []validator.String{trimmedValidator{}},
 			},
 			"currency_iso": schema.StringAttribute{
 				MarkdownDescription: "The customer's default currency, as an uppercase ISO 4217 code such as `USD`, `EUR` or `GBP`.",
@@ -128,19 +128,19 @@ func (r *customerResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 					"first_name": schema.StringAttribute{
 						MarkdownDescription: "The user's first name.",
 						Required:            true,
-						Validators:          []validator.String{notBlankValidator{}},
+						Validators:          []validator.String{trimmedValidator{}},
 					},
 					"last_name": schema.StringAttribute{
 						MarkdownDescription: "The user's last name.",
 						Required:            true,
-						Validators:          []validator.String{notBlankValidator{}},
+						Validators:          []validator.String{trimmedValidator{}},
 					},
 					"role_group": schema.StringAttribute{
 						MarkdownDescription: "The user's role group. Defaults to `Admin`.",
 						Optional:            true,
 						Computed:            true,
 						Default:             stringdefault.StaticString("Admin"),
-						Validators:          []validator.String{notBlankValidator{}},
+						Validators:          []validator.String{trimmedValidator{}},
 					},
 				},
 			},
@@ -282,7 +282,7 @@ func (r *customerResource) Create(ctx context.Context, req resource.CreateReques
 	}
 
 	customer := created
-	if !created.HasAllRealmIDs() {
+	if !created.IsComplete() {
 		// The API's create response may omit realm ids (its own docs show that);
 		// state needs them, so read the customer once.
 		got, err := r.data.client.GetCustomer(ctx, created.ID)
@@ -302,13 +302,15 @@ func (r *customerResource) Create(ctx context.Context, req resource.CreateReques
 	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 }
 
-// saveAfterIncompleteCreate records a created customer whose realm ids the API
-// did not return: everything but the realm details comes from the answer.
+// saveAfterIncompleteCreate records a created customer whose answer was
+// incomplete and could not be read back: the id from the answer, the inputs as
+// planned (the API accepted them), and null details until the next refresh.
 func (m *customerResourceModel) saveAfterIncompleteCreate(created *cloudlx.Customer) {
-	realms := m.Realms
-	_ = m.setFromAPI(created)
-	m.Realms = realms
+	m.ID = types.Int64Value(created.ID)
+	m.Currency = types.ObjectNull(currencyType.AttrTypes)
+	m.Country = types.ObjectNull(countryType.AttrTypes)
 	m.RealmDetails = types.ListNull(realmDetailType)
+	m.SubRealmDetails = types.ListNull(subRealmDetailType)
 }
 
 func (m *customerResourceModel) createRequest(ctx context.Context) (cloudlx.CustomerCreate, diag.Diagnostics) {
@@ -392,7 +394,7 @@ func (r *customerResource) Update(ctx context.Context, req resource.UpdateReques
 		addAPIError(&resp.Diagnostics, fmt.Sprintf("Could not update CloudLX customer %d", id), err)
 		return
 	}
-	if !updated.HasAllRealmIDs() {
+	if !updated.IsComplete() {
 		if updated, err = r.data.client.GetCustomer(ctx, id); err != nil {
 			addAPIError(&resp.Diagnostics, fmt.Sprintf("CloudLX customer %d was updated, but reading it back failed", id), err)
 			return

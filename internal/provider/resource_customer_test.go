@@ -438,6 +438,8 @@ func TestAccCustomer_planTimeValidation(t *testing.T) {
 	cases := []struct{ from, to, wantErr string }{
 		{`"Acme Ltd"`, `""`, "name must not be empty"},
 		{`"Acme Ltd"`, `"   "`, "name must not be empty"},
+		{`"Acme Ltd"`, `"Acme Ltd "`, `name must not start or end with whitespace: CloudLX trims it, so the plan could never settle. Use "Acme Ltd".`},
+		{`"Doe"`, `" Doe"`, `last_name must not start or end with whitespace`},
 		{`"USD"`, `"usd"`, `"usd" must be uppercase: use "USD"`},
 		{`"USD"`, `"ABC"`, `"ABC" is not a known ISO 4217 currency code`},
 		{`"USD"`, `"US"`, `"US" is not an ISO 4217 currency code`},

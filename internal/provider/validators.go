@@ -119,23 +119,29 @@ func (v emailValidator) ValidateString(ctx context.Context, req validator.String
 	}
 }
 
-// notBlankValidator rejects empty and whitespace-only strings.
-type notBlankValidator struct{}
+// trimmedValidator rejects empty values and values with leading or trailing
+// whitespace. The API is a Laravel application, whose default middleware trims
+// request strings: " Acme" would be stored as "Acme" and every later plan would
+// show a change that can never be applied.
+type trimmedValidator struct{}
 
-func (notBlankValidator) Description(context.Context) string {
-	return "must not be empty or only whitespace"
+func (trimmedValidator) Description(context.Context) string {
+	return "must not be empty or start or end with whitespace"
 }
-func (v notBlankValidator) MarkdownDescription(ctx context.Context) string {
-	return v.Description(ctx)
-}
+func (v trimmedValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
 
-func (v notBlankValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+func (v trimmedValidator) ValidateString(ctx context.Context, req validator.StringRequest, resp *validator.StringResponse) {
 	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
 		return
 	}
-	if strings.TrimSpace(req.ConfigValue.ValueString()) == "" {
+	s := req.ConfigValue.ValueString()
+	switch trimmed := strings.TrimSpace(s); {
+	case trimmed == "":
 		resp.Diagnostics.AddAttributeError(req.Path, "Empty value",
 			fmt.Sprintf("%s must not be empty or only whitespace.", req.Path))
+	case trimmed != s:
+		resp.Diagnostics.AddAttributeError(req.Path, "Leading or trailing whitespace",
+			fmt.Sprintf("%s must not start or end with whitespace: CloudLX trims it, so the plan could never settle. Use %q.", req.Path, trimmed))
 	}
 }
 
