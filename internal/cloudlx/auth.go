@@ -1,11 +1,11 @@
 package cloudlx
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -72,15 +72,27 @@ func (ts *tokenSource) Renew(ctx context.Context, rejected string) (string, erro
 func (ts *tokenSource) CanRenew() bool { return ts.static == "" }
 
 func (ts *tokenSource) fetchLocked(ctx context.Context) (string, error) {
-	body, err := json.Marshal(map[string]string{
+	params := map[string]string{
 		"grant_type":    "client_credentials",
 		"client_id":     ts.clientID,
 		"client_secret": ts.clientSecret,
-	})
+	}
+	body, err := json.Marshal(params)
 	if err != nil {
 		return "", err
 	}
-	resp, respBody, err := ts.client.send(ctx, http.MethodPost, tokenPath, bytes.NewReader(body), "", policyIdempotent)
+	// The docs do not say how the parameters are encoded. JSON is what the
+	// vendor's own SDK sends; a server that refuses it as malformed or
+	// unsupported gets the same parameters once more as a form.
+	resp, respBody, err := ts.client.send(ctx, http.MethodPost, tokenPath, body, jsonContent, "", policyIdempotent)
+	if err == nil && (resp.StatusCode == http.StatusBadRequest || resp.StatusCode == http.StatusUnsupportedMediaType ||
+		resp.StatusCode == http.StatusUnprocessableEntity) {
+		form := url.Values{}
+		for k, v := range params {
+			form.Set(k, v)
+		}
+		resp, respBody, err = ts.client.send(ctx, http.MethodPost, tokenPath, []byte(form.Encode()), formContent, "", policyIdempotent)
+	}
 	if err != nil {
 		return "", fmt.Errorf("requesting an access token: %w", err)
 	}

@@ -26,6 +26,11 @@ import (
 // MediaType is the API's versioned media type, required on every request.
 const MediaType = "application/vnd.cloudlx.v1+json"
 
+const (
+	jsonContent = "application/json"
+	formContent = "application/x-www-form-urlencoded"
+)
+
 // Defaults for Config's zero values.
 const (
 	DefaultMaxRetries     = 5
@@ -161,14 +166,14 @@ func (c *Client) do(ctx context.Context, method, path string, in, out any, polic
 	if err != nil {
 		return err
 	}
-	resp, respBody, err := c.send(ctx, method, path, bytes.NewReader(body), token, policy)
+	resp, respBody, err := c.send(ctx, method, path, body, jsonContent, token, policy)
 	if err == nil && resp.StatusCode == http.StatusUnauthorized && c.tokens.CanRenew() {
 		// A token can be revoked long before it expires: fetch a new one and
 		// try once more. A 401 is never processed, so this is safe for POST too.
 		if token, err = c.tokens.Renew(ctx, token); err != nil {
 			return err
 		}
-		resp, respBody, err = c.send(ctx, method, path, bytes.NewReader(body), token, policy)
+		resp, respBody, err = c.send(ctx, method, path, body, jsonContent, token, policy)
 	}
 	if err != nil {
 		return err
@@ -195,18 +200,15 @@ func (c *Client) do(ctx context.Context, method, path string, in, out any, polic
 
 // send performs the HTTP exchange with retries and returns the final response
 // with its body read. A transport failure of a create becomes *UncertainError.
-func (c *Client) send(ctx context.Context, method, path string, body io.ReadSeeker, token string, policy retryPolicy) (*http.Response, []byte, error) {
+func (c *Client) send(ctx context.Context, method, path string, body []byte, contentType, token string, policy retryPolicy) (*http.Response, []byte, error) {
 	u := *c.base
 	pathOnly, rawQuery, _ := cutQuery(path)
 	u.Path += pathOnly
 	u.RawQuery = rawQuery
 
 	var rawBody any
-	if body != nil {
-		if n, _ := body.Seek(0, io.SeekEnd); n > 0 {
-			_, _ = body.Seek(0, io.SeekStart)
-			rawBody = body
-		}
+	if len(body) > 0 {
+		rawBody = body
 	}
 	ctx = context.WithValue(ctx, policyKey, policy)
 	ctx = context.WithValue(ctx, attemptKey, new(int))
@@ -219,7 +221,7 @@ func (c *Client) send(ctx context.Context, method, path string, body io.ReadSeek
 		req.Header.Set("User-Agent", c.userAgent)
 	}
 	if rawBody != nil {
-		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Content-Type", contentType)
 	}
 	if token != "" {
 		req.Header.Set("Authorization", "Bearer "+token)

@@ -544,3 +544,41 @@ func TestTokenLifetimeIsReadLeniently(t *testing.T) {
 		}
 	}
 }
+
+func TestTokenRequestFallsBackToFormWhenJSONIsRefused(t *testing.T) {
+	var jsonTries, formTries atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == tokenPath {
+			if r.Header.Get("Content-Type") == "application/json" {
+				jsonTries.Add(1)
+				w.WriteHeader(http.StatusUnsupportedMediaType)
+				return
+			}
+			formTries.Add(1)
+			if err := r.ParseForm(); err != nil || r.PostForm.Get("client_secret") != "secret" || r.PostForm.Get("grant_type") != "client_credentials" {
+				w.WriteHeader(http.StatusUnauthorized)
+				return
+			}
+			_, _ = io.WriteString(w, `{"access_token":"formtok","expires_in":"3600"}`)
+			return
+		}
+		if r.Header.Get("Authorization") != "Bearer formtok" {
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		_, _ = io.WriteString(w, customerJSON)
+	}))
+	defer srv.Close()
+	c, err := New(Config{Endpoint: srv.URL, ClientID: "id", ClientSecret: "secret"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 3 {
+		if _, err := c.GetCustomer(context.Background(), 915); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if jsonTries.Load() != 1 || formTries.Load() != 1 {
+		t.Fatalf("json=%d form=%d token requests, want one of each", jsonTries.Load(), formTries.Load())
+	}
+}
