@@ -232,7 +232,10 @@ func (p *cloudlxProvider) Resources(_ context.Context) []func() resource.Resourc
 }
 
 func (p *cloudlxProvider) DataSources(_ context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{}
+	return []func() datasource.DataSource{
+		newCustomerDataSource,
+		newCustomersDataSource,
+	}
 }
 
 // providerDataFrom unpacks what Configure handed to a resource or data source.
