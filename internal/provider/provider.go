@@ -235,6 +235,8 @@ func (p *cloudlxProvider) DataSources(_ context.Context) []func() datasource.Dat
 	return []func() datasource.DataSource{
 		newCustomerDataSource,
 		newCustomersDataSource,
+		newRealmsDataSource,
+		newSubRealmsDataSource,
 	}
 }
 
