@@ -150,6 +150,9 @@ func (d *customerDataSource) Read(ctx context.Context, req datasource.ReadReques
 	}
 	timeout, diags := cfg.Timeouts.Read(ctx, defaultDataSourceReadTimeout)
 	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 

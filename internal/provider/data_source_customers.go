@@ -80,6 +80,9 @@ func (d *customersDataSource) Read(ctx context.Context, req datasource.ReadReque
 	}
 	timeout, diags := cfg.Timeouts.Read(ctx, defaultDataSourceReadTimeout)
 	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 

@@ -2,8 +2,10 @@ package provider
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
@@ -161,6 +163,27 @@ func TestAccCustomersDataSource_nameRegex(t *testing.T) {
 				},
 				// The filter is the provider's: the whole list is still read.
 				Check: func(*terraform.State) error { return env.expectPagesPerWalk("GET /api/customers", 3) },
+			},
+		},
+	})
+}
+
+func TestAccCustomersDataSource_readTimeout(t *testing.T) {
+	// Every page is slow; the read timeout bounds the whole read, pages and retries included.
+	env := newTestEnv(t, emulator.Options{PageSize: 1, Latency: 300 * time.Millisecond})
+	for _, name := range []string{"One", "Two", "Three"} {
+		env.mustCreateCustomer(simpleCustomer(name))
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config:      env.customersConfig("timeouts {\n    read = \"500ms\"\n  }"),
+				ExpectError: regexp.MustCompile(`(?s)Could not list CloudLX customers.*context deadline exceeded`),
+			},
+			{
+				Config:            env.customersConfig("timeouts {\n    read = \"1m\"\n  }"),
+				ConfigStateChecks: []statecheck.StateCheck{namesAre("One", "Two", "Three")},
 			},
 		},
 	})

@@ -61,6 +61,9 @@ func (d *realmsDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 	}
 	timeout, diags := cfg.Timeouts.Read(ctx, defaultDataSourceReadTimeout)
 	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
