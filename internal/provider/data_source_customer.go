@@ -115,7 +115,8 @@ func (d *customerDataSource) Schema(ctx context.Context, _ datasource.SchemaRequ
 	}
 	attrs["name"] = schema.StringAttribute{
 		MarkdownDescription: "The exact name of the customer to read (case and spaces count). Exactly one of `id` and `name` " +
-			"must be set. Exactly one customer must have this name: none, or several, is an error that lists the candidates.",
+			"must be set. Exactly one customer must have this name: if none or several do, the read fails with an error that says " +
+			"how many matched.",
 		Optional:   true,
 		Computed:   true,
 		Validators: []validator.String{notBlankValidator{}},

@@ -93,7 +93,7 @@ type catalogueKind struct {
 func catalogueSchema(ctx context.Context, k catalogueKind) schema.Schema {
 	return schema.Schema{
 		MarkdownDescription: fmt.Sprintf("Reads the %[1]s catalogue of the CloudLX account, so configuration can refer to %[1]ss by "+
-			"name instead of hard-coding environment-specific IDs in %[2]s of `cloudlx_customer`.\n\n"+
+			"name instead of hard-coding environment-specific IDs in a `cloudlx_customer`'s %[2]s.\n\n"+
 			"-> **The API path is inferred.** The CloudLX documentation refers to a %[1]s endpoint but does not document its path "+
 			"or response. This data source reads `GET %[3]s` and expects a `%[4]s` list of objects with `id`, `name` and "+
 			"`description`, following pages if the answer says it paginates. If your account answers HTTP 404 there, the error says so; "+
