@@ -216,6 +216,14 @@ func TestRequestLog(t *testing.T) {
 	}
 	got := reqs[3:]
 	got[0].Body = "" // checked elsewhere
+	// The token is named, never logged: the same id for each use, none without one.
+	id := got[0].TokenID
+	if id == "" || strings.Contains(e.token, id) || got[1].TokenID != id || got[2].TokenID != id || got[3].TokenID != "" {
+		t.Errorf("token ids %q %q %q %q", got[0].TokenID, got[1].TokenID, got[2].TokenID, got[3].TokenID)
+	}
+	for i := range got {
+		got[i].TokenID = ""
+	}
 	for i := range want {
 		if got[i] != want[i] {
 			t.Errorf("request %d:\n got %+v\nwant %+v", i, got[i], want[i])
