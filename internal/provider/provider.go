@@ -232,7 +232,12 @@ func (p *cloudlxProvider) Resources(_ context.Context) []func() resource.Resourc
 }
 
 func (p *cloudlxProvider) DataSources(_ context.Context) []func() datasource.DataSource {
-	return []func() datasource.DataSource{}
+	return []func() datasource.DataSource{
+		newCustomerDataSource,
+		newCustomersDataSource,
+		newRealmsDataSource,
+		newSubRealmsDataSource,
+	}
 }
 
 // providerDataFrom unpacks what Configure handed to a resource or data source.

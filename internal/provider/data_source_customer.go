@@ -1,0 +1,240 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/cloudlx-community/terraform-provider-cloudlx/internal/cloudlx"
+)
+
+var (
+	_ datasource.DataSource                     = (*customerDataSource)(nil)
+	_ datasource.DataSourceWithConfigure        = (*customerDataSource)(nil)
+	_ datasource.DataSourceWithConfigValidators = (*customerDataSource)(nil)
+)
+
+// defaultDataSourceReadTimeout bounds a data source read, every page and
+// retry included, when its timeouts block sets none.
+const defaultDataSourceReadTimeout = 5 * time.Minute
+
+func newCustomerDataSource() datasource.DataSource { return &customerDataSource{} }
+
+type customerDataSource struct {
+	data *providerData
+}
+
+type customerDataSourceModel struct {
+	customerAPIModel
+	Timeouts timeouts.Value `tfsdk:"timeouts"`
+}
+
+func (d *customerDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_customer"
+}
+
+// customerDataSourceAttributes describes one customer in a data source: every
+// attribute of the cloudlx_customer resource except the write-only
+// admin_user, all computed, with the resource's names and types so values can
+// be passed from one to the other.
+func customerDataSourceAttributes() map[string]schema.Attribute {
+	return map[string]schema.Attribute{
+		"id": schema.Int64Attribute{
+			MarkdownDescription: "The customer's numeric ID in CloudLX.",
+			Computed:            true,
+		},
+		"name": schema.StringAttribute{
+			MarkdownDescription: "The customer's name.",
+			Computed:            true,
+		},
+		"currency_iso": schema.StringAttribute{
+			MarkdownDescription: "The customer's default currency, as an uppercase ISO 4217 code such as `USD`.",
+			Computed:            true,
+		},
+		"country_iso": schema.StringAttribute{
+			MarkdownDescription: "The customer's country, as an uppercase ISO 3166-1 alpha-2 code such as `US`.",
+			Computed:            true,
+		},
+		"realms": schema.SetAttribute{
+			MarkdownDescription: "IDs of the realms the customer can access.",
+			ElementType:         types.Int64Type,
+			Computed:            true,
+		},
+		"shown_sub_realms": schema.SetAttribute{
+			MarkdownDescription: "IDs of the sub-realms the customer can see.",
+			ElementType:         types.Int64Type,
+			Computed:            true,
+		},
+		"enabled_sub_realms": schema.SetAttribute{
+			MarkdownDescription: "IDs of the sub-realms the customer can use (a subset of `shown_sub_realms`).",
+			ElementType:         types.Int64Type,
+			Computed:            true,
+		},
+		"currency": schema.ObjectAttribute{
+			MarkdownDescription: "The currency as CloudLX describes it: `name`, `iso_2` and `iso_3`.",
+			AttributeTypes:      currencyType.AttrTypes,
+			Computed:            true,
+		},
+		"country": schema.ObjectAttribute{
+			MarkdownDescription: "The country as CloudLX describes it: `name` and `iso_2`.",
+			AttributeTypes:      countryType.AttrTypes,
+			Computed:            true,
+		},
+		"realm_details": schema.ListAttribute{
+			MarkdownDescription: "The customer's realms with their `id`, `name` and `description`, sorted by `id`.",
+			ElementType:         realmDetailType,
+			Computed:            true,
+		},
+		"sub_realm_details": schema.ListAttribute{
+			MarkdownDescription: "The sub-realms the customer can see, with `id`, `name`, `description` and `has_access` " +
+				"(true when the customer can also use it), sorted by `id`.",
+			ElementType: subRealmDetailType,
+			Computed:    true,
+		},
+	}
+}
+
+func (d *customerDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	attrs := customerDataSourceAttributes()
+	attrs["id"] = schema.Int64Attribute{
+		MarkdownDescription: "The ID of the customer to read. Exactly one of `id` and `name` must be set.",
+		Optional:            true,
+		Computed:            true,
+		Validators:          []validator.Int64{int64validator.AtLeast(1)},
+	}
+	attrs["name"] = schema.StringAttribute{
+		MarkdownDescription: "The exact name of the customer to read (case and spaces count). Exactly one of `id` and `name` " +
+			"must be set. Exactly one customer must have this name: if none or several do, the read fails with an error that says " +
+			"how many matched.",
+		Optional:   true,
+		Computed:   true,
+		Validators: []validator.String{notBlankValidator{}},
+	}
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Reads one existing customer, by `id` or by exact `name`, for example to reference it from other " +
+			"configuration or to find the ID to import it with. It has every attribute of the `cloudlx_customer` resource, with " +
+			"the same names and types, except the write-only `admin_user`.\n\n" +
+			"By `id` it costs one `GET /api/customers/{id}`; by `name`, one read of the customer list (every page, if the API paginates it).",
+		Attributes: attrs,
+		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.Block(ctx),
+		},
+	}
+}
+
+func (d *customerDataSource) ConfigValidators(context.Context) []datasource.ConfigValidator {
+	return []datasource.ConfigValidator{
+		datasourcevalidator.ExactlyOneOf(path.MatchRoot("id"), path.MatchRoot("name")),
+	}
+}
+
+func (d *customerDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+func (d *customerDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var cfg customerDataSourceModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := cfg.Timeouts.Read(ctx, defaultDataSourceReadTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	var customer *cloudlx.Customer
+	if !cfg.ID.IsNull() {
+		customer = d.readByID(ctx, cfg.ID.ValueInt64(), resp)
+	} else {
+		customer = d.readByName(ctx, cfg.Name.ValueString(), resp)
+	}
+	if customer == nil {
+		return
+	}
+	resp.Diagnostics.Append(cfg.setFromAPI(customer)...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &cfg)...)
+}
+
+func (d *customerDataSource) readByID(ctx context.Context, id int64, resp *datasource.ReadResponse) *cloudlx.Customer {
+	customer, err := d.data.client.GetCustomer(ctx, id)
+	if cloudlx.IsNotFound(err) {
+		resp.Diagnostics.AddAttributeError(path.Root("id"), "CloudLX customer not found",
+			fmt.Sprintf("No CloudLX customer has id %d (GET /api/customers/%d answered HTTP 404). Check the id, or look the "+
+				"customer up by name instead.", id, id))
+		return nil
+	}
+	if err != nil {
+		addAPIError(&resp.Diagnostics, fmt.Sprintf("Could not read CloudLX customer %d", id), err)
+		return nil
+	}
+	return customer
+}
+
+func (d *customerDataSource) readByName(ctx context.Context, name string, resp *datasource.ReadResponse) *cloudlx.Customer {
+	all, err := d.data.client.ListCustomers(ctx)
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Could not list CloudLX customers", err)
+		return nil
+	}
+	var matches []cloudlx.Customer
+	for _, c := range all {
+		if c.Name == name {
+			matches = append(matches, c)
+		}
+	}
+	switch len(matches) {
+	case 1:
+		return &matches[0]
+	case 0:
+		detail := fmt.Sprintf("0 of the %d CloudLX customers are named exactly %q (names are compared exactly, case and spaces included).", len(all), name)
+		if similar := similarlyNamed(all, name); similar != "" {
+			detail += " Customers with a similar name: " + similar + "."
+		}
+		resp.Diagnostics.AddAttributeError(path.Root("name"), "No CloudLX customer with this name", detail)
+	default:
+		slices.SortFunc(matches, func(a, b cloudlx.Customer) int { return compareInt64(a.ID, b.ID) })
+		resp.Diagnostics.AddAttributeError(path.Root("name"), "Several CloudLX customers have this name",
+			fmt.Sprintf("%d CloudLX customers are named %q: %s. A lookup by name needs exactly one match; look the customer up "+
+				"by id instead (for example id = %d), or list them with the cloudlx_customers data source.",
+				len(matches), name, describeCustomers(matches), matches[0].ID))
+	}
+	return nil
+}
+
+// similarlyNamed lists the customers whose name differs from name only in
+// case or surrounding spaces: the likely intent behind a lookup that found none.
+func similarlyNamed(all []cloudlx.Customer, name string) string {
+	var similar []cloudlx.Customer
+	for _, c := range all {
+		if strings.EqualFold(strings.TrimSpace(c.Name), strings.TrimSpace(name)) {
+			similar = append(similar, c)
+		}
+	}
+	return describeCustomers(similar)
+}
+
+// describeCustomers renders customers as `"Name" (id 12), ...`, by id.
+func describeCustomers(cs []cloudlx.Customer) string {
+	sorted := slices.Clone(cs)
+	slices.SortFunc(sorted, func(a, b cloudlx.Customer) int { return compareInt64(a.ID, b.ID) })
+	parts := make([]string, len(sorted))
+	for i, c := range sorted {
+		parts[i] = fmt.Sprintf("%q (id %d)", c.Name, c.ID)
+	}
+	return strings.Join(parts, ", ")
+}

@@ -1,0 +1,134 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"slices"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/cloudlx-community/terraform-provider-cloudlx/internal/cloudlx"
+)
+
+var (
+	_ datasource.DataSource              = (*customersDataSource)(nil)
+	_ datasource.DataSourceWithConfigure = (*customersDataSource)(nil)
+)
+
+func newCustomersDataSource() datasource.DataSource { return &customersDataSource{} }
+
+type customersDataSource struct {
+	data *providerData
+}
+
+type customersDataSourceModel struct {
+	NameRegex types.String       `tfsdk:"name_regex"`
+	Customers []customerAPIModel `tfsdk:"customers"`
+	Timeouts  timeouts.Value     `tfsdk:"timeouts"`
+}
+
+func (d *customersDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_customers"
+}
+
+func (d *customersDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = schema.Schema{
+		MarkdownDescription: "Lists the customers of the CloudLX account, optionally only those whose name matches a regular " +
+			"expression: for dashboards, and for writing `import` blocks for customers created in the portal.\n\n" +
+			"It costs one `GET /api/customers`. When the API answers that the list paginates, the data source asks for the " +
+			"following pages (`page`, with `max_per_page` 200) until a page comes back empty or shorter than the first, or " +
+			"as many customers as the API's `num_results` are in hand. The filter is applied by the provider, after the whole " +
+			"list is read.",
+		Attributes: map[string]schema.Attribute{
+			"name_regex": schema.StringAttribute{
+				MarkdownDescription: "Only list customers whose name matches this regular expression " +
+					"([RE2 syntax](https://github.com/google/re2/wiki/Syntax), as in Terraform's own `regex` function). It matches " +
+					"anywhere in the name unless anchored: `^Acme` lists names that start with `Acme`, `^Acme Ltd$` only that " +
+					"exact name, and `(?i)acme` ignores case. Unset lists every customer.",
+				Optional:   true,
+				Validators: []validator.String{regexValidator{}},
+			},
+			"customers": schema.ListNestedAttribute{
+				MarkdownDescription: "The customers, sorted by `id`. Each has the attributes of the `cloudlx_customer` resource, " +
+					"with the same names and types, except the write-only `admin_user`.",
+				Computed: true,
+				NestedObject: schema.NestedAttributeObject{
+					Attributes: customerDataSourceAttributes(),
+				},
+			},
+		},
+		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.Block(ctx),
+		},
+	}
+}
+
+func (d *customersDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+func (d *customersDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var cfg customersDataSourceModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := cfg.Timeouts.Read(ctx, defaultDataSourceReadTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	var filter *regexp.Regexp
+	if !cfg.NameRegex.IsNull() {
+		re, err := regexp.Compile(cfg.NameRegex.ValueString())
+		if err != nil { // the validator has already rejected it; keep Read safe anyway
+			resp.Diagnostics.AddError("Invalid name_regex", err.Error())
+			return
+		}
+		filter = re
+	}
+
+	all, err := d.data.client.ListCustomers(ctx)
+	if err != nil {
+		addAPIError(&resp.Diagnostics, "Could not list CloudLX customers", err)
+		return
+	}
+	slices.SortFunc(all, func(a, b cloudlx.Customer) int { return compareInt64(a.ID, b.ID) })
+
+	cfg.Customers = make([]customerAPIModel, 0, len(all)) // an empty list, never null
+	for i := range all {
+		if filter != nil && !filter.MatchString(all[i].Name) {
+			continue
+		}
+		var m customerAPIModel
+		resp.Diagnostics.Append(m.setFromAPI(&all[i])...)
+		cfg.Customers = append(cfg.Customers, m)
+	}
+	resp.Diagnostics.Append(resp.State.Set(ctx, &cfg)...)
+}
+
+// regexValidator accepts a regular expression Go's regexp package (RE2) compiles.
+type regexValidator struct{}
+
+func (regexValidator) Description(context.Context) string {
+	return "must be a valid RE2 regular expression"
+}
+func (v regexValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
+
+func (v regexValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
+		return
+	}
+	if _, err := regexp.Compile(req.ConfigValue.ValueString()); err != nil {
+		resp.Diagnostics.AddAttributeError(req.Path, "Invalid regular expression",
+			fmt.Sprintf("%q is not a valid RE2 regular expression: %s.", req.ConfigValue.ValueString(), err))
+	}
+}

@@ -1,0 +1,204 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+
+	"github.com/cloudlx-community/terraform-provider-cloudlx/internal/cloudlx"
+)
+
+var (
+	_ datasource.DataSource              = (*realmsDataSource)(nil)
+	_ datasource.DataSourceWithConfigure = (*realmsDataSource)(nil)
+)
+
+func newRealmsDataSource() datasource.DataSource { return &realmsDataSource{} }
+
+type realmsDataSource struct {
+	data *providerData
+}
+
+type realmsDataSourceModel struct {
+	Realms    []catalogueEntryModel `tfsdk:"realms"`
+	IDsByName types.Map             `tfsdk:"ids_by_name"`
+	Timeouts  timeouts.Value        `tfsdk:"timeouts"`
+}
+
+// catalogueEntryModel is one realm or sub-realm of a catalogue.
+type catalogueEntryModel struct {
+	ID          types.Int64  `tfsdk:"id"`
+	Name        types.String `tfsdk:"name"`
+	Description types.String `tfsdk:"description"`
+}
+
+func (d *realmsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_realms"
+}
+
+func (d *realmsDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = catalogueSchema(ctx, catalogueKind{singular: "realm", plural: "realms", path: "/api/realms",
+		usedBy: "`realms`", example: "Networking"})
+}
+
+func (d *realmsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+	d.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
+}
+
+func (d *realmsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var cfg realmsDataSourceModel
+	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	timeout, diags := cfg.Timeouts.Read(ctx, defaultDataSourceReadTimeout)
+	resp.Diagnostics.Append(diags...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	realms, err := d.data.client.ListRealms(ctx)
+	if err != nil {
+		addCatalogueError(&resp.Diagnostics, "realm", "/api/realms", err)
+		return
+	}
+	entries := make([]catalogueEntry, len(realms))
+	for i, r := range realms {
+		entries[i] = catalogueEntry{id: r.ID, name: r.Name, description: r.Description}
+	}
+	cfg.Realms, cfg.IDsByName, diags = catalogueState(ctx, entries, "realm", "data.cloudlx_realms.<name>.realms")
+	resp.Diagnostics.Append(diags...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &cfg)...)
+}
+
+// catalogueKind names what a catalogue data source lists, for its docs.
+type catalogueKind struct {
+	singular, plural string // "sub-realm", "sub_realms" (the attribute name)
+	path             string // the inferred API path
+	usedBy           string // the cloudlx_customer attributes that take these ids
+	example          string // a name from the docs' examples
+}
+
+// catalogueSchema is the schema shared by cloudlx_realms and cloudlx_sub_realms.
+func catalogueSchema(ctx context.Context, k catalogueKind) schema.Schema {
+	return schema.Schema{
+		MarkdownDescription: fmt.Sprintf("Reads the %[1]s catalogue of the CloudLX account, so configuration can refer to %[1]ss by "+
+			"name instead of hard-coding environment-specific IDs in a `cloudlx_customer`'s %[2]s.\n\n"+
+			"-> **The API path is inferred.** The CloudLX documentation refers to a %[1]s endpoint but does not document its path "+
+			"or response. This data source reads `GET %[3]s` and expects a `%[4]s` list of objects with `id`, `name` and "+
+			"`description`, following pages if the answer says it paginates. If your account answers HTTP 404 there, the error says so; "+
+			"please report it.", k.singular, k.usedBy, k.path, k.plural),
+		Attributes: map[string]schema.Attribute{
+			k.plural: schema.ListNestedAttribute{
+				MarkdownDescription: fmt.Sprintf("Every %s, sorted by `id`.", k.singular),
+				Computed:            true,
+				NestedObject: schema.NestedAttributeObject{
+					Attributes: map[string]schema.Attribute{
+						"id": schema.Int64Attribute{
+							MarkdownDescription: fmt.Sprintf("The %s's numeric ID.", k.singular),
+							Computed:            true,
+						},
+						"name": schema.StringAttribute{
+							MarkdownDescription: fmt.Sprintf("The %s's name.", k.singular),
+							Computed:            true,
+						},
+						"description": schema.StringAttribute{
+							MarkdownDescription: fmt.Sprintf("The %s's description; null when CloudLX has none.", k.singular),
+							Computed:            true,
+						},
+					},
+				},
+			},
+			"ids_by_name": schema.MapAttribute{
+				MarkdownDescription: fmt.Sprintf("Map from %[1]s name to ID, such as `ids_by_name[\"%[2]s\"]`. Names are "+
+					"matched exactly, case included. A name that more than one %[1]s carries is left out of this map, "+
+					"so using it fails instead of silently picking one of them, and every read warns about it; choose "+
+					"among those by ID from `%[3]s`.", k.singular, k.example, k.plural),
+				ElementType: types.Int64Type,
+				Computed:    true,
+			},
+		},
+		Blocks: map[string]schema.Block{
+			"timeouts": timeouts.Block(ctx),
+		},
+	}
+}
+
+// catalogueEntry is a realm or sub-realm as the API listed it.
+type catalogueEntry struct {
+	id          int64
+	name        string
+	description *string
+}
+
+// catalogueState builds a catalogue's list (sorted by id) and its name-to-id
+// map. A name carried by several entries cannot map to one id: it is left out
+// of the map, with a warning that names the entries, rather than mapped to
+// whichever came first.
+func catalogueState(ctx context.Context, entries []catalogueEntry, singular, listAddr string) ([]catalogueEntryModel, types.Map, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	sorted := slices.Clone(entries)
+	slices.SortFunc(sorted, func(a, b catalogueEntry) int { return compareInt64(a.id, b.id) })
+
+	list := make([]catalogueEntryModel, len(sorted))
+	idsOf := map[string][]int64{}
+	for i, e := range sorted {
+		list[i] = catalogueEntryModel{
+			ID:          types.Int64Value(e.id),
+			Name:        types.StringValue(e.name),
+			Description: types.StringPointerValue(e.description),
+		}
+		idsOf[e.name] = append(idsOf[e.name], e.id)
+	}
+
+	unique := map[string]int64{}
+	var ambiguous []string
+	for name, ids := range idsOf {
+		if len(ids) == 1 {
+			unique[name] = ids[0]
+		} else {
+			ambiguous = append(ambiguous, fmt.Sprintf("%q (ids %s)", name, joinInt64s(ids)))
+		}
+	}
+	if len(ambiguous) > 0 {
+		slices.Sort(ambiguous)
+		diags.AddAttributeWarning(path.Root("ids_by_name"), fmt.Sprintf("CloudLX %s names are not unique", singular),
+			fmt.Sprintf("More than one %s has each of these names: %s. ids_by_name leaves them out, so a lookup of one "+
+				"of them fails rather than pick an id at random. Choose the %s by id from %s instead, for example by its "+
+				"description.", singular, strings.Join(ambiguous, ", "), singular, listAddr))
+	}
+	byName, d := types.MapValueFrom(ctx, types.Int64Type, unique)
+	diags.Append(d...)
+	return list, byName, diags
+}
+
+func joinInt64s(ids []int64) string {
+	parts := make([]string, len(ids))
+	for i, id := range ids {
+		parts[i] = fmt.Sprint(id)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// addCatalogueError reports a failed catalogue read. A 404 most likely means
+// the inferred path is wrong for this account, so it says so.
+func addCatalogueError(diags *diag.Diagnostics, singular, apiPath string, err error) {
+	operation := fmt.Sprintf("Could not read the CloudLX %s catalogue", singular)
+	if cloudlx.IsNotFound(err) {
+		diags.AddError(operation, fmt.Sprintf("GET %s answered HTTP 404. That path is inferred: the CloudLX documentation "+
+			"mentions a %s endpoint without documenting its path, and this account does not seem to serve it there. "+
+			"Use %s ids directly in the configuration for now, and please report the issue.\n\n%s", apiPath, singular, singular, err))
+		return
+	}
+	addAPIError(diags, operation, err)
+}
