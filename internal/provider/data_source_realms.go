@@ -17,20 +17,29 @@ import (
 )
 
 var (
-	_ datasource.DataSource              = (*realmsDataSource)(nil)
-	_ datasource.DataSourceWithConfigure = (*realmsDataSource)(nil)
+	_ datasource.DataSource              = (*catalogueDataSource)(nil)
+	_ datasource.DataSourceWithConfigure = (*catalogueDataSource)(nil)
 )
 
-func newRealmsDataSource() datasource.DataSource { return &realmsDataSource{} }
-
-type realmsDataSource struct {
+// catalogueDataSource is cloudlx_realms or cloudlx_sub_realms: both list a
+// catalogue of {id, name, description} and map names to ids; only the kind differs.
+type catalogueDataSource struct {
+	kind catalogueKind
 	data *providerData
 }
 
-type realmsDataSourceModel struct {
-	Realms    []catalogueEntryModel `tfsdk:"realms"`
-	IDsByName types.Map             `tfsdk:"ids_by_name"`
-	Timeouts  timeouts.Value        `tfsdk:"timeouts"`
+func newRealmsDataSource() datasource.DataSource {
+	return &catalogueDataSource{kind: catalogueKind{
+		singular: "realm", plural: "realms", path: "/api/realms", usedBy: "`realms`", example: "Networking",
+		list: func(ctx context.Context, c *cloudlx.Client) ([]catalogueEntry, error) {
+			realms, err := c.ListRealms(ctx)
+			entries := make([]catalogueEntry, len(realms))
+			for i, r := range realms {
+				entries[i] = catalogueEntry{id: r.ID, name: r.Name, description: r.Description}
+			}
+			return entries, err
+		},
+	}}
 }
 
 // catalogueEntryModel is one realm or sub-realm of a catalogue.
@@ -40,26 +49,25 @@ type catalogueEntryModel struct {
 	Description types.String `tfsdk:"description"`
 }
 
-func (d *realmsDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
-	resp.TypeName = req.ProviderTypeName + "_realms"
+func (d *catalogueDataSource) Metadata(_ context.Context, req datasource.MetadataRequest, resp *datasource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_" + d.kind.plural
 }
 
-func (d *realmsDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
-	resp.Schema = catalogueSchema(ctx, catalogueKind{singular: "realm", plural: "realms", path: "/api/realms",
-		usedBy: "`realms`", example: "Networking"})
+func (d *catalogueDataSource) Schema(ctx context.Context, _ datasource.SchemaRequest, resp *datasource.SchemaResponse) {
+	resp.Schema = catalogueSchema(ctx, d.kind)
 }
 
-func (d *realmsDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
+func (d *catalogueDataSource) Configure(_ context.Context, req datasource.ConfigureRequest, resp *datasource.ConfigureResponse) {
 	d.data = providerDataFrom(req.ProviderData, &resp.Diagnostics)
 }
 
-func (d *realmsDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
-	var cfg realmsDataSourceModel
-	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
+func (d *catalogueDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	var readTimeouts timeouts.Value
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("timeouts"), &readTimeouts)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, diags := cfg.Timeouts.Read(ctx, defaultDataSourceReadTimeout)
+	timeout, diags := readTimeouts.Read(ctx, defaultDataSourceReadTimeout)
 	resp.Diagnostics.Append(diags...)
 	if resp.Diagnostics.HasError() {
 		return
@@ -67,18 +75,17 @@ func (d *realmsDataSource) Read(ctx context.Context, req datasource.ReadRequest,
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
-	realms, err := d.data.client.ListRealms(ctx)
+	entries, err := d.kind.list(ctx, d.data.client)
 	if err != nil {
-		addCatalogueError(&resp.Diagnostics, "realm", "/api/realms", err)
+		addCatalogueError(&resp.Diagnostics, d.kind.singular, d.kind.path, err)
 		return
 	}
-	entries := make([]catalogueEntry, len(realms))
-	for i, r := range realms {
-		entries[i] = catalogueEntry{id: r.ID, name: r.Name, description: r.Description}
-	}
-	cfg.Realms, cfg.IDsByName, diags = catalogueState(ctx, entries, "realm", "data.cloudlx_realms.<name>.realms")
+	list, byName, diags := catalogueState(ctx, entries, d.kind.singular,
+		fmt.Sprintf("data.cloudlx_%[1]s.<name>.%[1]s", d.kind.plural))
 	resp.Diagnostics.Append(diags...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &cfg)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(d.kind.plural), list)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("ids_by_name"), byName)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("timeouts"), readTimeouts)...)
 }
 
 // catalogueKind names what a catalogue data source lists, for its docs.
@@ -87,6 +94,7 @@ type catalogueKind struct {
 	path             string // the inferred API path
 	usedBy           string // the cloudlx_customer attributes that take these ids
 	example          string // a name from the docs' examples
+	list             func(context.Context, *cloudlx.Client) ([]catalogueEntry, error)
 }
 
 // catalogueSchema is the schema shared by cloudlx_realms and cloudlx_sub_realms.
