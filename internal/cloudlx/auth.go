@@ -77,13 +77,13 @@ func (ts *tokenSource) fetchLocked(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	resp, respBody, err := ts.client.send(ctx, http.MethodPost, tokenPath, bytes.NewReader(body), "", policyIdempotent)
+	status, respBody, err := ts.client.send(ctx, http.MethodPost, tokenPath, bytes.NewReader(body), "", policyIdempotent)
 	if err != nil {
 		return "", fmt.Errorf("requesting an access token: %w", err)
 	}
-	if resp.StatusCode/100 != 2 {
-		apiErr := newAPIError(http.MethodPost, tokenPath, resp.StatusCode, respBody)
-		if resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusBadRequest {
+	if status/100 != 2 {
+		apiErr := newAPIError(http.MethodPost, tokenPath, status, respBody)
+		if status == http.StatusUnauthorized || status == http.StatusBadRequest {
 			return "", fmt.Errorf("requesting an access token with client_id %q: %w (check client_id and client_secret)", ts.clientID, apiErr)
 		}
 		return "", fmt.Errorf("requesting an access token: %w", apiErr)
