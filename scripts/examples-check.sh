@@ -14,13 +14,13 @@ root=$PWD
 
 clis=("$(scripts/ensure-cli.sh terraform)" "$(scripts/ensure-cli.sh tofu)")
 
-echo "examples: ${clis[0]} fmt -check -recursive examples"
-"${clis[0]}" fmt -check -diff -recursive examples
-
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 # shellcheck source=scripts/dev-provider.sh
 source scripts/dev-provider.sh "$work"
+
+echo "examples: $(basename "${clis[0]}") fmt -check -recursive examples"
+"${clis[0]}" fmt -check -diff -recursive examples
 
 mapfile -t dirs < <(find examples -name '*.tf' -not -path '*/.terraform/*' -printf '%h\n' | sort -u)
 [[ ${#dirs[@]} -gt 0 ]] || { echo "examples: no examples found" >&2; exit 1; }
