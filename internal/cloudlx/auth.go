@@ -84,21 +84,21 @@ func (ts *tokenSource) fetchLocked(ctx context.Context) (string, error) {
 	// The docs do not say how the parameters are encoded. JSON is what the
 	// vendor's own SDK sends; a server that refuses it as malformed or
 	// unsupported gets the same parameters once more as a form.
-	resp, respBody, err := ts.client.send(ctx, http.MethodPost, tokenPath, body, jsonContent, "", policyIdempotent)
-	if err == nil && (resp.StatusCode == http.StatusBadRequest || resp.StatusCode == http.StatusUnsupportedMediaType ||
-		resp.StatusCode == http.StatusUnprocessableEntity) {
+	status, respBody, err := ts.client.send(ctx, http.MethodPost, tokenPath, body, jsonContent, "", policyIdempotent)
+	if err == nil && (status == http.StatusBadRequest || status == http.StatusUnsupportedMediaType ||
+		status == http.StatusUnprocessableEntity) {
 		form := url.Values{}
 		for k, v := range params {
 			form.Set(k, v)
 		}
-		resp, respBody, err = ts.client.send(ctx, http.MethodPost, tokenPath, []byte(form.Encode()), formContent, "", policyIdempotent)
+		status, respBody, err = ts.client.send(ctx, http.MethodPost, tokenPath, []byte(form.Encode()), formContent, "", policyIdempotent)
 	}
 	if err != nil {
 		return "", fmt.Errorf("requesting an access token: %w", err)
 	}
-	if resp.StatusCode/100 != 2 {
-		apiErr := newAPIError(http.MethodPost, tokenPath, resp.StatusCode, respBody)
-		if resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusBadRequest {
+	if status/100 != 2 {
+		apiErr := newAPIError(http.MethodPost, tokenPath, status, respBody)
+		if status == http.StatusUnauthorized || status == http.StatusBadRequest {
 			return "", fmt.Errorf("requesting an access token with client_id %q: %w (check client_id and client_secret)", ts.clientID, apiErr)
 		}
 		return "", fmt.Errorf("requesting an access token: %w", apiErr)

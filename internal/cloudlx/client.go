@@ -166,21 +166,21 @@ func (c *Client) do(ctx context.Context, method, path string, in, out any, polic
 	if err != nil {
 		return err
 	}
-	resp, respBody, err := c.send(ctx, method, path, body, jsonContent, token, policy)
-	if err == nil && resp.StatusCode == http.StatusUnauthorized && c.tokens.CanRenew() {
+	status, respBody, err := c.send(ctx, method, path, body, jsonContent, token, policy)
+	if err == nil && status == http.StatusUnauthorized && c.tokens.CanRenew() {
 		// A token can be revoked long before it expires: fetch a new one and
 		// try once more. A 401 is never processed, so this is safe for POST too.
 		if token, err = c.tokens.Renew(ctx, token); err != nil {
 			return err
 		}
-		resp, respBody, err = c.send(ctx, method, path, body, jsonContent, token, policy)
+		status, respBody, err = c.send(ctx, method, path, body, jsonContent, token, policy)
 	}
 	if err != nil {
 		return err
 	}
-	if resp.StatusCode/100 != 2 {
-		apiErr := newAPIError(method, path, resp.StatusCode, respBody)
-		if resp.StatusCode == http.StatusUnauthorized {
+	if status/100 != 2 {
+		apiErr := newAPIError(method, path, status, respBody)
+		if status == http.StatusUnauthorized {
 			if c.tokens.CanRenew() {
 				apiErr.Message += " (a freshly issued token was rejected: check that the API client still exists and its portal user has access)"
 			} else {
@@ -198,9 +198,11 @@ func (c *Client) do(ctx context.Context, method, path string, in, out any, polic
 	return nil
 }
 
-// send performs the HTTP exchange with retries and returns the final response
-// with its body read. A transport failure of a create becomes *UncertainError.
-func (c *Client) send(ctx context.Context, method, path string, body []byte, contentType, token string, policy retryPolicy) (*http.Response, []byte, error) {
+// send performs the HTTP exchange with retries and returns the final
+// response's status and body; the body is read and closed here, so no caller
+// can leak a connection. A transport failure of a create becomes
+// *UncertainError.
+func (c *Client) send(ctx context.Context, method, path string, body []byte, contentType, token string, policy retryPolicy) (status int, respBody []byte, err error) {
 	u := *c.base
 	pathOnly, rawQuery, _ := cutQuery(path)
 	u.Path += pathOnly
@@ -214,7 +216,7 @@ func (c *Client) send(ctx context.Context, method, path string, body []byte, con
 	ctx = context.WithValue(ctx, attemptKey, new(int))
 	req, err := retryablehttp.NewRequestWithContext(ctx, method, u.String(), rawBody)
 	if err != nil {
-		return nil, nil, err
+		return 0, nil, err
 	}
 	req.Header.Set("Accept", MediaType)
 	if c.userAgent != "" {
@@ -230,22 +232,22 @@ func (c *Client) send(ctx context.Context, method, path string, body []byte, con
 	resp, err := c.http.Do(req)
 	if err != nil {
 		if ctxErr := ctx.Err(); ctxErr != nil {
-			return nil, nil, fmt.Errorf("%s %s: %w", method, pathOnly, ctxErr)
+			return 0, nil, fmt.Errorf("%s %s: %w", method, pathOnly, ctxErr)
 		}
 		if policy == policyCreate && !neverSent(err) {
-			return nil, nil, &UncertainError{Method: method, Path: pathOnly, Err: err}
+			return 0, nil, &UncertainError{Method: method, Path: pathOnly, Err: err}
 		}
-		return nil, nil, fmt.Errorf("%s %s: %w", method, pathOnly, err)
+		return 0, nil, fmt.Errorf("%s %s: %w", method, pathOnly, err)
 	}
 	defer resp.Body.Close()
-	respBody, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
+	respBody, err = io.ReadAll(io.LimitReader(resp.Body, 64<<20))
 	if err != nil {
 		if policy == policyCreate {
-			return nil, nil, &UncertainError{Method: method, Path: pathOnly, Err: err}
+			return 0, nil, &UncertainError{Method: method, Path: pathOnly, Err: err}
 		}
-		return nil, nil, fmt.Errorf("%s %s: reading the response: %w", method, pathOnly, err)
+		return 0, nil, fmt.Errorf("%s %s: reading the response: %w", method, pathOnly, err)
 	}
-	return resp, respBody, nil
+	return resp.StatusCode, respBody, nil
 }
 
 func cutQuery(path string) (string, string, bool) {

@@ -17,7 +17,7 @@ const DefaultEndpoint = "https://cloudlx.epsilontel.com"
 func ParseEndpoint(raw string) (*url.URL, error) {
 	u, err := url.Parse(strings.TrimSpace(raw))
 	if err != nil {
-		return nil, fmt.Errorf("%q is not a valid URL: %v", raw, err)
+		return nil, fmt.Errorf("%q is not a valid URL: %w", raw, err)
 	}
 	if u.Host == "" || u.Hostname() == "" {
 		return nil, fmt.Errorf("%q is not an absolute URL; use the form https://cloudlx.example.com", raw)

@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"reflect"
 	"sort"
@@ -454,7 +455,7 @@ func TestDirectAccess(t *testing.T) {
 	if _, err := s.UpdateCustomer(c.ID, func(in *CustomerInput) { in.CountryISO = "XX" }); !asValidation(err, &ve) || ve.Message != "Could not update customer." {
 		t.Fatalf("invalid update: %v", err)
 	}
-	if _, err := s.UpdateCustomer(4242, func(*CustomerInput) {}); err != ErrNotFound {
+	if _, err := s.UpdateCustomer(4242, func(*CustomerInput) {}); !errors.Is(err, ErrNotFound) {
 		t.Fatalf("update unknown: %v", err)
 	}
 	mustCreate(t, s, "Z")
@@ -476,9 +477,7 @@ func TestDirectAccess(t *testing.T) {
 }
 
 func asValidation(err error, ve **ValidationError) bool {
-	v, ok := err.(*ValidationError)
-	*ve = v
-	return ok
+	return errors.As(err, ve)
 }
 
 // TestConcurrency runs parallel creates, patches, reads and deletes (run with -race).

@@ -42,6 +42,12 @@ const (
 	defaultDeleteTimeout = 10 * time.Minute
 )
 
+// timeoutDescription documents one operation's timeout and its default.
+func timeoutDescription(operation string, def time.Duration) string {
+	return fmt.Sprintf("How long %s may take, retries and `Retry-After` waits included, as a duration such as `30s` or `15m` "+
+		"(default `%dm`).", operation, int(def.Minutes()))
+}
+
 func newCustomerResource() resource.Resource { return &customerResource{} }
 
 type customerResource struct {
@@ -145,14 +151,16 @@ func (r *customerResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 				},
 			},
 			"currency": schema.ObjectAttribute{
-				MarkdownDescription: "The currency as CloudLX describes it: `name`, `iso_2` and `iso_3`.",
-				AttributeTypes:      currencyType.AttrTypes,
-				Computed:            true,
+				MarkdownDescription: "The currency as CloudLX describes it: `iso_3` (the ISO 4217 code), `iso_2` (the code's first two " +
+					"letters) and `name` (such as `GBP - British Pound`).",
+				AttributeTypes: currencyType.AttrTypes,
+				Computed:       true,
 			},
 			"country": schema.ObjectAttribute{
-				MarkdownDescription: "The country as CloudLX describes it: `name` and `iso_2`.",
-				AttributeTypes:      countryType.AttrTypes,
-				Computed:            true,
+				MarkdownDescription: "The country as CloudLX describes it: `iso_2` (the ISO 3166-1 alpha-2 code) and `name` " +
+					"(its English name, such as `United Kingdom`).",
+				AttributeTypes: countryType.AttrTypes,
+				Computed:       true,
 			},
 			"realm_details": schema.ListAttribute{
 				MarkdownDescription: "The customer's realms with their `id`, `name` and `description`, sorted by `id`.",
@@ -167,7 +175,13 @@ func (r *customerResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 			},
 		},
 		Blocks: map[string]schema.Block{
-			"timeouts": timeouts.Block(ctx, timeouts.Opts{Create: true, Read: true, Update: true, Delete: true}),
+			"timeouts": timeouts.Block(ctx, timeouts.Opts{
+				Create: true, Read: true, Update: true, Delete: true,
+				CreateDescription: timeoutDescription("creating the customer", defaultCreateTimeout),
+				ReadDescription:   timeoutDescription("reading the customer, which happens in every plan and refresh,", defaultReadTimeout),
+				UpdateDescription: timeoutDescription("updating the customer", defaultUpdateTimeout),
+				DeleteDescription: timeoutDescription("deleting the customer", defaultDeleteTimeout),
+			}),
 		},
 	}
 }

@@ -1,0 +1,28 @@
+# A customer with two realms who can see two sub-realms and use one of them.
+# admin_user is the customer's first portal user, created with the customer.
+resource "cloudlx_customer" "example" {
+  name               = "Acme Ltd"
+  currency_iso       = "GBP"
+  country_iso        = "GB"
+  realms             = [2, 7]
+  shown_sub_realms   = [313, 328]
+  enabled_sub_realms = [313]
+
+  admin_user = {
+    email      = "ops@acme.example"
+    first_name = "Jane"
+    last_name  = "Doe"
+  }
+
+  timeouts {
+    create = "15m"
+  }
+}
+
+# The smallest configuration: no sub-realms, no portal user.
+resource "cloudlx_customer" "minimal" {
+  name         = "Globex Corporation"
+  currency_iso = "USD"
+  country_iso  = "US"
+  realms       = [2]
+}

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# make examples-check: every example is formatted and valid against the
+# provider built from this clone, for Terraform and for OpenTofu.
+#
+# Each directory under examples/ holding .tf files is validated on its own, as
+# a user would copy it. dev_overrides make `init` unnecessary, so no registry
+# is contacted. Snippet directories (the docs' resource and data-source
+# examples) do not declare required_providers; without it the CLI would look
+# for hashicorp/cloudlx, so a scratch copy gets the declaration a real root
+# module has.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+
+clis=("$(scripts/ensure-cli.sh terraform)" "$(scripts/ensure-cli.sh tofu)")
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+# shellcheck source=scripts/dev-provider.sh
+source scripts/dev-provider.sh "$work"
+
+echo "examples: $(basename "${clis[0]}") fmt -check -recursive examples"
+"${clis[0]}" fmt -check -diff -recursive examples
+
+mapfile -t dirs < <(find examples -name '*.tf' -not -path '*/.terraform/*' -printf '%h\n' | sort -u)
+[[ ${#dirs[@]} -gt 0 ]] || { echo "examples: no examples found" >&2; exit 1; }
+
+failed=0
+for dir in "${dirs[@]}"; do
+  scratch="$work/validate/$dir"
+  mkdir -p "$scratch"
+  cp "$root/$dir"/*.tf "$scratch/"
+  if ! grep -q required_providers "$scratch"/*.tf; then
+    cat >"$scratch/zz_required_providers.tf" <<'TF'
+terraform {
+  required_providers {
+    cloudlx = {
+      source = "cloudlx-community/cloudlx"
+    }
+  }
+}
+TF
+  fi
+  for cli in "${clis[@]}"; do
+    name=$(basename "$cli")
+    if out=$(cd "$scratch" && "$cli" validate -no-color 2>&1); then
+      echo "examples: $name validate $dir: ok"
+    else
+      echo "examples: $name validate $dir: FAILED"
+      echo "$out" | sed 's/^/    /'
+      failed=1
+    fi
+  done
+done
+exit $failed
