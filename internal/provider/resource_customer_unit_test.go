@@ -88,7 +88,7 @@ func TestModifyPlanWarnsWhenAdminUserChangesAfterCreation(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			state := stateFrom(t, tc.state)
 			plan := stateFrom(t, tc.plan)
-			req := resource.ModifyPlanRequest{State: state, Plan: tfsdk.Plan{Schema: plan.Schema, Raw: plan.Raw}}
+			req := resource.ModifyPlanRequest{State: state, Plan: tfsdk.Plan(plan)}
 			resp := resource.ModifyPlanResponse{Plan: req.Plan}
 			(&customerResource{}).ModifyPlan(ctx, req, &resp)
 			if resp.Diagnostics.HasError() {
