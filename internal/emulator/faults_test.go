@@ -216,12 +216,6 @@ func TestRequestLog(t *testing.T) {
 	}
 	got := reqs[3:]
 	got[0].Body = "" // checked elsewhere
-	for i := range got[:3] {
-		if got[i].TokenID == "" || strings.Contains(e.token, got[i].TokenID) {
-			t.Errorf("request %d: TokenID %q should name the token used, without revealing it", i, got[i].TokenID)
-		}
-		got[i].TokenID = ""
-	}
 	for i := range want {
 		// The token id is a hash prefix of a random token: check that it is
 		// there exactly when a token was sent, then leave it out of the match.
