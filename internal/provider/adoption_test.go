@@ -7,7 +7,6 @@ import (
 	"net/http/httptest"
 	"os"
 	"reflect"
-	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -83,15 +82,45 @@ func testImportForEach(t *testing.T, cli clitest.CLI) {
 	start := a.phase()
 	apply := a.run("apply", "-auto-approve", "-input=false", "-no-color")
 	a.report("adoption (apply)", start)
-	a.expectImported(apply)
+	a.expectApplied(apply, adoptedCustomers, 0)
 	a.expectState(address)
 	a.expectEmptyPlan("after adoption")
 
-	// Freeze: the example's step 2, after which the configuration no longer
-	// copies CloudLX. Nothing to apply, and a portal change now shows.
-	out := a.run("output", "-json", "adopted_customers")
-	a.wd.WriteFile("customers.auto.tfvars.json", out.Stdout)
+	// Freeze (the example's step 2): from now on the configuration holds
+	// literal values instead of copying CloudLX.
+	frozen := a.run("output", "-json", "adopted_customers").Stdout
+	a.wd.WriteFile("customers.auto.tfvars.json", frozen)
 	a.expectEmptyPlan("after freezing")
+
+	// The example's upkeep, in one apply: a customer made in the portal since
+	// is adopted by copying its entry from the output (refreshed first), and
+	// admin_user set on an adopted customer is an update that sends nothing,
+	// with a warning.
+	newcomer := a.createInPortal("Made in the portal after adoption")
+	a.run("apply", "-refresh-only", "-auto-approve", "-input=false", "-no-color")
+	inOutput := decodeTfvars(t, a.run("output", "-json", "adopted_customers").Stdout)
+	customers := decodeTfvars(t, frozen)
+	entry, ok := inOutput[fmt.Sprint(newcomer.ID)]
+	if !ok {
+		t.Fatalf("the refreshed adopted_customers output lacks the customer made in the portal since (id %d)", newcomer.ID)
+	}
+	customers[fmt.Sprint(newcomer.ID)] = entry
+	first := a.inCloudLX[0].ID
+	customers[fmt.Sprint(first)]["admin_user"] = map[string]any{"email": "ops@example.com", "first_name": "Jane", "last_name": "Doe"}
+	a.adminUsers[first] = "ops@example.com"
+	edited, err := json.MarshalIndent(map[string]any{"customers": customers}, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.wd.WriteFile("customers.auto.tfvars.json", string(edited))
+	apply = a.run("apply", "-auto-approve", "-input=false", "-no-color")
+	a.expectApplied(apply, 1, 1)
+	if !strings.Contains(apply.Stdout+apply.Stderr, "admin_user only applies when the customer is created") {
+		t.Errorf("setting admin_user on an adopted customer did not warn; the apply ended:\n%s", lastLines(apply.Stdout, 30))
+	}
+	a.expectState(address)
+	a.expectEmptyPlan("after adopting a newcomer and setting admin_user")
+
 	a.expectDriftShown(address)
 	a.expectNoWrites()
 }
@@ -108,24 +137,38 @@ func testGenerateConfig(t *testing.T, cli clitest.CLI) {
 	a.expectGeneratedBlocks()
 	apply := a.run("apply", "-auto-approve", "-input=false", "-no-color")
 	a.report("adoption (apply, output, plan -generate-config-out, apply)", start)
-	a.expectImported(apply)
+	a.expectApplied(apply, adoptedCustomers, 0)
 	a.expectState(address)
 	a.expectEmptyPlan("after adoption")
 	a.expectDriftShown(address)
 	a.expectNoWrites()
 }
 
+// decodeTfvars returns the customers of the example's customers.auto.tfvars.json.
+func decodeTfvars(t *testing.T, content string) map[string]map[string]any {
+	t.Helper()
+	var tfvars struct {
+		Customers map[string]map[string]any `json:"customers"`
+	}
+	if err := json.Unmarshal([]byte(content), &tfvars); err != nil || tfvars.Customers == nil {
+		t.Fatalf("decoding %q: %v", content, err)
+	}
+	return tfvars.Customers
+}
+
 // adoption is one emulator seeded with customers "made in the portal", and a
 // working directory for the CLI that adopts them.
 type adoption struct {
-	t      *testing.T
-	cli    clitest.CLI
-	emu    *emulator.Server
-	wd     *clitest.Workdir
-	seeded []emulator.Customer
-	// changed is the customer expectDriftShown renamed behind Terraform's back.
-	changed *emulator.Customer
-	elapsed time.Duration // wall time of the CLI commands so far
+	t   *testing.T
+	cli clitest.CLI
+	emu *emulator.Server
+	wd  *clitest.Workdir
+	// inCloudLX is what CloudLX must hold: the customers as the test made
+	// them, directly in the emulator. Terraform must never change them.
+	inCloudLX []emulator.Customer
+	// adminUsers are the admin_user emails the configuration sets, by id.
+	adminUsers map[int64]string
+	elapsed    time.Duration // wall time of the CLI commands so far
 }
 
 func newAdoption(t *testing.T, cli clitest.CLI) *adoption {
@@ -139,7 +182,18 @@ func newAdoption(t *testing.T, cli clitest.CLI) *adoption {
 		envClientID:     emulator.DefaultClientID,
 		envClientSecret: emulator.DefaultClientSecret,
 	})
-	return &adoption{t: t, cli: cli, emu: emu, wd: wd, seeded: emu.Customers()}
+	return &adoption{t: t, cli: cli, emu: emu, wd: wd, inCloudLX: emu.Customers(), adminUsers: map[int64]string{}}
+}
+
+// createInPortal makes one more customer directly in the emulator.
+func (a *adoption) createInPortal(name string) emulator.Customer {
+	a.t.Helper()
+	c, err := a.emu.CreateCustomer(emulator.CustomerInput{Name: name, CurrencyISO: "EUR", CountryISO: "FR", Realms: []int64{2}})
+	if err != nil {
+		a.t.Fatal(err)
+	}
+	a.inCloudLX = append(a.inCloudLX, c)
+	return c
 }
 
 // seedPortalCustomers creates n customers directly in the emulator, as the
@@ -251,13 +305,13 @@ func (a *adoption) report(what string, start phaseStart) {
 	for _, route := range slices.Sorted(maps.Keys(counts)) {
 		parts = append(parts, fmt.Sprintf("%d %s", counts[route], route))
 	}
-	a.t.Logf("%s, %d customers, %s: %s wall time; requests: %s", a.cli, len(a.seeded), what,
+	a.t.Logf("%s, %d customers, %s: %s wall time; requests: %s", a.cli, len(a.inCloudLX), what,
 		(a.elapsed - start.elapsed).Round(time.Millisecond), strings.Join(parts, ", "))
 }
 
 // expectNoWrites fails if any request so far could have changed CloudLX
-// (anything but a GET or a token request), or if any customer differs from
-// how it was seeded, apart from the one expectDriftShown changed on purpose.
+// (anything but a GET or a token request), or if CloudLX holds anything but
+// what the test itself made there.
 func (a *adoption) expectNoWrites() {
 	a.t.Helper()
 	for _, r := range a.emu.Requests() {
@@ -265,25 +319,18 @@ func (a *adoption) expectNoWrites() {
 			a.t.Errorf("adoption sent %s %s %s", r.Method, r.Path, r.Body)
 		}
 	}
-	want := slices.Clone(a.seeded)
-	for i := range want {
-		if a.changed != nil && want[i].ID == a.changed.ID {
-			want[i] = *a.changed
-		}
-	}
-	if got := a.emu.Customers(); !reflect.DeepEqual(got, want) {
+	if got := a.emu.Customers(); !reflect.DeepEqual(got, a.inCloudLX) {
 		a.t.Errorf("the customers in CloudLX changed during adoption")
 	}
 }
 
-var importedAll = regexp.MustCompile(fmt.Sprintf(`Resources: %d imported, 0 added, 0 changed, 0 destroyed`, adoptedCustomers))
-
-// expectImported checks an apply's summary: every customer imported, nothing else.
-func (a *adoption) expectImported(apply clitest.Result) {
+// expectApplied checks an apply's summary: exactly imported imports and
+// changed updates (which must send nothing), no creates or destroys.
+func (a *adoption) expectApplied(apply clitest.Result, imported, changed int) {
 	a.t.Helper()
-	if !importedAll.MatchString(apply.Stdout) {
-		a.t.Errorf("the adoption apply did not import exactly %d customers and nothing else; it ended:\n%s",
-			adoptedCustomers, lastLines(apply.Stdout, 15))
+	want := fmt.Sprintf("Resources: %d imported, 0 added, %d changed, 0 destroyed.", imported, changed)
+	if !strings.Contains(apply.Stdout, want) {
+		a.t.Errorf("the apply did not end with %q:\n%s", want, lastLines(apply.Stdout, 15))
 	}
 }
 
@@ -313,8 +360,9 @@ type stateCustomer struct {
 	AdminUser        json.RawMessage `json:"admin_user"`
 }
 
-// expectState checks that state holds exactly the seeded customers, at their
-// addresses, with the values CloudLX has and no admin_user.
+// expectState checks that state holds exactly the customers in CloudLX, at
+// their addresses, with CloudLX's values, and admin_user only where the
+// configuration sets it.
 func (a *adoption) expectState(address func(id int64) string) {
 	a.t.Helper()
 	var shown struct {
@@ -335,24 +383,24 @@ func (a *adoption) expectState(address func(id int64) string) {
 			got[r.Address] = r.Values
 		}
 	}
-	if len(got) != len(a.seeded) {
-		a.t.Errorf("state holds %d managed resources, want %d", len(got), len(a.seeded))
+	if len(got) != len(a.inCloudLX) {
+		a.t.Errorf("state holds %d managed resources, want %d", len(got), len(a.inCloudLX))
 	}
-	for _, c := range a.seeded {
-		want := stateCustomerOf(c)
+	for _, c := range a.inCloudLX {
 		s, ok := got[address(c.ID)]
 		if !ok {
 			a.t.Errorf("state lacks %s", address(c.ID))
 			continue
 		}
-		if string(s.AdminUser) != "null" {
-			a.t.Errorf("%s: admin_user %s, want null", address(c.ID), s.AdminUser)
+		var user struct{ Email string }
+		if err := json.Unmarshal(s.AdminUser, &user); err != nil || user.Email != a.adminUsers[c.ID] {
+			a.t.Errorf("%s: admin_user %s, want email %q (null when empty)", address(c.ID), s.AdminUser, a.adminUsers[c.ID])
 		}
-		s.AdminUser, want.AdminUser = nil, nil
+		s.AdminUser = nil
 		for _, set := range [][]int64{s.Realms, s.ShownSubRealms, s.EnabledSubRealms} {
 			slices.Sort(set)
 		}
-		if !reflect.DeepEqual(s, want) {
+		if want := stateCustomerOf(c); !reflect.DeepEqual(s, want) {
 			a.t.Errorf("%s in state:\n  got  %+v\n  want %+v", address(c.ID), s, want)
 		}
 	}
@@ -392,12 +440,13 @@ func (a *adoption) expectEmptyPlan(when string) {
 // name back. A configuration that copied CloudLX would plan nothing.
 func (a *adoption) expectDriftShown(address func(id int64) string) {
 	a.t.Helper()
-	target := a.seeded[len(a.seeded)/2]
+	i := len(a.inCloudLX) / 2
+	target := a.inCloudLX[i]
 	changed, err := a.emu.UpdateCustomer(target.ID, func(in *emulator.CustomerInput) { in.Name = "Renamed in the portal" })
 	if err != nil {
 		a.t.Fatal(err)
 	}
-	a.changed = &changed
+	a.inCloudLX[i] = changed
 
 	res := a.wd.Run("plan", "-detailed-exitcode", "-input=false", "-no-color", "-out=drift.tfplan")
 	a.elapsed += res.Duration

@@ -10,7 +10,8 @@
 #        freezes what was adopted into a file you commit. Until then the
 #        configuration copies CloudLX itself, so a change made in the portal
 #        can never show as drift. From then on the file is the desired state:
-#        edit it to change customers, and plans show changes made in the portal.
+#        edit it to change customers or add new ones, and plans show changes
+#        made in the portal. (Removing an entry destroys that customer.)
 #        (Write to another name first: the CLI reads *.auto.tfvars.json files
 #        while it prints the output, and must not find an empty one.)
 #
@@ -28,7 +29,7 @@ terraform {
 provider "cloudlx" {}
 
 variable "customers" {
-  description = "The managed customers, keyed by customer ID: set by customers.auto.tfvars.json once it is written (step 2). Unset (null) while adopting."
+  description = "The managed customers: set by customers.auto.tfvars.json once it is written (step 2), unset (null) while adopting. Adopted customers are keyed by their ID; give customers you add any other unique key."
   type = map(object({
     name               = string
     currency_iso       = string
@@ -36,6 +37,14 @@ variable "customers" {
     realms             = set(number)
     shown_sub_realms   = set(number)
     enabled_sub_realms = set(number)
+    # Only for customers this configuration creates: CloudLX creates a
+    # customer's first user with the customer, and never returns it.
+    admin_user = optional(object({
+      email      = string
+      first_name = string
+      last_name  = string
+      role_group = optional(string)
+    }))
   }))
   default = null
 }
@@ -52,17 +61,20 @@ locals {
       realms             = c.realms
       shown_sub_realms   = c.shown_sub_realms
       enabled_sub_realms = c.enabled_sub_realms
+      admin_user         = null # an adopted customer has none to import
     }
   }
   adopting  = var.customers == null
   customers = local.adopting ? local.in_cloudlx : var.customers
 }
 
-# While adopting, one import per customer. Once the customers are frozen there
-# is nothing left to import, and customers created in the portal later stay
-# unmanaged until you add them to customers.auto.tfvars.json and import them.
+# Import each customer in CloudLX that the configuration manages under its ID:
+# while adopting, every one. To adopt a customer made in the portal later, run
+# terraform apply -refresh-only, copy its entry from the adopted_customers
+# output into customers.auto.tfvars.json and apply. Imports of customers
+# already in state do nothing.
 import {
-  for_each = local.adopting ? local.in_cloudlx : {}
+  for_each = { for id, c in local.in_cloudlx : id => c if contains(keys(local.customers), id) }
   to       = cloudlx_customer.this[each.key]
   id       = each.key
 }
@@ -76,12 +88,11 @@ resource "cloudlx_customer" "this" {
   realms             = each.value.realms
   shown_sub_realms   = each.value.shown_sub_realms
   enabled_sub_realms = each.value.enabled_sub_realms
-
-  # No admin_user: CloudLX creates a customer's first user with the customer
-  # and never returns it, so an adopted customer has none to import.
+  admin_user         = each.value.admin_user
 }
 
-# The customers as CloudLX has them now, in the form of a variables file.
+# Every customer as CloudLX has it now, managed or not, in the form of
+# customers.auto.tfvars.json.
 output "adopted_customers" {
   description = "Every customer in CloudLX, as the content of customers.auto.tfvars.json."
   value       = { customers = local.in_cloudlx }
