@@ -25,7 +25,8 @@ import (
 // Each asserts that adoption sends no create, update or delete request, that
 // state then holds every customer with the values CloudLX has, that the next
 // plan is empty, and that a change made in the portal afterwards shows as
-// drift (the configuration holds literal values, not a copy of CloudLX). Run
+// drift (the configuration holds literal values, not a copy of CloudLX; for
+// route 1 only once the customers are frozen, which the test shows too). Run
 // with -v to see the requests and wall time of each route.
 
 const adoptedCustomers = 50
@@ -85,6 +86,7 @@ func testImportForEach(t *testing.T, cli clitest.CLI) {
 	a.expectApplied(apply, adoptedCustomers, 0)
 	a.expectState(address)
 	a.expectEmptyPlan("after adoption")
+	a.expectDriftHidden()
 
 	// Freeze (the example's step 2): from now on the configuration holds
 	// literal values instead of copying CloudLX.
@@ -437,21 +439,49 @@ func (a *adoption) expectEmptyPlan(when string) {
 
 // expectDriftShown renames a customer behind Terraform's back, as someone in
 // the portal would, and checks that the plan puts exactly that customer's
-// name back. A configuration that copied CloudLX would plan nothing.
+// name back.
 func (a *adoption) expectDriftShown(address func(id int64) string) {
 	a.t.Helper()
-	i := len(a.inCloudLX) / 2
-	target := a.inCloudLX[i]
-	changed, err := a.emu.UpdateCustomer(target.ID, func(in *emulator.CustomerInput) { in.Name = "Renamed in the portal" })
-	if err != nil {
+	target := a.inCloudLX[len(a.inCloudLX)/2]
+	changes := a.planAfterPortalRename(target.ID)
+	want := fmt.Sprintf("%s [update] name=%q", address(target.ID), target.Name)
+	if len(changes) != 1 || changes[0] != want {
+		a.t.Errorf("the plan after a change in the portal:\n  got  %q\n  want [%q]", changes, want)
+	}
+}
+
+// expectDriftHidden shows the trap of a configuration that copies CloudLX:
+// after a rename in the portal, the plan changes no resource. The rename is
+// then undone, so CloudLX is as it was adopted.
+func (a *adoption) expectDriftHidden() {
+	a.t.Helper()
+	original := a.inCloudLX[1]
+	if changes := a.planAfterPortalRename(original.ID); len(changes) != 0 {
+		a.t.Errorf("a configuration copying CloudLX planned resource changes after a change in the portal: %q", changes)
+	}
+	if _, err := a.emu.UpdateCustomer(original.ID, func(in *emulator.CustomerInput) { in.Name = original.Name }); err != nil {
 		a.t.Fatal(err)
+	}
+	a.inCloudLX[1] = original
+}
+
+// planAfterPortalRename renames customer id directly in the emulator, then
+// plans, and returns the planned resource changes, as "address [actions]
+// name=planned name". The plan must exit 2: even when no resource changes, the
+// examples' outputs follow CloudLX.
+func (a *adoption) planAfterPortalRename(id int64) []string {
+	a.t.Helper()
+	i := slices.IndexFunc(a.inCloudLX, func(c emulator.Customer) bool { return c.ID == id })
+	changed, err := a.emu.UpdateCustomer(id, func(in *emulator.CustomerInput) { in.Name = fmt.Sprintf("Renamed in the portal (%d)", id) })
+	if err != nil || i < 0 {
+		a.t.Fatalf("renaming customer %d: %v", id, err)
 	}
 	a.inCloudLX[i] = changed
 
 	res := a.wd.Run("plan", "-detailed-exitcode", "-input=false", "-no-color", "-out=drift.tfplan")
 	a.elapsed += res.Duration
 	if res.ExitCode != 2 {
-		a.t.Fatalf("the plan after a change in the portal should show it (exit code 2): %s", res)
+		a.t.Fatalf("the plan after a change in the portal should show a change (exit code 2): %s", res)
 	}
 	var plan struct {
 		ResourceChanges []struct {
@@ -470,8 +500,5 @@ func (a *adoption) expectDriftShown(address func(id int64) string) {
 			changes = append(changes, fmt.Sprintf("%s %v name=%q", rc.Address, rc.Change.Actions, rc.Change.After.Name))
 		}
 	}
-	want := fmt.Sprintf("%s [update] name=%q", address(target.ID), target.Name)
-	if len(changes) != 1 || changes[0] != want {
-		a.t.Errorf("the plan after a change in the portal:\n  got  %q\n  want [%q]", changes, want)
-	}
+	return changes
 }
