@@ -200,7 +200,7 @@ func (a *adoption) createInPortal(name string) emulator.Customer {
 
 // seedPortalCustomers creates n customers directly in the emulator, as the
 // portal would (no request is logged). The mix is deterministic, so a
-// failure reproduces: every realm subset size, sub-realm sets that are empty,
+// failure reproduces: one to five realms, sub-realm sets that are empty,
 // shown but none enabled, partly and fully enabled, names HCL must escape
 // (quotes, backslashes, ${ and %{ sequences), non-ASCII names and a name that
 // two customers share.
@@ -327,7 +327,8 @@ func (a *adoption) expectNoWrites() {
 }
 
 // expectApplied checks an apply's summary: exactly imported imports and
-// changed updates (which must send nothing), no creates or destroys.
+// changed in-place updates, no creates or destroys. (expectNoWrites checks
+// that the updates sent nothing.)
 func (a *adoption) expectApplied(apply clitest.Result, imported, changed int) {
 	a.t.Helper()
 	want := fmt.Sprintf("Resources: %d imported, 0 added, %d changed, 0 destroyed.", imported, changed)
