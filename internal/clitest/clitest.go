@@ -1,0 +1,385 @@
+// Package clitest drives a real Terraform or OpenTofu CLI against the provider
+// built from this module, for tests that terraform-plugin-testing cannot
+// express: `plan -generate-config-out`, `import` blocks with `for_each`,
+// OpenTofu-only flows, exact command sequences, captured CLI logs.
+//
+// A test finds a CLI, makes a working directory for it and runs commands there:
+//
+//	tofu := clitest.OpenTofu(t) // or Terraform, Terraform157, FindCLI
+//	wd := clitest.NewWorkdir(t, tofu, map[string]string{"CLOUDLX_ENDPOINT": url})
+//	wd.WriteFile("main.tf", config)
+//	wd.MustRun("apply", "-auto-approve", "-no-color")
+//	res := wd.Run("plan", "-detailed-exitcode", "-no-color")
+//
+// The provider is built once per test binary (ProviderDir) and served to the
+// CLI through dev_overrides, so neither `init` nor a registry is needed. A
+// package using it should remove the build when its tests are done:
+//
+//	func TestMain(m *testing.M) {
+//		code := m.Run()
+//		clitest.RemoveProvider()
+//		os.Exit(code)
+//	}
+//
+// Every command runs with an environment of its own: the caller's TF_*,
+// CLOUDLX_* and CHECKPOINT_* variables are dropped, so a developer's TF_LOG or
+// TF_CLI_ARGS cannot change a test's outcome, and only what the test sets
+// (NewWorkdir's env, SetEnv) reaches the CLI and the provider.
+package clitest
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// providerPackage is the main package of the provider binary.
+const providerPackage = "github.com/cloudlx-community/terraform-provider-cloudlx"
+
+// ProviderAddresses are the addresses the CLI configuration overrides. A
+// configuration's `source = "cloudlx-community/cloudlx"` means the first to
+// Terraform and the second to OpenTofu, which resolves short sources on its own
+// registry; naming both hosts covers either CLI with either spelling.
+var ProviderAddresses = []string{
+	"registry.terraform.io/cloudlx-community/cloudlx",
+	"registry.opentofu.org/cloudlx-community/cloudlx",
+}
+
+var build struct {
+	once sync.Once
+	dir  string
+	err  error
+}
+
+// ProviderDir builds the provider (go build of this module's main package)
+// the first time it is called in a test binary and returns the directory that
+// holds terraform-provider-cloudlx. Later calls reuse that build; a failed
+// build fails every test that asks for it.
+func ProviderDir(t testing.TB) string {
+	t.Helper()
+	build.once.Do(func() {
+		build.dir, build.err = os.MkdirTemp("", "clitest-provider-")
+		if build.err != nil {
+			return
+		}
+		cmd := exec.Command("go", "build", "-o", filepath.Join(build.dir, "terraform-provider-cloudlx"), providerPackage)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			build.err = fmt.Errorf("go build %s: %w\n%s", providerPackage, err, out)
+		}
+	})
+	if build.err != nil {
+		t.Fatalf("building the provider: %v", build.err)
+	}
+	return build.dir
+}
+
+// RemoveProvider deletes the provider built by ProviderDir, if any. Call it
+// from TestMain after m.Run.
+func RemoveProvider() {
+	if build.dir != "" {
+		_ = os.RemoveAll(build.dir)
+	}
+}
+
+// CLI is a Terraform or OpenTofu executable.
+type CLI struct {
+	Path    string
+	Product string // "Terraform" or "OpenTofu"
+	Version string // e.g. "1.5.7"
+}
+
+func (c CLI) String() string { return c.Product + " v" + c.Version }
+
+// AtLeast reports whether the CLI's version is at least version ("1.7",
+// "1.5.0"); pre-release suffixes are ignored.
+func (c CLI) AtLeast(version string) bool {
+	have, want := versionNumbers(c.Version), versionNumbers(version)
+	for i := range want {
+		if i >= len(have) || have[i] != want[i] {
+			return i < len(have) && have[i] > want[i]
+		}
+	}
+	return true
+}
+
+func versionNumbers(v string) []int {
+	v, _, _ = strings.Cut(v, "-")
+	var out []int
+	for _, part := range strings.Split(v, ".") {
+		n, _ := strconv.Atoi(part)
+		out = append(out, n)
+	}
+	return out
+}
+
+// ToolsCache is where scripts/ensure-cli.sh keeps the CLIs it builds
+// ($CLOUDLX_TOOLS_CACHE, else $XDG_CACHE_HOME or ~/.cache, then
+// terraform-provider-cloudlx), e.g. ToolsCache()/tofu-1.12.6/tofu.
+func ToolsCache() string {
+	if dir := os.Getenv("CLOUDLX_TOOLS_CACHE"); dir != "" {
+		return dir
+	}
+	base := os.Getenv("XDG_CACHE_HOME")
+	if base == "" {
+		home, _ := os.UserHomeDir()
+		base = filepath.Join(home, ".cache")
+	}
+	return filepath.Join(base, "terraform-provider-cloudlx")
+}
+
+// FindCLI returns the CLI named by the environment variable envVar or, when
+// that is unset, the first of candidates (paths, or names looked up on PATH)
+// that is an executable. It skips the test, naming envVar and `make test`
+// (which sets it), when there is none. A variable that names no executable is
+// an error, not a skip: someone asked for that CLI.
+func FindCLI(t testing.TB, envVar string, candidates ...string) CLI {
+	t.Helper()
+	if p := os.Getenv(envVar); p != "" {
+		cli, err := identify(p)
+		if err != nil {
+			t.Fatalf("%s=%s: %v", envVar, p, err)
+		}
+		return cli
+	}
+	for _, c := range candidates {
+		p, err := exec.LookPath(c)
+		if err != nil {
+			continue
+		}
+		cli, err := identify(p)
+		if err != nil {
+			t.Fatalf("%s: %v", p, err)
+		}
+		return cli
+	}
+	t.Skipf("no CLI found: set %s to its path (make test does, building it once with scripts/ensure-cli.sh); tried %s",
+		envVar, strings.Join(candidates, ", "))
+	return CLI{}
+}
+
+// The CLIs the project tests with, found the way `make test` provides them:
+// it sets each variable from scripts/ensure-cli.sh, which builds a missing CLI
+// once into ToolsCache. Without the variable, a CLI on PATH or in that cache
+// is used; without either, the test is skipped.
+
+// Terraform returns $TF_ACC_TERRAFORM_PATH (the CLI terraform-plugin-testing
+// uses too), else terraform on PATH, else the cached Terraform 1.5.7.
+func Terraform(t testing.TB) CLI {
+	t.Helper()
+	return FindCLI(t, "TF_ACC_TERRAFORM_PATH", "terraform", filepath.Join(ToolsCache(), "terraform-1.5.7", "terraform"))
+}
+
+// Terraform157 returns $TF_ACC_TERRAFORM_157_PATH, else the cached Terraform
+// 1.5.7: the oldest Terraform the provider supports and the last MPL release.
+func Terraform157(t testing.TB) CLI {
+	t.Helper()
+	return FindCLI(t, "TF_ACC_TERRAFORM_157_PATH", filepath.Join(ToolsCache(), "terraform-1.5.7", "terraform"))
+}
+
+// OpenTofu returns $TF_ACC_TOFU_PATH, else tofu on PATH, else the cached
+// OpenTofu 1.12.6.
+func OpenTofu(t testing.TB) CLI {
+	t.Helper()
+	return FindCLI(t, "TF_ACC_TOFU_PATH", "tofu", filepath.Join(ToolsCache(), "tofu-1.12.6", "tofu"))
+}
+
+var versionLine = regexp.MustCompile(`^(Terraform|OpenTofu) v(\d+\.\d+\.\d+\S*)`)
+
+// identify asks an executable which CLI and version it is.
+func identify(path string) (CLI, error) {
+	cmd := exec.Command(path, "version")
+	cmd.Env = cleanEnv(map[string]string{"CHECKPOINT_DISABLE": "1"})
+	out, err := cmd.Output()
+	if err != nil {
+		return CLI{}, fmt.Errorf("%s version: %w", path, err)
+	}
+	m := versionLine.FindSubmatch(out)
+	if m == nil {
+		return CLI{}, fmt.Errorf("%s version printed no Terraform or OpenTofu version: %q", path, firstLine(string(out)))
+	}
+	return CLI{Path: path, Product: string(m[1]), Version: string(m[2])}, nil
+}
+
+// Workdir is a directory the CLI runs in, with its own CLI configuration and
+// environment.
+type Workdir struct {
+	Dir string // the working directory: the root module
+
+	t   testing.TB
+	cli CLI
+	env map[string]string
+}
+
+// NewWorkdir makes an empty working directory (removed with the test) for
+// cli, with a CLI configuration whose dev_overrides serve the provider from
+// ProviderDir. env is added to every command's environment, e.g. the
+// provider's CLOUDLX_* settings.
+func NewWorkdir(t testing.TB, cli CLI, env map[string]string) *Workdir {
+	t.Helper()
+	providerDir := ProviderDir(t)
+	var overrides strings.Builder
+	for _, addr := range ProviderAddresses {
+		fmt.Fprintf(&overrides, "    %q = %q\n", addr, providerDir)
+	}
+	rc := filepath.Join(t.TempDir(), "cli.tfrc")
+	config := "provider_installation {\n  dev_overrides {\n" + overrides.String() + "  }\n  direct {}\n}\ndisable_checkpoint = true\n"
+	if err := os.WriteFile(rc, []byte(config), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	w := &Workdir{Dir: t.TempDir(), t: t, cli: cli, env: map[string]string{
+		"TF_CLI_CONFIG_FILE": rc,
+		"TF_IN_AUTOMATION":   "1", // no "run terraform apply next" advice in the output
+		"TF_INPUT":           "0", // never wait for a prompt
+		"CHECKPOINT_DISABLE": "1",
+	}}
+	for k, v := range env {
+		w.env[k] = v
+	}
+	return w
+}
+
+// CLI returns the CLI this directory runs.
+func (w *Workdir) CLI() CLI { return w.cli }
+
+// SetEnv sets an environment variable for the commands run after it, e.g.
+// TF_LOG; an empty value unsets it.
+func (w *Workdir) SetEnv(key, value string) {
+	if value == "" {
+		delete(w.env, key)
+		return
+	}
+	w.env[key] = value
+}
+
+// WriteFile writes content to name, relative to the working directory.
+func (w *Workdir) WriteFile(name, content string) {
+	w.t.Helper()
+	if err := os.WriteFile(filepath.Join(w.Dir, name), []byte(content), 0o600); err != nil {
+		w.t.Fatal(err)
+	}
+}
+
+// ReadFile returns the content of name, relative to the working directory.
+func (w *Workdir) ReadFile(name string) string {
+	w.t.Helper()
+	b, err := os.ReadFile(filepath.Join(w.Dir, name))
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return string(b)
+}
+
+// CopyFiles copies the files matching a glob pattern (relative to the test's
+// own directory, e.g. "../../examples/demo/*.tf") into the working directory.
+// A pattern matching nothing fails the test.
+func (w *Workdir) CopyFiles(pattern string) {
+	w.t.Helper()
+	files, err := filepath.Glob(pattern)
+	if err != nil || len(files) == 0 {
+		w.t.Fatalf("no files match %s (%v)", pattern, err)
+	}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			w.t.Fatal(err)
+		}
+		w.WriteFile(filepath.Base(f), string(b))
+	}
+}
+
+// Result is what one command did.
+type Result struct {
+	Args     []string
+	Stdout   string
+	Stderr   string
+	ExitCode int
+	Duration time.Duration
+}
+
+// String names the command and its outcome, with its output, for failure messages.
+func (r Result) String() string {
+	return fmt.Sprintf("%s: exit code %d after %s\n--- stdout\n%s\n--- stderr\n%s",
+		strings.Join(r.Args, " "), r.ExitCode, r.Duration.Round(time.Millisecond), r.Stdout, r.Stderr)
+}
+
+// Run runs the CLI with args in the working directory and returns what it
+// did, whatever its exit code. It fails the test only when the CLI cannot be
+// started. The command is killed if the test ends first.
+func (w *Workdir) Run(args ...string) Result {
+	w.t.Helper()
+	cmd := exec.CommandContext(w.t.Context(), w.cli.Path, args...)
+	cmd.Dir = w.Dir
+	cmd.Env = cleanEnv(w.env)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	start := time.Now()
+	err := cmd.Run()
+	res := Result{
+		Args:     append([]string{filepath.Base(w.cli.Path)}, args...),
+		Stdout:   stdout.String(),
+		Stderr:   stderr.String(),
+		Duration: time.Since(start),
+	}
+	var exit *exec.ExitError
+	switch {
+	case errors.As(err, &exit):
+		res.ExitCode = exit.ExitCode()
+	case err != nil:
+		w.t.Fatalf("running %s: %v", strings.Join(res.Args, " "), err)
+	}
+	return res
+}
+
+// MustRun is Run that fails the test, showing the output, unless the command
+// exits 0.
+func (w *Workdir) MustRun(args ...string) Result {
+	w.t.Helper()
+	res := w.Run(args...)
+	if res.ExitCode != 0 {
+		w.t.Fatalf("%s", res)
+	}
+	return res
+}
+
+// MustRunJSON is MustRun that decodes the command's standard output, e.g. of
+// `show -json`, into v.
+func (w *Workdir) MustRunJSON(v any, args ...string) Result {
+	w.t.Helper()
+	res := w.MustRun(args...)
+	if err := json.Unmarshal([]byte(res.Stdout), v); err != nil {
+		w.t.Fatalf("%s: decoding its output: %v\n%s", strings.Join(res.Args, " "), err, res)
+	}
+	return res
+}
+
+// cleanEnv is this process's environment without the variables that would
+// change how the CLI or the provider behave, plus set.
+func cleanEnv(set map[string]string) []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		name, _, _ := strings.Cut(kv, "=")
+		if strings.HasPrefix(name, "TF_") || strings.HasPrefix(name, "CLOUDLX_") || strings.HasPrefix(name, "CHECKPOINT_") {
+			continue
+		}
+		env = append(env, kv)
+	}
+	for k, v := range set {
+		env = append(env, k+"="+v)
+	}
+	return env
+}
+
+func firstLine(s string) string {
+	line, _, _ := strings.Cut(s, "\n")
+	return line
+}
