@@ -43,6 +43,15 @@ TF
   fi
   for cli in "${clis[@]}"; do
     name=$(basename "$cli")
+    # An example that needs a newer CLI than this one (import blocks with
+    # for_each need 1.7) is left to the other CLI: an older one cannot even
+    # parse it, so it never gets as far as checking required_version.
+    needs=$(sed -n 's/.*required_version *= *">= *\([0-9.]*\)".*/\1/p' "$scratch"/*.tf | head -n1)
+    have=$("$cli" version | sed -n '1s/^[^0-9]*\([0-9][0-9.]*\).*/\1/p')
+    if [[ -n "$needs" && "$(printf '%s\n' "$needs" "$have" | sort -V | head -n1)" != "$needs" ]]; then
+      echo "examples: $name validate $dir: skipped, it needs >= $needs and this is $have"
+      continue
+    fi
     if out=$(cd "$scratch" && "$cli" validate -no-color 2>&1); then
       echo "examples: $name validate $dir: ok"
     else
