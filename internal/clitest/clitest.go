@@ -68,7 +68,9 @@ var build struct {
 func ProviderDir(t testing.TB) string {
 	t.Helper()
 	build.once.Do(func() {
-		build.dir, build.err = os.MkdirTemp("", "clitest-provider-")
+		// Not t.TempDir: the build outlives this test and serves every test of
+		// the binary; TestMain removes it with RemoveProvider.
+		build.dir, build.err = os.MkdirTemp("", "clitest-provider-") //nolint:usetesting // shared by all tests, see above
 		if build.err != nil {
 			return
 		}
