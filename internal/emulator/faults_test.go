@@ -214,6 +214,9 @@ func TestRequestLog(t *testing.T) {
 		{Method: "PATCH", Path: "/api/customers/1000", Route: "PATCH /api/customers/{id}", Body: `{"name":"B"}`, Status: 200, UserAgent: "emulator-test/1.0", Accept: MediaType, Authorized: true},
 		{Method: "GET", Path: "/api/customers/1000", Route: "GET /api/customers/{id}", Status: 401, UserAgent: "emulator-test/1.0", Accept: MediaType},
 	}
+	for i := range 3 { // sent with e.token; the last one with no token
+		want[i].TokenID = tokenID(e.token)
+	}
 	got := reqs[3:]
 	got[0].Body = "" // checked elsewhere
 	for i := range want {
