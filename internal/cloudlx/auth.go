@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
-	"sync"
 	"time"
 )
 
@@ -23,7 +22,10 @@ type tokenSource struct {
 	clientSecret string
 	static       string // a pre-issued access token; no renewal possible
 
-	mu      sync.Mutex // held while fetching, so concurrent callers wait for one request
+	// lock is held while fetching, so concurrent callers wait for one request.
+	// It is a channel rather than a mutex so a caller whose operation is
+	// cancelled (Terraform interrupted) stops waiting at once.
+	lock    chan struct{}
 	token   string
 	expires time.Time
 	now     func() time.Time
@@ -44,13 +46,26 @@ func (ts *tokenSource) Token(ctx context.Context) (string, error) {
 	if ts.static != "" {
 		return ts.static, nil
 	}
-	ts.mu.Lock()
-	defer ts.mu.Unlock()
+	if err := ts.acquire(ctx); err != nil {
+		return "", err
+	}
+	defer ts.release()
 	if ts.token != "" && ts.now().Before(ts.expires) {
 		return ts.token, nil
 	}
 	return ts.fetchLocked(ctx)
 }
+
+func (ts *tokenSource) acquire(ctx context.Context) error {
+	select {
+	case ts.lock <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("waiting for an access token: %w", ctx.Err())
+	}
+}
+
+func (ts *tokenSource) release() { <-ts.lock }
 
 // Renew is called after a 401 for token: it fetches a new token unless another
 // operation already replaced the rejected one.
@@ -58,8 +73,10 @@ func (ts *tokenSource) Renew(ctx context.Context, rejected string) (string, erro
 	if ts.static != "" {
 		return "", fmt.Errorf("the access token was rejected and cannot be renewed")
 	}
-	ts.mu.Lock()
-	defer ts.mu.Unlock()
+	if err := ts.acquire(ctx); err != nil {
+		return "", err
+	}
+	defer ts.release()
 	if ts.token != "" && ts.token != rejected && ts.now().Before(ts.expires) {
 		return ts.token, nil
 	}

@@ -17,6 +17,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/go-cleanhttp"
@@ -115,8 +116,10 @@ func New(cfg Config) (*Client, error) {
 		clientID:     cfg.ClientID,
 		clientSecret: cfg.ClientSecret,
 		static:       cfg.AccessToken,
+		lock:         make(chan struct{}, 1),
 		now:          time.Now,
 	}
+	rc.PrepareRetry = c.refreshBearer
 	return c, nil
 }
 
@@ -165,7 +168,10 @@ func (c *Client) do(ctx context.Context, method, path string, in, out any, polic
 	if err == nil && resp.StatusCode == http.StatusUnauthorized && c.tokens.CanRenew() {
 		// A token can be revoked long before it expires: fetch a new one and
 		// try once more. A 401 is never processed, so this is safe for POST too.
-		if token, err = c.tokens.Renew(ctx, token); err != nil {
+		// The rejected token is the one the last attempt carried (a retry may
+		// have swapped it, see refreshBearer).
+		rejected := strings.TrimPrefix(resp.Request.Header.Get("Authorization"), "Bearer ")
+		if token, err = c.tokens.Renew(ctx, rejected); err != nil {
 			return err
 		}
 		resp, respBody, err = c.send(ctx, method, path, bytes.NewReader(body), token, policy)
@@ -188,7 +194,12 @@ func (c *Client) do(ctx context.Context, method, path string, in, out any, polic
 		return nil
 	}
 	if err := json.Unmarshal(respBody, out); err != nil {
-		return fmt.Errorf("%s %s: decoding the response: %w", method, path, err)
+		err = fmt.Errorf("decoding the response: %w", err)
+		if policy == policyCreate {
+			// A 2xx means the object was created; only its id is lost.
+			return &UncertainError{Method: method, Path: path, Err: err}
+		}
+		return fmt.Errorf("%s %s: %w", method, path, err)
 	}
 	return nil
 }
@@ -230,7 +241,7 @@ func (c *Client) send(ctx context.Context, method, path string, body io.ReadSeek
 		if ctxErr := ctx.Err(); ctxErr != nil {
 			return nil, nil, fmt.Errorf("%s %s: %w", method, pathOnly, ctxErr)
 		}
-		if policy == policyCreate && !neverSent(err) {
+		if policy == policyCreate && !neverSent(err) && !errors.As(err, new(*retryPrepareError)) {
 			return nil, nil, &UncertainError{Method: method, Path: pathOnly, Err: err}
 		}
 		return nil, nil, fmt.Errorf("%s %s: %w", method, pathOnly, err)
@@ -245,6 +256,31 @@ func (c *Client) send(ctx context.Context, method, path string, body io.ReadSeek
 	}
 	return resp, respBody, nil
 }
+
+// refreshBearer runs before every retry. Retries can wait minutes (Retry-After,
+// backoff), longer than a short-lived token lives, so each attempt carries the
+// token that is current when it leaves rather than the one the first attempt
+// had. Token requests carry no bearer and are left alone.
+func (c *Client) refreshBearer(req *http.Request) error {
+	if req.Header.Get("Authorization") == "" {
+		return nil
+	}
+	token, err := c.tokens.Token(req.Context())
+	if err != nil {
+		return &retryPrepareError{err}
+	}
+	req.Header = req.Header.Clone() // the previous attempt's request may still be read by the transport
+	req.Header.Set("Authorization", "Bearer "+token)
+	return nil
+}
+
+// retryPrepareError is a failure between attempts (no token for the next
+// one). The previous attempt's answer asked for a retry, so it was not
+// processed: even a create is certain not to have happened.
+type retryPrepareError struct{ err error }
+
+func (e *retryPrepareError) Error() string { return e.err.Error() }
+func (e *retryPrepareError) Unwrap() error { return e.err }
 
 func cutQuery(path string) (string, string, bool) {
 	for i := 0; i < len(path); i++ {

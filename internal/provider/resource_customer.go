@@ -268,13 +268,15 @@ func (r *customerResource) Create(ctx context.Context, req resource.CreateReques
 	}
 	created, err := r.data.client.CreateCustomer(ctx, body)
 	if err != nil {
-		if cloudlx.IsUncertain(err) || cloudlx.StatusCode(err) >= 500 {
+		if cloudlx.MayHaveSucceeded(err) {
 			resp.Diagnostics.AddError("CloudLX customer may have been created",
 				fmt.Sprintf("Creating customer %q failed without a clear answer, so it is unknown whether CloudLX created it. "+
 					"The request was not repeated, to avoid creating the customer twice.\n\n"+
-					"Before applying again, look for the customer in the portal (or with the cloudlx_customers data source). "+
-					"If it exists, import it instead of creating it again:\n  terraform import <resource address> <customer id>\n\n%s",
-					body.Name, err))
+					"Before applying again, look for a customer named %q in the CloudLX portal. If it exists, import it "+
+					"instead of creating it again, with\n  terraform import <resource address> <customer id>\n"+
+					"or an import block (import { to = <resource address>, id = \"<customer id>\" }). "+
+					"If it does not exist, apply again.\n\n%s",
+					body.Name, body.Name, err))
 			return
 		}
 		addAPIError(&resp.Diagnostics, "Could not create CloudLX customer", err)
