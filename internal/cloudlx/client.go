@@ -18,6 +18,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/hashicorp/go-cleanhttp"
@@ -220,7 +221,8 @@ func (c *Client) send(ctx context.Context, method, path string, body io.ReadSeek
 		}
 	}
 	ctx = context.WithValue(ctx, policyKey, policy)
-	ctx = context.WithValue(ctx, attemptKey, new(int))
+	attempts := &attemptLog{}
+	ctx = context.WithValue(ctx, attemptKey, attempts)
 	req, err := retryablehttp.NewRequestWithContext(ctx, method, u.String(), rawBody)
 	if err != nil {
 		return nil, nil, err
@@ -239,6 +241,11 @@ func (c *Client) send(ctx context.Context, method, path string, body io.ReadSeek
 	resp, err := c.http.Do(req)
 	if err != nil {
 		if ctxErr := ctx.Err(); ctxErr != nil {
+			// Interrupted. Between attempts of a create (waiting out a 429 or
+			// 503) nothing was processed; during one, it may have been.
+			if policy == policyCreate && attempts.interruptedInFlight() {
+				return nil, nil, &UncertainError{Method: method, Path: pathOnly, Err: ctxErr}
+			}
 			return nil, nil, fmt.Errorf("%s %s: %w", method, pathOnly, ctxErr)
 		}
 		if policy == policyCreate && !neverSent(err) && !errors.As(err, new(*retryPrepareError)) {
@@ -380,6 +387,38 @@ func serverWait(h http.Header, now time.Time) (time.Duration, bool) {
 	return 0, false
 }
 
+// attemptLog follows the attempts of one request: how many were sent, and how
+// the last one ended. Attempts of one request never overlap.
+type attemptLog struct {
+	mu      sync.Mutex
+	n       int
+	lastErr error // nil: the last attempt got an answer (or none was sent)
+	open    bool  // an attempt is on the wire
+}
+
+func (a *attemptLog) start() int {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.n++
+	a.open = true
+	return a.n
+}
+
+func (a *attemptLog) end(err error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.open, a.lastErr = false, err
+}
+
+// interruptedInFlight reports whether the request was cut off while an attempt
+// may have been reaching the server, rather than while waiting to retry after
+// an answer (or before anything was sent).
+func (a *attemptLog) interruptedInFlight() bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.open || (a.lastErr != nil && !neverSent(a.lastErr))
+}
+
 // loggingTransport logs every attempt: method, path, status, attempt number and
 // duration. It never logs headers or bodies, so tokens and secrets cannot leak.
 type loggingTransport struct {
@@ -389,12 +428,15 @@ type loggingTransport struct {
 
 func (t *loggingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	attempt := 1
-	if n, ok := req.Context().Value(attemptKey).(*int); ok {
-		*n++
-		attempt = *n
+	attempts, _ := req.Context().Value(attemptKey).(*attemptLog)
+	if attempts != nil {
+		attempt = attempts.start()
 	}
 	start := time.Now()
 	resp, err := t.next.RoundTrip(req)
+	if attempts != nil {
+		attempts.end(err)
+	}
 	if t.log != nil {
 		fields := map[string]any{
 			"method":      req.Method,

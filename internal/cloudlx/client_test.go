@@ -656,3 +656,33 @@ func TestMayHaveSucceeded(t *testing.T) {
 		}
 	}
 }
+
+func TestInterruptedCreate(t *testing.T) {
+	t.Run("while the POST is on the wire: it may have been processed", func(t *testing.T) {
+		f := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request, _ int) {
+			<-r.Context().Done() // the server is still working when the client gives up
+		})
+		ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+		defer cancel()
+		_, err := f.client(t).CreateCustomer(ctx, CustomerCreate{Name: "Acme"})
+		if !IsUncertain(err) || !errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("err = %v, want an uncertain outcome", err)
+		}
+	})
+	t.Run("while waiting to retry a 429: nothing was processed", func(t *testing.T) {
+		f := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request, _ int) {
+			w.Header().Set("Retry-After", "30")
+			w.WriteHeader(http.StatusTooManyRequests)
+		})
+		ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+		defer cancel()
+		start := time.Now()
+		_, err := f.client(t).CreateCustomer(ctx, CustomerCreate{Name: "Acme"})
+		if MayHaveSucceeded(err) || !errors.Is(err, context.DeadlineExceeded) || time.Since(start) > 5*time.Second {
+			t.Fatalf("err = %v after %s, want a prompt, certain failure", err, time.Since(start))
+		}
+		if f.calls.Load() != 1 {
+			t.Fatalf("calls = %d", f.calls.Load())
+		}
+	})
+}
