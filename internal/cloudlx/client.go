@@ -352,21 +352,24 @@ func permanentTransportError(err error) bool {
 	return false
 }
 
-// backoff waits as the server asks (Retry-After, or Dingo's X-RateLimit-Reset)
-// and otherwise doubles from min up to max, with jitter so that ten throttled
-// operations do not all come back in the same instant.
+// backoff doubles the wait from min up to max after each failed attempt, with
+// jitter so that twenty throttled operations do not all come back in the same
+// instant. When the server says how long to wait (Retry-After, or Dingo's
+// X-RateLimit-Reset) it never waits less than that; a request throttled again
+// and again still backs off further, which spreads a crowd of waiters out
+// instead of sending them all back the moment the window reopens.
 func backoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration {
-	if resp != nil && (resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable) {
-		if d, ok := serverWait(resp.Header, time.Now()); ok {
-			// A little jitter on top, so waiters spread out when the window reopens.
-			return d + rand.N(minWait/2+1)
-		}
-	}
 	d := minWait << min(attempt, 20)
 	if d <= 0 || d > maxWait {
 		d = maxWait
 	}
-	return d/2 + rand.N(d/2+1)
+	wait := d/2 + rand.N(d/2+1)
+	if resp != nil && (resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable) {
+		if asked, ok := serverWait(resp.Header, time.Now()); ok && asked >= wait {
+			wait = asked + rand.N(minWait/2+1)
+		}
+	}
+	return wait
 }
 
 // serverWait reads how long the server asked us to wait.

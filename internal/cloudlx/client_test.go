@@ -499,6 +499,11 @@ func TestBackoffHonoursServerWait(t *testing.T) {
 	if d := backoff(0, time.Second, 0, resp); d > maxRetryAfter+time.Millisecond {
 		t.Errorf("huge Retry-After not capped: %s", d)
 	}
+	// Throttled again and again: never less than asked, but growing like any backoff.
+	resp.Header = http.Header{"Retry-After": {"1"}}
+	if d := backoff(500*time.Millisecond, 30*time.Second, 4, resp); d < 4*time.Second || d > 8*time.Second {
+		t.Errorf("fifth throttled attempt: waited %s, want the backoff's 4-8s rather than Retry-After's 1s", d)
+	}
 	for attempt := range 10 {
 		d := backoff(100*time.Millisecond, 2*time.Second, attempt, &http.Response{StatusCode: 500})
 		want := min(100*time.Millisecond<<attempt, 2*time.Second)
