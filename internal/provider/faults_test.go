@@ -2,8 +2,10 @@ package provider
 
 import (
 	"fmt"
+	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"regexp"
 	"slices"
 	"sort"
@@ -484,4 +486,99 @@ func TestAccCustomer_maxRetriesIsHonoured(t *testing.T) {
 			},
 		},
 	})
+}
+
+// TestAccFaults_interruptStopsPromptly interrupts terraform apply (as Ctrl-C
+// or a CI runner's cancel would) while a create is held up, and checks that
+// the provider stops at once and reports what it knows.
+func TestAccFaults_interruptStopsPromptly(t *testing.T) {
+	cases := []struct {
+		name string
+		// holdUp makes the API hold up creates.
+		holdUp  func(emu *emulator.Server, next http.Handler) http.Handler
+		wantErr string
+	}{
+		{
+			name: "waiting out a 100 s Retry-After",
+			holdUp: func(emu *emulator.Server, next http.Handler) http.Handler {
+				emu.InjectFault("POST /api/customers", emulator.Fault{Status: http.StatusTooManyRequests, RetryAfter: "100"}, 100)
+				return next
+			},
+			// Nothing was processed: a plain error, not the import hint.
+			wantErr: `(?s)Error: Could not create CloudLX customer.*POST /api/customers: context canceled`,
+		},
+		{
+			name: "while the POST is on the wire",
+			holdUp: func(_ *emulator.Server, next http.Handler) http.Handler {
+				return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					if r.Method == http.MethodPost && r.URL.Path == "/api/customers" {
+						// A server slow to answer, until the client gives up. (net/http
+						// notices a closed connection only once the body has been read.)
+						_, _ = io.Copy(io.Discard, r.Body)
+						select {
+						case <-r.Context().Done():
+						case <-time.After(time.Minute):
+						}
+						return
+					}
+					next.ServeHTTP(w, r)
+				})
+			},
+			// It may have reached the server: the error with the import hint.
+			wantErr: `(?s)Error: CloudLX customer may have been created.*Creating customer "Acme Ltd" failed.*context canceled`,
+		},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			emu := emulator.New(emulator.Options{})
+			var creates atomic.Int32
+			api := tc.holdUp(emu, emu)
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if r.Method == http.MethodPost && r.URL.Path == "/api/customers" {
+					creates.Add(1)
+				}
+				api.ServeHTTP(w, r)
+			}))
+			t.Cleanup(srv.Close)
+			env := &testEnv{t: t, emu: emu, url: srv.URL}
+
+			run := newCLIRun(t)
+			run.config(env.customerConfig(fullCustomer))
+			cmd := run.command("apply", "-auto-approve", "-input=false", "-no-color")
+			var out strings.Builder
+			cmd.Stdout, cmd.Stderr = &out, &out
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			for deadline := time.Now().Add(time.Minute); creates.Load() == 0; time.Sleep(20 * time.Millisecond) {
+				if time.Now().After(deadline) {
+					_ = cmd.Process.Kill()
+					t.Fatalf("no create within a minute:\n%s", out.String())
+				}
+			}
+			time.Sleep(300 * time.Millisecond) // well into the wait
+			interrupted := time.Now()
+			if err := cmd.Process.Signal(os.Interrupt); err != nil {
+				t.Fatal(err)
+			}
+			err := cmd.Wait()
+			took := time.Since(interrupted)
+			t.Logf("terraform exited %v after the interrupt", took.Round(10*time.Millisecond))
+			if err == nil {
+				t.Fatalf("apply succeeded after an interrupt:\n%s", out.String())
+			}
+			if took > 10*time.Second {
+				t.Errorf("terraform took %s to stop after the interrupt", took)
+			}
+			if !regexp.MustCompile(tc.wantErr).MatchString(out.String()) {
+				t.Errorf("output does not match %s:\n%s", tc.wantErr, out.String())
+			}
+			if n := creates.Load(); n != 1 {
+				t.Errorf("%d POSTs, want the one that was interrupted", n)
+			}
+			if n := len(emu.Customers()); n != 0 {
+				t.Errorf("%d customers created", n)
+			}
+		})
+	}
 }
