@@ -125,18 +125,18 @@ func TestTokenRenewedBeforeExpiry(t *testing.T) {
 	now := time.Now()
 	c.tokens.now = func() time.Time { return now }
 	ctx := context.Background()
-	if _, err := c.GetCustomer(ctx, 1); err != nil {
+	if _, err := c.GetCustomer(ctx, 915); err != nil {
 		t.Fatal(err)
 	}
 	now = now.Add(85 * time.Second) // inside the lifetime, before the 10% margin
-	if _, err := c.GetCustomer(ctx, 1); err != nil {
+	if _, err := c.GetCustomer(ctx, 915); err != nil {
 		t.Fatal(err)
 	}
 	if n := f.tokens.Load(); n != 1 {
 		t.Fatalf("token requests = %d, want 1", n)
 	}
 	now = now.Add(10 * time.Second) // within the renewal margin
-	if _, err := c.GetCustomer(ctx, 1); err != nil {
+	if _, err := c.GetCustomer(ctx, 915); err != nil {
 		t.Fatal(err)
 	}
 	if n := f.tokens.Load(); n != 2 {
@@ -690,4 +690,20 @@ func TestInterruptedCreate(t *testing.T) {
 			t.Fatalf("calls = %d", f.calls.Load())
 		}
 	})
+}
+
+func TestAnswerThatIsNotTheCustomerIsAnError(t *testing.T) {
+	// A 2xx without the customer (an empty body, `null`, another customer)
+	// must not become state with id 0 and no name.
+	for _, body := range []string{``, `null`, `{}`, `{"id":916,"name":"Other"}`} {
+		f := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request, _ int) { _, _ = io.WriteString(w, body) })
+		c := f.client(t)
+		if _, err := c.GetCustomer(context.Background(), 915); err == nil || !strings.Contains(err.Error(), "is not customer 915") {
+			t.Errorf("GET answered %q: err = %v", body, err)
+		}
+		name := "x"
+		if _, err := c.UpdateCustomer(context.Background(), 915, CustomerPatch{Name: &name}); err == nil {
+			t.Errorf("PATCH answered %q: no error", body)
+		}
+	}
 }
