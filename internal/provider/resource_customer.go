@@ -480,12 +480,23 @@ func (r *customerResource) Delete(ctx context.Context, req resource.DeleteReques
 }
 
 func (r *customerResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	id, err := strconv.ParseInt(req.ID, 10, 64)
-	if err != nil || id <= 0 {
+	id, ok := parseImportID(req.ID)
+	if !ok {
 		resp.Diagnostics.AddError("Invalid CloudLX customer import ID",
 			fmt.Sprintf("Expected the customer's numeric ID, a positive integer such as 915 "+
 				"(terraform import cloudlx_customer.example 915, or id = \"915\" in an import block); got %q.", req.ID))
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+}
+
+// parseImportID accepts a customer id written the way the API writes it:
+// decimal digits, positive, no sign, spaces or leading zeros, so that a typo
+// such as "0915" or "+915" is reported rather than guessed at.
+func parseImportID(s string) (int64, bool) {
+	id, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || id <= 0 || strconv.FormatInt(id, 10) != s {
+		return 0, false
+	}
+	return id, true
 }
