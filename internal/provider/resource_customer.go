@@ -177,8 +177,22 @@ func (r *customerResource) Configure(_ context.Context, req resource.ConfigureRe
 }
 
 // ValidateConfig checks what no single attribute can: a customer can only use
-// a sub-realm it can see.
+// a sub-realm it can see. It also refuses timeouts that are not positive (the
+// timeouts block accepts "-5m" or "0s", which would fail every operation at
+// once with a deadline error instead of saying what is wrong).
 func (r *customerResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	for _, op := range []string{"create", "read", "update", "delete"} {
+		var v types.String
+		p := path.Root("timeouts").AtName(op)
+		resp.Diagnostics.Append(req.Config.GetAttribute(ctx, p, &v)...)
+		if v.IsNull() || v.IsUnknown() {
+			continue
+		}
+		if d, err := time.ParseDuration(v.ValueString()); err == nil && d <= 0 {
+			resp.Diagnostics.AddAttributeError(p, "Invalid timeout",
+				fmt.Sprintf("timeouts.%s is %q; it bounds the whole operation, retries included, so it must be positive, such as \"10m\".", op, v.ValueString()))
+		}
+	}
 	var shown, enabled types.Set
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("shown_sub_realms"), &shown)...)
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("enabled_sub_realms"), &enabled)...)
