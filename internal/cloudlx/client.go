@@ -36,6 +36,9 @@ const (
 	DefaultRetryWaitMax   = 30 * time.Second
 	// maxRetryAfter caps a server's Retry-After so a bogus value cannot stall an apply for hours.
 	maxRetryAfter = 2 * time.Minute
+	// maxThrottledRetries is a safety net for 429s; the operation's timeout
+	// (Terraform's `timeouts`) normally ends a long throttle first.
+	maxThrottledRetries = 50
 )
 
 // Logger receives one line per HTTP attempt. The fields never hold headers,
@@ -52,7 +55,10 @@ type Config struct {
 	AccessToken  string // a token minted elsewhere; used as is and never renewed
 	UserAgent    string
 
-	MaxRetries     int           // retries after the first attempt (0: each request is sent once)
+	// MaxRetries bounds the retries of failures (5xx, connection errors). A
+	// throttled request (429) is retried as the API asks until the context
+	// ends, up to maxThrottledRetries; 0 disables all retries.
+	MaxRetries     int
 	RequestTimeout time.Duration // per attempt; 0 means DefaultRequestTimeout
 	RetryWaitMin   time.Duration // 0 means DefaultRetryWaitMin
 	RetryWaitMax   time.Duration // 0 means DefaultRetryWaitMax
@@ -63,10 +69,11 @@ type Config struct {
 
 // Client talks to one CloudLX endpoint. It is safe for concurrent use.
 type Client struct {
-	base      *url.URL
-	userAgent string
-	http      *retryablehttp.Client
-	tokens    *tokenSource
+	base       *url.URL
+	maxRetries int
+	userAgent  string
+	http       *retryablehttp.Client
+	tokens     *tokenSource
 }
 
 // New checks cfg and builds a Client. It sends nothing: the token is fetched
@@ -97,6 +104,10 @@ func New(cfg Config) (*Client, error) {
 		timeout = DefaultRequestTimeout
 	}
 	retries := max(cfg.MaxRetries, 0)
+	attemptsAllowed := 0 // retryablehttp's own limit: every retry, throttled or not
+	if retries > 0 {
+		attemptsAllowed = retries + maxThrottledRetries
+	}
 
 	rc := &retryablehttp.Client{
 		HTTPClient: &http.Client{
@@ -106,12 +117,12 @@ func New(cfg Config) (*Client, error) {
 		Logger:       nil, // our loggingTransport logs each attempt, with the context
 		RetryWaitMin: orDefault(cfg.RetryWaitMin, DefaultRetryWaitMin),
 		RetryWaitMax: orDefault(cfg.RetryWaitMax, DefaultRetryWaitMax),
-		RetryMax:     retries,
-		CheckRetry:   checkRetry,
+		RetryMax:     attemptsAllowed,
 		Backoff:      backoff,
 		ErrorHandler: retryablehttp.PassthroughErrorHandler,
 	}
-	c := &Client{base: base, userAgent: cfg.UserAgent, http: rc}
+	c := &Client{base: base, maxRetries: retries, userAgent: cfg.UserAgent, http: rc}
+	rc.CheckRetry = c.checkRetry
 	c.tokens = &tokenSource{
 		client:       c,
 		clientID:     cfg.ClientID,
@@ -298,8 +309,25 @@ func cutQuery(path string) (string, string, bool) {
 	return path, "", false
 }
 
-// checkRetry decides after each attempt whether to try again.
-func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+// checkRetry decides after each attempt whether to try again: when the failure
+// is one a retry can fix (retryable), and, unless the API throttled the
+// request, only MaxRetries times. Throttling is the API working as intended
+// and saying when to come back, so an apply at high parallelism against a
+// small quota slows down rather than fails; the operation's timeout bounds it.
+func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	retry, err := retryable(ctx, resp, err)
+	if !retry || err != nil {
+		return retry, err
+	}
+	if resp != nil && resp.StatusCode == http.StatusTooManyRequests {
+		return true, nil
+	}
+	attempts, _ := ctx.Value(attemptKey).(*attemptLog)
+	return attempts == nil || attempts.failure() <= c.maxRetries, nil
+}
+
+// retryable reports whether a failed attempt may be sent again.
+func retryable(ctx context.Context, resp *http.Response, err error) (bool, error) {
 	if ctx.Err() != nil {
 		return false, ctx.Err()
 	}
@@ -393,10 +421,11 @@ func serverWait(h http.Header, now time.Time) (time.Duration, bool) {
 // attemptLog follows the attempts of one request: how many were sent, and how
 // the last one ended. Attempts of one request never overlap.
 type attemptLog struct {
-	mu      sync.Mutex
-	n       int
-	lastErr error // nil: the last attempt got an answer (or none was sent)
-	open    bool  // an attempt is on the wire
+	mu       sync.Mutex
+	n        int
+	failures int   // retryable failures other than throttling
+	lastErr  error // nil: the last attempt got an answer (or none was sent)
+	open     bool  // an attempt is on the wire
 }
 
 func (a *attemptLog) start() int {
@@ -405,6 +434,14 @@ func (a *attemptLog) start() int {
 	a.n++
 	a.open = true
 	return a.n
+}
+
+// failure counts one more retryable failure and returns the count.
+func (a *attemptLog) failure() int {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.failures++
+	return a.failures
 }
 
 func (a *attemptLog) end(err error) {

@@ -707,3 +707,32 @@ func TestAnswerThatIsNotTheCustomerIsAnError(t *testing.T) {
 		}
 	}
 }
+
+func TestThrottlingDoesNotSpendTheRetryBudget(t *testing.T) {
+	script := func(answers ...int) func(w http.ResponseWriter, r *http.Request, n int) {
+		return func(w http.ResponseWriter, r *http.Request, n int) {
+			if n <= len(answers) {
+				fault(t, w, answers[n-1])
+				return
+			}
+			_, _ = io.WriteString(w, customerJSON)
+		}
+	}
+	maxRetries := func(n int) func(*Config) { return func(c *Config) { c.MaxRetries = n } }
+
+	// Eight 429s in a row with a budget of two retries: the API said when to come back, so it succeeds.
+	f := newFakeAPI(t, script(429, 429, 429, 429, 429, 429, 429, 429))
+	if _, err := f.client(t, maxRetries(2)).GetCustomer(context.Background(), 915); err != nil || f.calls.Load() != 9 {
+		t.Fatalf("throttled 8 times: err=%v calls=%d, want success on the 9th", err, f.calls.Load())
+	}
+	// Failures spend it, throttling or not in between: the third 500 ends the request.
+	f = newFakeAPI(t, script(429, 500, 429, 502, 429, 500))
+	if _, err := f.client(t, maxRetries(2)).GetCustomer(context.Background(), 915); StatusCode(err) != 500 || f.calls.Load() != 6 {
+		t.Fatalf("err=%v calls=%d, want the third failure to end it", err, f.calls.Load())
+	}
+	// max_retries = 0 turns every retry off, throttling included.
+	f = newFakeAPI(t, script(429))
+	if _, err := f.client(t, maxRetries(0)).GetCustomer(context.Background(), 915); StatusCode(err) != 429 || f.calls.Load() != 1 {
+		t.Fatalf("err=%v calls=%d, want one attempt", err, f.calls.Load())
+	}
+}

@@ -72,23 +72,27 @@ type trafficReport struct {
 	total    int
 	retried  int // requests answered with a fault: each one was retried
 	tokens   int
-	// worstStreak is the most faults one operation's request met (same method,
-	// path and body): how close a retry budget came to running out.
-	worstStreak int
-	peak        int32
-	wallClock   time.Duration
+	// The most faults one operation's request met in a row (same method, path
+	// and body): 429s, and the failures that spend max_retries (default 5).
+	worstThrottles, worstFailures int
+	peak                          int32
+	wallClock                     time.Duration
 }
 
 func reportOf(reqs []emulator.Request) trafficReport {
 	r := trafficReport{byRoute: map[string]int{}, byFault: map[string]int{}, byStatus: map[int]int{}}
-	streaks := map[string]int{}
+	throttles, failures := map[string]int{}, map[string]int{}
 	for _, req := range reqs {
 		key := req.Method + " " + req.Path + " " + req.Body
-		if req.Fault != "" {
-			streaks[key]++
-			r.worstStreak = max(r.worstStreak, streaks[key])
-		} else {
-			streaks[key] = 0
+		switch {
+		case req.Fault == emulator.FaultThrottled:
+			throttles[key]++
+			r.worstThrottles = max(r.worstThrottles, throttles[key])
+		case req.Fault != "":
+			failures[key]++
+			r.worstFailures = max(r.worstFailures, failures[key])
+		default:
+			throttles[key], failures[key] = 0, 0
 		}
 		r.total++
 		r.byRoute[req.Route]++
@@ -110,8 +114,10 @@ func (r trafficReport) String() string {
 		routes = append(routes, fmt.Sprintf("%s=%d", route, n))
 	}
 	sort.Strings(routes)
-	return fmt.Sprintf("%d requests in %s (peak %d at once; %s); faults answered (each retried): %d %v, at most %d in a row; statuses %v",
-		r.total, r.wallClock.Round(100*time.Millisecond), r.peak, strings.Join(routes, ", "), r.retried, r.byFault, r.worstStreak, r.byStatus)
+	return fmt.Sprintf("%d requests in %s (peak %d at once; %s); faults answered (each retried): %d %v, "+
+		"one request met at most %d 429s and %d other faults; statuses %v",
+		r.total, r.wallClock.Round(100*time.Millisecond), r.peak, strings.Join(routes, ", "), r.retried, r.byFault,
+		r.worstThrottles, r.worstFailures, r.byStatus)
 }
 
 // customerIDsInState returns the ids of every cloudlx_customer in state.
@@ -209,6 +215,15 @@ func TestAccFaults_fiftyCustomersOnAHostileAPI(t *testing.T) {
 			t.Errorf("%s: at most %d requests at once; -parallelism=20 did not take effect", name, r.peak)
 		}
 	}
+	// An apply is two walks (plan, apply), each with its own provider process
+	// and first token: more token requests than that means tokens expired and
+	// were renewed in the middle of a walk, and no operation failed for it.
+	renewedMidWalk := func(name string, r trafficReport) {
+		t.Helper()
+		if r.tokens <= 2 {
+			t.Errorf("%s: %d token requests; the 3 s tokens were never renewed mid-walk, so this proves nothing", name, r.tokens)
+		}
+	}
 	names := func() map[string]bool {
 		out := map[string]bool{}
 		for _, c := range env.emu.Customers() {
@@ -259,6 +274,7 @@ func TestAccFaults_fiftyCustomersOnAHostileAPI(t *testing.T) {
 	run.config(fleetConfig(env, " (renamed)"))
 	updated := phase("update", 0, "apply", "-auto-approve", "-input=false", parallel)
 	hostile("update", updated)
+	renewedMidWalk("update", updated)
 	if updated.byRoute["POST /api/customers"] != 0 || updated.byRoute["DELETE /api/customers/{id}"] != 0 {
 		t.Errorf("update created or deleted: %s", updated)
 	}
@@ -282,6 +298,7 @@ func TestAccFaults_fiftyCustomersOnAHostileAPI(t *testing.T) {
 	env.emu.InjectFault("DELETE /api/customers/{id}", emulator.Fault{Status: http.StatusBadGateway, AfterProcessing: true}, 3)
 	destroyed := phase("destroy", 0, "destroy", "-auto-approve", "-input=false", parallel)
 	hostile("destroy", destroyed)
+	renewedMidWalk("destroy", destroyed)
 	if n := len(env.emu.Customers()); n != 0 {
 		t.Errorf("destroy: %d customers left in the emulator", n)
 	}
