@@ -314,14 +314,22 @@ func (r Result) String() string {
 		strings.Join(r.Args, " "), r.ExitCode, r.Duration.Round(time.Millisecond), r.Stdout, r.Stderr)
 }
 
+// Command returns the CLI command for args, ready to start in the working
+// directory with its environment, for tests that must act while it runs (for
+// example interrupt it). It is killed if the test ends first.
+func (w *Workdir) Command(args ...string) *exec.Cmd {
+	cmd := exec.CommandContext(w.t.Context(), w.cli.Path, args...)
+	cmd.Dir = w.Dir
+	cmd.Env = cleanEnv(w.env)
+	return cmd
+}
+
 // Run runs the CLI with args in the working directory and returns what it
 // did, whatever its exit code. It fails the test only when the CLI cannot be
 // started. The command is killed if the test ends first.
 func (w *Workdir) Run(args ...string) Result {
 	w.t.Helper()
-	cmd := exec.CommandContext(w.t.Context(), w.cli.Path, args...)
-	cmd.Dir = w.Dir
-	cmd.Env = cleanEnv(w.env)
+	cmd := w.Command(args...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	start := time.Now()
@@ -341,6 +349,9 @@ func (w *Workdir) Run(args ...string) Result {
 	}
 	return res
 }
+
+// Combined is the command's standard output followed by its standard error.
+func (r Result) Combined() string { return r.Stdout + r.Stderr }
 
 // MustRun is Run that fails the test, showing the output, unless the command
 // exits 0.

@@ -8,7 +8,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 )
 
@@ -25,7 +24,10 @@ type tokenSource struct {
 	clientSecret string
 	static       string // a pre-issued access token; no renewal possible
 
-	mu      sync.Mutex // held while fetching, so concurrent callers wait for one request
+	// lock is held while fetching, so concurrent callers wait for one request.
+	// It is a channel rather than a mutex so a caller whose operation is
+	// cancelled (Terraform interrupted) stops waiting at once.
+	lock    chan struct{}
 	token   string
 	expires time.Time
 	now     func() time.Time
@@ -47,13 +49,26 @@ func (ts *tokenSource) Token(ctx context.Context) (string, error) {
 	if ts.static != "" {
 		return ts.static, nil
 	}
-	ts.mu.Lock()
-	defer ts.mu.Unlock()
+	if err := ts.acquire(ctx); err != nil {
+		return "", err
+	}
+	defer ts.release()
 	if ts.token != "" && ts.now().Before(ts.expires) {
 		return ts.token, nil
 	}
 	return ts.fetchLocked(ctx)
 }
+
+func (ts *tokenSource) acquire(ctx context.Context) error {
+	select {
+	case ts.lock <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return fmt.Errorf("waiting for an access token: %w", ctx.Err())
+	}
+}
+
+func (ts *tokenSource) release() { <-ts.lock }
 
 // Renew is called after a 401 for token: it fetches a new token unless another
 // operation already replaced the rejected one.
@@ -61,8 +76,10 @@ func (ts *tokenSource) Renew(ctx context.Context, rejected string) (string, erro
 	if ts.static != "" {
 		return "", fmt.Errorf("the access token was rejected and cannot be renewed")
 	}
-	ts.mu.Lock()
-	defer ts.mu.Unlock()
+	if err := ts.acquire(ctx); err != nil {
+		return "", err
+	}
+	defer ts.release()
 	if ts.token != "" && ts.token != rejected && ts.now().Before(ts.expires) {
 		return ts.token, nil
 	}
@@ -84,18 +101,19 @@ func (ts *tokenSource) fetchLocked(ctx context.Context) (string, error) {
 	// The docs do not say how the parameters are encoded. JSON is what the
 	// vendor's own SDK sends; a server that refuses it as malformed or
 	// unsupported gets the same parameters once more as a form.
-	status, respBody, err := ts.client.send(ctx, http.MethodPost, tokenPath, body, jsonContent, "", policyIdempotent)
-	if err == nil && (status == http.StatusBadRequest || status == http.StatusUnsupportedMediaType ||
-		status == http.StatusUnprocessableEntity) {
+	ans, err := ts.client.send(ctx, http.MethodPost, tokenPath, body, jsonContent, "", policyIdempotent)
+	if err == nil && (ans.status == http.StatusBadRequest || ans.status == http.StatusUnsupportedMediaType ||
+		ans.status == http.StatusUnprocessableEntity) {
 		form := url.Values{}
 		for k, v := range params {
 			form.Set(k, v)
 		}
-		status, respBody, err = ts.client.send(ctx, http.MethodPost, tokenPath, []byte(form.Encode()), formContent, "", policyIdempotent)
+		ans, err = ts.client.send(ctx, http.MethodPost, tokenPath, []byte(form.Encode()), formContent, "", policyIdempotent)
 	}
 	if err != nil {
 		return "", fmt.Errorf("requesting an access token: %w", err)
 	}
+	status, respBody := ans.status, ans.body
 	if status/100 != 2 {
 		apiErr := newAPIError(http.MethodPost, tokenPath, status, respBody)
 		if status == http.StatusUnauthorized || status == http.StatusBadRequest {

@@ -17,6 +17,8 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/hashicorp/go-cleanhttp"
@@ -39,6 +41,9 @@ const (
 	DefaultRetryWaitMax   = 30 * time.Second
 	// maxRetryAfter caps a server's Retry-After so a bogus value cannot stall an apply for hours.
 	maxRetryAfter = 2 * time.Minute
+	// maxThrottledRetries is a safety net for 429s; the operation's timeout
+	// (Terraform's `timeouts`) normally ends a long throttle first.
+	maxThrottledRetries = 50
 )
 
 // Logger receives one line per HTTP attempt. The fields never hold headers,
@@ -55,7 +60,10 @@ type Config struct {
 	AccessToken  string // a token minted elsewhere; used as is and never renewed
 	UserAgent    string
 
-	MaxRetries     int           // retries after the first attempt (0: each request is sent once)
+	// MaxRetries bounds the retries of failures (5xx, connection errors). A
+	// throttled request (429) is retried as the API asks until the context
+	// ends, up to maxThrottledRetries; 0 disables all retries.
+	MaxRetries     int
 	RequestTimeout time.Duration // per attempt; 0 means DefaultRequestTimeout
 	RetryWaitMin   time.Duration // 0 means DefaultRetryWaitMin
 	RetryWaitMax   time.Duration // 0 means DefaultRetryWaitMax
@@ -66,10 +74,11 @@ type Config struct {
 
 // Client talks to one CloudLX endpoint. It is safe for concurrent use.
 type Client struct {
-	base      *url.URL
-	userAgent string
-	http      *retryablehttp.Client
-	tokens    *tokenSource
+	base       *url.URL
+	maxRetries int
+	userAgent  string
+	http       *retryablehttp.Client
+	tokens     *tokenSource
 }
 
 // New checks cfg and builds a Client. It sends nothing: the token is fetched
@@ -100,6 +109,10 @@ func New(cfg Config) (*Client, error) {
 		timeout = DefaultRequestTimeout
 	}
 	retries := max(cfg.MaxRetries, 0)
+	attemptsAllowed := 0 // retryablehttp's own limit: every retry, throttled or not
+	if retries > 0 {
+		attemptsAllowed = retries + maxThrottledRetries
+	}
 
 	rc := &retryablehttp.Client{
 		HTTPClient: &http.Client{
@@ -109,19 +122,21 @@ func New(cfg Config) (*Client, error) {
 		Logger:       nil, // our loggingTransport logs each attempt, with the context
 		RetryWaitMin: orDefault(cfg.RetryWaitMin, DefaultRetryWaitMin),
 		RetryWaitMax: orDefault(cfg.RetryWaitMax, DefaultRetryWaitMax),
-		RetryMax:     retries,
-		CheckRetry:   checkRetry,
+		RetryMax:     attemptsAllowed,
 		Backoff:      backoff,
 		ErrorHandler: retryablehttp.PassthroughErrorHandler,
 	}
-	c := &Client{base: base, userAgent: cfg.UserAgent, http: rc}
+	c := &Client{base: base, maxRetries: retries, userAgent: cfg.UserAgent, http: rc}
+	rc.CheckRetry = c.checkRetry
 	c.tokens = &tokenSource{
 		client:       c,
 		clientID:     cfg.ClientID,
 		clientSecret: cfg.ClientSecret,
 		static:       cfg.AccessToken,
+		lock:         make(chan struct{}, 1),
 		now:          time.Now,
 	}
+	rc.PrepareRetry = c.refreshBearer
 	return c, nil
 }
 
@@ -166,21 +181,24 @@ func (c *Client) do(ctx context.Context, method, path string, in, out any, polic
 	if err != nil {
 		return err
 	}
-	status, respBody, err := c.send(ctx, method, path, body, jsonContent, token, policy)
-	if err == nil && status == http.StatusUnauthorized && c.tokens.CanRenew() {
+	ans, err := c.send(ctx, method, path, body, jsonContent, token, policy)
+	if err == nil && ans.status == http.StatusUnauthorized && c.tokens.CanRenew() {
 		// A token can be revoked long before it expires: fetch a new one and
 		// try once more. A 401 is never processed, so this is safe for POST too.
-		if token, err = c.tokens.Renew(ctx, token); err != nil {
+		// The rejected token is the one the last attempt carried (a retry may
+		// have swapped it, see refreshBearer).
+		if token, err = c.tokens.Renew(ctx, ans.bearer); err != nil {
 			return err
 		}
-		status, respBody, err = c.send(ctx, method, path, body, jsonContent, token, policy)
+		ans, err = c.send(ctx, method, path, body, jsonContent, token, policy)
 	}
 	if err != nil {
 		return err
 	}
-	if status/100 != 2 {
-		apiErr := newAPIError(method, path, status, respBody)
-		if status == http.StatusUnauthorized {
+	respBody := ans.body
+	if ans.status/100 != 2 {
+		apiErr := newAPIError(method, path, ans.status, respBody)
+		if ans.status == http.StatusUnauthorized {
 			if c.tokens.CanRenew() {
 				apiErr.Message += " (a freshly issued token was rejected: check that the API client still exists and its portal user has access)"
 			} else {
@@ -193,16 +211,28 @@ func (c *Client) do(ctx context.Context, method, path string, in, out any, polic
 		return nil
 	}
 	if err := json.Unmarshal(respBody, out); err != nil {
-		return fmt.Errorf("%s %s: decoding the response: %w", method, path, err)
+		err = fmt.Errorf("decoding the response: %w", err)
+		if policy == policyCreate {
+			// A 2xx means the object was created; only its id is lost.
+			return &UncertainError{Method: method, Path: path, Err: err}
+		}
+		return fmt.Errorf("%s %s: %w", method, path, err)
 	}
 	return nil
 }
 
-// send performs the HTTP exchange with retries and returns the final
-// response's status and body; the body is read and closed here, so no caller
-// can leak a connection. A transport failure of a create becomes
-// *UncertainError.
-func (c *Client) send(ctx context.Context, method, path string, body []byte, contentType, token string, policy retryPolicy) (status int, respBody []byte, err error) {
+// answer is the final response of a request: its status, its body (read and
+// closed by send, so no caller can leak a connection) and the bearer token the
+// last attempt carried.
+type answer struct {
+	status int
+	body   []byte
+	bearer string
+}
+
+// send performs the HTTP exchange with retries and returns the final answer.
+// A transport failure of a create becomes *UncertainError.
+func (c *Client) send(ctx context.Context, method, path string, body []byte, contentType, token string, policy retryPolicy) (answer, error) {
 	u := *c.base
 	pathOnly, rawQuery, _ := cutQuery(path)
 	u.Path += pathOnly
@@ -213,10 +243,11 @@ func (c *Client) send(ctx context.Context, method, path string, body []byte, con
 		rawBody = body
 	}
 	ctx = context.WithValue(ctx, policyKey, policy)
-	ctx = context.WithValue(ctx, attemptKey, new(int))
+	attempts := &attemptLog{}
+	ctx = context.WithValue(ctx, attemptKey, attempts)
 	req, err := retryablehttp.NewRequestWithContext(ctx, method, u.String(), rawBody)
 	if err != nil {
-		return 0, nil, err
+		return answer{}, err
 	}
 	req.Header.Set("Accept", MediaType)
 	if c.userAgent != "" {
@@ -232,23 +263,54 @@ func (c *Client) send(ctx context.Context, method, path string, body []byte, con
 	resp, err := c.http.Do(req)
 	if err != nil {
 		if ctxErr := ctx.Err(); ctxErr != nil {
-			return 0, nil, fmt.Errorf("%s %s: %w", method, pathOnly, ctxErr)
+			// Interrupted. Between attempts of a create (waiting out a 429 or
+			// 503) nothing was processed; during one, it may have been.
+			if policy == policyCreate && attempts.interruptedInFlight() {
+				return answer{}, &UncertainError{Method: method, Path: pathOnly, Err: ctxErr}
+			}
+			return answer{}, fmt.Errorf("%s %s: %w", method, pathOnly, ctxErr)
 		}
-		if policy == policyCreate && !neverSent(err) {
-			return 0, nil, &UncertainError{Method: method, Path: pathOnly, Err: err}
+		if policy == policyCreate && !neverSent(err) && !errors.As(err, new(*retryPrepareError)) {
+			return answer{}, &UncertainError{Method: method, Path: pathOnly, Err: err}
 		}
-		return 0, nil, fmt.Errorf("%s %s: %w", method, pathOnly, err)
+		return answer{}, fmt.Errorf("%s %s: %w", method, pathOnly, err)
 	}
 	defer resp.Body.Close()
-	respBody, err = io.ReadAll(io.LimitReader(resp.Body, 64<<20))
+	respBody, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
 	if err != nil {
 		if policy == policyCreate {
-			return 0, nil, &UncertainError{Method: method, Path: pathOnly, Err: err}
+			return answer{}, &UncertainError{Method: method, Path: pathOnly, Err: err}
 		}
-		return 0, nil, fmt.Errorf("%s %s: reading the response: %w", method, pathOnly, err)
+		return answer{}, fmt.Errorf("%s %s: reading the response: %w", method, pathOnly, err)
 	}
-	return resp.StatusCode, respBody, nil
+	return answer{status: resp.StatusCode, body: respBody,
+		bearer: strings.TrimPrefix(resp.Request.Header.Get("Authorization"), "Bearer ")}, nil
 }
+
+// refreshBearer runs before every retry. Retries can wait minutes (Retry-After,
+// backoff), longer than a short-lived token lives, so each attempt carries the
+// token that is current when it leaves rather than the one the first attempt
+// had. Token requests carry no bearer and are left alone.
+func (c *Client) refreshBearer(req *http.Request) error {
+	if req.Header.Get("Authorization") == "" {
+		return nil
+	}
+	token, err := c.tokens.Token(req.Context())
+	if err != nil {
+		return &retryPrepareError{err}
+	}
+	req.Header = req.Header.Clone() // the previous attempt's request may still be read by the transport
+	req.Header.Set("Authorization", "Bearer "+token)
+	return nil
+}
+
+// retryPrepareError is a failure between attempts (no token for the next
+// one). The previous attempt's answer asked for a retry, so it was not
+// processed: even a create is certain not to have happened.
+type retryPrepareError struct{ err error }
+
+func (e *retryPrepareError) Error() string { return e.err.Error() }
+func (e *retryPrepareError) Unwrap() error { return e.err }
 
 func cutQuery(path string) (string, string, bool) {
 	for i := 0; i < len(path); i++ {
@@ -259,8 +321,25 @@ func cutQuery(path string) (string, string, bool) {
 	return path, "", false
 }
 
-// checkRetry decides after each attempt whether to try again.
-func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+// checkRetry decides after each attempt whether to try again: when the failure
+// is one a retry can fix (retryable), and, unless the API throttled the
+// request, only MaxRetries times. Throttling is the API working as intended
+// and saying when to come back, so an apply at high parallelism against a
+// small quota slows down rather than fails; the operation's timeout bounds it.
+func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	retry, err := retryable(ctx, resp, err)
+	if !retry || err != nil {
+		return retry, err
+	}
+	if resp != nil && resp.StatusCode == http.StatusTooManyRequests {
+		return true, nil
+	}
+	attempts, _ := ctx.Value(attemptKey).(*attemptLog)
+	return attempts == nil || attempts.failure() <= c.maxRetries, nil
+}
+
+// retryable reports whether a failed attempt may be sent again.
+func retryable(ctx context.Context, resp *http.Response, err error) (bool, error) {
 	if ctx.Err() != nil {
 		return false, ctx.Err()
 	}
@@ -313,21 +392,24 @@ func permanentTransportError(err error) bool {
 	return false
 }
 
-// backoff waits as the server asks (Retry-After, or Dingo's X-RateLimit-Reset)
-// and otherwise doubles from min up to max, with jitter so that ten throttled
-// operations do not all come back in the same instant.
+// backoff doubles the wait from min up to max after each failed attempt, with
+// jitter so that twenty throttled operations do not all come back in the same
+// instant. When the server says how long to wait (Retry-After, or Dingo's
+// X-RateLimit-Reset) it never waits less than that; a request throttled again
+// and again still backs off further, which spreads a crowd of waiters out
+// instead of sending them all back the moment the window reopens.
 func backoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration {
-	if resp != nil && (resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable) {
-		if d, ok := serverWait(resp.Header, time.Now()); ok {
-			// A little jitter on top, so waiters spread out when the window reopens.
-			return d + rand.N(minWait/2+1)
-		}
-	}
 	d := minWait << min(attempt, 20)
 	if d <= 0 || d > maxWait {
 		d = maxWait
 	}
-	return d/2 + rand.N(d/2+1)
+	wait := d/2 + rand.N(d/2+1)
+	if resp != nil && (resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable) {
+		if asked, ok := serverWait(resp.Header, time.Now()); ok && asked >= wait {
+			wait = asked + rand.N(minWait/2+1)
+		}
+	}
+	return wait
 }
 
 // serverWait reads how long the server asked us to wait.
@@ -348,6 +430,47 @@ func serverWait(h http.Header, now time.Time) (time.Duration, bool) {
 	return 0, false
 }
 
+// attemptLog follows the attempts of one request: how many were sent, and how
+// the last one ended. Attempts of one request never overlap.
+type attemptLog struct {
+	mu       sync.Mutex
+	n        int
+	failures int   // retryable failures other than throttling
+	lastErr  error // nil: the last attempt got an answer (or none was sent)
+	open     bool  // an attempt is on the wire
+}
+
+func (a *attemptLog) start() int {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.n++
+	a.open = true
+	return a.n
+}
+
+// failure counts one more retryable failure and returns the count.
+func (a *attemptLog) failure() int {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.failures++
+	return a.failures
+}
+
+func (a *attemptLog) end(err error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.open, a.lastErr = false, err
+}
+
+// interruptedInFlight reports whether the request was cut off while an attempt
+// may have been reaching the server, rather than while waiting to retry after
+// an answer (or before anything was sent).
+func (a *attemptLog) interruptedInFlight() bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.open || (a.lastErr != nil && !neverSent(a.lastErr))
+}
+
 // loggingTransport logs every attempt: method, path, status, attempt number and
 // duration. It never logs headers or bodies, so tokens and secrets cannot leak.
 type loggingTransport struct {
@@ -357,12 +480,15 @@ type loggingTransport struct {
 
 func (t *loggingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	attempt := 1
-	if n, ok := req.Context().Value(attemptKey).(*int); ok {
-		*n++
-		attempt = *n
+	attempts, _ := req.Context().Value(attemptKey).(*attemptLog)
+	if attempts != nil {
+		attempt = attempts.start()
 	}
 	start := time.Now()
 	resp, err := t.next.RoundTrip(req)
+	if attempts != nil {
+		attempts.end(err)
+	}
 	if t.log != nil {
 		fields := map[string]any{
 			"method":      req.Method,

@@ -125,18 +125,18 @@ func TestTokenRenewedBeforeExpiry(t *testing.T) {
 	now := time.Now()
 	c.tokens.now = func() time.Time { return now }
 	ctx := context.Background()
-	if _, err := c.GetCustomer(ctx, 1); err != nil {
+	if _, err := c.GetCustomer(ctx, 915); err != nil {
 		t.Fatal(err)
 	}
 	now = now.Add(85 * time.Second) // inside the lifetime, before the 10% margin
-	if _, err := c.GetCustomer(ctx, 1); err != nil {
+	if _, err := c.GetCustomer(ctx, 915); err != nil {
 		t.Fatal(err)
 	}
 	if n := f.tokens.Load(); n != 1 {
 		t.Fatalf("token requests = %d, want 1", n)
 	}
 	now = now.Add(10 * time.Second) // within the renewal margin
-	if _, err := c.GetCustomer(ctx, 1); err != nil {
+	if _, err := c.GetCustomer(ctx, 915); err != nil {
 		t.Fatal(err)
 	}
 	if n := f.tokens.Load(); n != 2 {
@@ -202,29 +202,67 @@ func TestBadCredentials(t *testing.T) {
 	}
 }
 
-func TestRetriesIdempotentRequests(t *testing.T) {
-	for _, status := range []int{429, 500, 502, 503, 504} {
-		t.Run(fmt.Sprint(status), func(t *testing.T) {
-			f := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request, n int) {
-				if n <= 2 {
-					w.Header().Set("Retry-After", "0")
-					w.WriteHeader(status)
-					return
+// fault answers one request with a failure: an HTTP status, or a connection
+// closed without an answer (status 0).
+func fault(t *testing.T, w http.ResponseWriter, status int) {
+	if status == 0 {
+		conn, _, err := w.(http.Hijacker).Hijack()
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = conn.Close()
+		return
+	}
+	w.Header().Set("Retry-After", "0")
+	w.WriteHeader(status)
+	_, _ = io.WriteString(w, `{"message":"fault","status_code":0}`)
+}
+
+// noKeepAlive keeps Go's transport from silently resending a dropped GET or
+// DELETE on a reused connection, so the tests count exactly what the client sent.
+func noKeepAlive(c *Config) { c.Transport = &http.Transport{DisableKeepAlives: true} }
+
+func TestIdempotentRequestsAreRetried(t *testing.T) {
+	name := "x"
+	calls := map[string]func(*Client) error{
+		"GET": func(c *Client) error { _, err := c.GetCustomer(context.Background(), 915); return err },
+		"PATCH": func(c *Client) error {
+			_, err := c.UpdateCustomer(context.Background(), 915, CustomerPatch{Name: &name})
+			return err
+		},
+		"DELETE": func(c *Client) error { return c.DeleteCustomer(context.Background(), 915) },
+	}
+	for method, call := range calls {
+		for _, status := range []int{429, 500, 502, 503, 504, 0} {
+			t.Run(fmt.Sprintf("%s %d", method, status), func(t *testing.T) {
+				f := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request, n int) {
+					if r.Method != method {
+						t.Errorf("method %s", r.Method)
+					}
+					if n <= 2 {
+						fault(t, w, status)
+						return
+					}
+					_, _ = io.WriteString(w, customerJSON)
+				})
+				if err := call(f.client(t, noKeepAlive)); err != nil {
+					t.Fatal(err)
 				}
-				_, _ = io.WriteString(w, customerJSON)
+				if f.calls.Load() != 3 {
+					t.Fatalf("calls = %d, want 2 failures and a success", f.calls.Load())
+				}
 			})
-			c := f.client(t)
-			if _, err := c.GetCustomer(context.Background(), 915); err != nil {
-				t.Fatal(err)
-			}
-			name := "x"
-			if _, err := c.UpdateCustomer(context.Background(), 915, CustomerPatch{Name: &name}); err != nil {
-				t.Fatal(err)
-			}
-			if f.calls.Load() != 4 {
-				t.Fatalf("calls = %d, want 3 for the GET and 1 for the PATCH", f.calls.Load())
-			}
-		})
+		}
+	}
+}
+
+func TestRequestsThatCannotSucceedAreNotRetried(t *testing.T) {
+	for _, status := range []int{400, 403, 404, 405, 409, 422, 501} {
+		f := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request, n int) { fault(t, w, status) })
+		_, err := f.client(t).GetCustomer(context.Background(), 915)
+		if StatusCode(err) != status || f.calls.Load() != 1 {
+			t.Errorf("%d: err=%v calls=%d", status, err, f.calls.Load())
+		}
 	}
 }
 
@@ -255,13 +293,13 @@ func TestCreateIsRetriedOnlyWhenNotProcessed(t *testing.T) {
 		{502, 1, false},
 		{504, 1, false},
 		{422, 1, false},
+		{0, 1, false}, // dropped after sending: may have been processed, never resent
 	}
 	for _, tc := range cases {
 		t.Run(fmt.Sprint(tc.status), func(t *testing.T) {
 			f := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request, n int) {
 				if n == 1 {
-					w.WriteHeader(tc.status)
-					_, _ = io.WriteString(w, `{"message":"nope","status_code":0}`)
+					fault(t, w, tc.status)
 					return
 				}
 				_, _ = io.WriteString(w, customerJSON)
@@ -269,6 +307,11 @@ func TestCreateIsRetriedOnlyWhenNotProcessed(t *testing.T) {
 			_, err := f.client(t).CreateCustomer(context.Background(), CustomerCreate{Name: "Acme"})
 			if (err == nil) != tc.wantOK || f.calls.Load() != tc.wantCalls {
 				t.Fatalf("err=%v calls=%d", err, f.calls.Load())
+			}
+			// Only the answers that may follow a processed request leave the outcome open.
+			wantUncertain := tc.status == 0 || tc.status == 500 || tc.status == 502 || tc.status == 504
+			if err != nil && MayHaveSucceeded(err) != wantUncertain {
+				t.Fatalf("MayHaveSucceeded(%v) = %v", err, !wantUncertain)
 			}
 		})
 	}
@@ -456,6 +499,11 @@ func TestBackoffHonoursServerWait(t *testing.T) {
 	if d := backoff(0, time.Second, 0, resp); d > maxRetryAfter+time.Millisecond {
 		t.Errorf("huge Retry-After not capped: %s", d)
 	}
+	// Throttled again and again: never less than asked, but growing like any backoff.
+	resp.Header = http.Header{"Retry-After": {"1"}}
+	if d := backoff(500*time.Millisecond, 30*time.Second, 4, resp); d < 4*time.Second || d > 8*time.Second {
+		t.Errorf("fifth throttled attempt: waited %s, want the backoff's 4-8s rather than Retry-After's 1s", d)
+	}
 	for attempt := range 10 {
 		d := backoff(100*time.Millisecond, 2*time.Second, attempt, &http.Response{StatusCode: 500})
 		want := min(100*time.Millisecond<<attempt, 2*time.Second)
@@ -530,6 +578,162 @@ func TestLogsEachAttemptWithoutSecrets(t *testing.T) {
 		if strings.Contains(all, secret) {
 			t.Errorf("log leaks %q:\n%s", secret, all)
 		}
+	}
+}
+
+func TestCreateSucceededButUnreadableIsUncertain(t *testing.T) {
+	for _, body := range []string{`{"id":`, `<html>ok</html>`, `{"name":"Acme"}`, `{"id":"915"}`} {
+		f := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request, _ int) { _, _ = io.WriteString(w, body) })
+		_, err := f.client(t).CreateCustomer(context.Background(), CustomerCreate{Name: "Acme"})
+		if !IsUncertain(err) || !MayHaveSucceeded(err) {
+			t.Errorf("%s: err = %v, want an uncertain outcome (a 2xx means it was created)", body, err)
+		}
+	}
+}
+
+func TestRetryCarriesTheCurrentToken(t *testing.T) {
+	// A throttled request waits; meanwhile its token expires. The retry must
+	// leave with a fresh token, not the expired one (which would cost a 401).
+	var now time.Time
+	var c *Client
+	f := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		if n == 1 {
+			now = now.Add(time.Hour) // the wait outlived the token
+			fault(t, w, http.StatusTooManyRequests)
+			return
+		}
+		if got := r.Header.Get("Authorization"); got != "Bearer tok2" {
+			t.Errorf("retry sent %q, want the renewed token", got)
+		}
+		_, _ = io.WriteString(w, customerJSON)
+	})
+	c = f.client(t)
+	now = time.Now()
+	c.tokens.now = func() time.Time { return now }
+	if _, err := c.GetCustomer(context.Background(), 915); err != nil {
+		t.Fatal(err)
+	}
+	if f.tokens.Load() != 2 || f.calls.Load() != 2 {
+		t.Fatalf("tokens=%d calls=%d, want 2 and 2", f.tokens.Load(), f.calls.Load())
+	}
+}
+
+func TestWaitingForATokenStopsOnCancel(t *testing.T) {
+	release := make(chan struct{})
+	f := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request, _ int) { _, _ = io.WriteString(w, customerJSON) })
+	// A token endpoint that hangs until released.
+	slow := f.srv.Config.Handler
+	f.srv.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == tokenPath {
+			<-release
+		}
+		slow.ServeHTTP(w, r)
+	})
+	defer close(release)
+	c := f.client(t)
+	go func() { _, _ = c.GetCustomer(context.Background(), 1) }() // holds the token lock
+	time.Sleep(50 * time.Millisecond)
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	_, err := c.GetCustomer(ctx, 1)
+	if !errors.Is(err, context.DeadlineExceeded) || time.Since(start) > 2*time.Second {
+		t.Fatalf("err = %v after %s, want a prompt cancellation", err, time.Since(start))
+	}
+}
+
+func TestMayHaveSucceeded(t *testing.T) {
+	cases := map[error]bool{
+		&UncertainError{Err: errors.New("EOF")}:               true,
+		&APIError{StatusCode: 500}:                            true,
+		&APIError{StatusCode: 502}:                            true,
+		&APIError{StatusCode: 504}:                            true,
+		&APIError{StatusCode: 503}:                            false,
+		&APIError{StatusCode: 501}:                            false,
+		&APIError{StatusCode: 429}:                            false,
+		&APIError{StatusCode: 422}:                            false,
+		fmt.Errorf("wrapped: %w", &APIError{StatusCode: 502}): true,
+		errors.New("dial tcp: connection refused"):            false,
+	}
+	for err, want := range cases {
+		if got := MayHaveSucceeded(err); got != want {
+			t.Errorf("MayHaveSucceeded(%v) = %v, want %v", err, got, want)
+		}
+	}
+}
+
+func TestInterruptedCreate(t *testing.T) {
+	t.Run("while the POST is on the wire: it may have been processed", func(t *testing.T) {
+		f := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request, _ int) {
+			<-r.Context().Done() // the server is still working when the client gives up
+		})
+		ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+		defer cancel()
+		_, err := f.client(t).CreateCustomer(ctx, CustomerCreate{Name: "Acme"})
+		if !IsUncertain(err) || !errors.Is(err, context.DeadlineExceeded) {
+			t.Fatalf("err = %v, want an uncertain outcome", err)
+		}
+	})
+	t.Run("while waiting to retry a 429: nothing was processed", func(t *testing.T) {
+		f := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request, _ int) {
+			w.Header().Set("Retry-After", "30")
+			w.WriteHeader(http.StatusTooManyRequests)
+		})
+		ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+		defer cancel()
+		start := time.Now()
+		_, err := f.client(t).CreateCustomer(ctx, CustomerCreate{Name: "Acme"})
+		if MayHaveSucceeded(err) || !errors.Is(err, context.DeadlineExceeded) || time.Since(start) > 5*time.Second {
+			t.Fatalf("err = %v after %s, want a prompt, certain failure", err, time.Since(start))
+		}
+		if f.calls.Load() != 1 {
+			t.Fatalf("calls = %d", f.calls.Load())
+		}
+	})
+}
+
+func TestAnswerThatIsNotTheCustomerIsAnError(t *testing.T) {
+	// A 2xx without the customer (an empty body, `null`, another customer)
+	// must not become state with id 0 and no name.
+	for _, body := range []string{``, `null`, `{}`, `{"id":916,"name":"Other"}`} {
+		f := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request, _ int) { _, _ = io.WriteString(w, body) })
+		c := f.client(t)
+		if _, err := c.GetCustomer(context.Background(), 915); err == nil || !strings.Contains(err.Error(), "is not customer 915") {
+			t.Errorf("GET answered %q: err = %v", body, err)
+		}
+		name := "x"
+		if _, err := c.UpdateCustomer(context.Background(), 915, CustomerPatch{Name: &name}); err == nil {
+			t.Errorf("PATCH answered %q: no error", body)
+		}
+	}
+}
+
+func TestThrottlingDoesNotSpendTheRetryBudget(t *testing.T) {
+	script := func(answers ...int) func(w http.ResponseWriter, r *http.Request, n int) {
+		return func(w http.ResponseWriter, r *http.Request, n int) {
+			if n <= len(answers) {
+				fault(t, w, answers[n-1])
+				return
+			}
+			_, _ = io.WriteString(w, customerJSON)
+		}
+	}
+	maxRetries := func(n int) func(*Config) { return func(c *Config) { c.MaxRetries = n } }
+
+	// Eight 429s in a row with a budget of two retries: the API said when to come back, so it succeeds.
+	f := newFakeAPI(t, script(429, 429, 429, 429, 429, 429, 429, 429))
+	if _, err := f.client(t, maxRetries(2)).GetCustomer(context.Background(), 915); err != nil || f.calls.Load() != 9 {
+		t.Fatalf("throttled 8 times: err=%v calls=%d, want success on the 9th", err, f.calls.Load())
+	}
+	// Failures spend it, throttling or not in between: the third 500 ends the request.
+	f = newFakeAPI(t, script(429, 500, 429, 502, 429, 500))
+	if _, err := f.client(t, maxRetries(2)).GetCustomer(context.Background(), 915); StatusCode(err) != 500 || f.calls.Load() != 6 {
+		t.Fatalf("err=%v calls=%d, want the third failure to end it", err, f.calls.Load())
+	}
+	// max_retries = 0 turns every retry off, throttling included.
+	f = newFakeAPI(t, script(429))
+	if _, err := f.client(t, maxRetries(0)).GetCustomer(context.Background(), 915); StatusCode(err) != 429 || f.calls.Load() != 1 {
+		t.Fatalf("err=%v calls=%d, want one attempt", err, f.calls.Load())
 	}
 }
 

@@ -158,7 +158,17 @@ func (c *Client) GetCustomer(ctx context.Context, id int64) (*Customer, error) {
 	if err := c.do(ctx, http.MethodGet, customerPath(id), nil, &out, policyIdempotent); err != nil {
 		return nil, err
 	}
-	return &out, nil
+	return checkSameCustomer(http.MethodGet, id, &out)
+}
+
+// checkSameCustomer guards state against a 2xx that is not the customer asked
+// for: an empty body, `null`, or a proxy's answer would otherwise read as a
+// customer with id 0 and no name.
+func checkSameCustomer(method string, id int64, got *Customer) (*Customer, error) {
+	if got.ID != id {
+		return nil, fmt.Errorf("%s %s: the response is not customer %d (it holds id %d)", method, customerPath(id), id, got.ID)
+	}
+	return got, nil
 }
 
 // UpdateCustomer sends one PATCH with the patch's fields and returns the
@@ -173,7 +183,7 @@ func (c *Client) UpdateCustomer(ctx context.Context, id int64, patch CustomerPat
 	if err := c.do(ctx, http.MethodPatch, customerPath(id), patch, &out, policyIdempotent); err != nil {
 		return nil, err
 	}
-	return &out, nil
+	return checkSameCustomer(http.MethodPatch, id, &out)
 }
 
 // DeleteCustomer deletes a customer. A 404 (already gone) counts as success.

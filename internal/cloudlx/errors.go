@@ -82,6 +82,18 @@ func IsUncertain(err error) bool {
 	return errors.As(err, &u)
 }
 
+// MayHaveSucceeded reports whether a failed write leaves it open whether the
+// server carried it out: no answer (*UncertainError), or a server error that
+// can come after the work was done (500, 502, 504, ...). 501 and 503 say the
+// request was not processed, and a 4xx is a refusal.
+func MayHaveSucceeded(err error) bool {
+	if IsUncertain(err) {
+		return true
+	}
+	status := StatusCode(err)
+	return status >= 500 && status != http.StatusNotImplemented && status != http.StatusServiceUnavailable
+}
+
 const maxErrorBody = 2048
 
 // newAPIError decodes an error body. The API documents no error format; the

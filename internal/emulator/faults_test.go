@@ -154,6 +154,25 @@ func TestRandomFaults(t *testing.T) {
 			t.Errorf("log %+v", reqs[0])
 		}
 	})
+	t.Run("fault routes limit failures and drops", func(t *testing.T) {
+		e := startAuthed(t, Options{FailureRate: 1, DropRate: 0.5, Seed: 3, FaultRoutes: []string{"GET /api/customers/{id}"}})
+		c := e.do("POST", "/api/customers", acme()).must(t, 200) // not listed: never faulted
+		path := "/api/customers/" + strconv.FormatInt(int64(c["id"].(float64)), 10)
+		for range 10 {
+			if r := e.do("GET", path, nil); r.err == nil && r.status != 500 && r.status != 502 && r.status != 503 {
+				t.Fatalf("listed route answered %d", r.status)
+			}
+		}
+		e.do("PATCH", path, `{"name":"B"}`).must(t, 200)
+		counts := map[string]int{}
+		for _, r := range e.s.Requests() {
+			counts[r.Route+" "+r.Fault]++
+		}
+		if counts["POST /api/customers "] != 1 || counts["PATCH /api/customers/{id} "] != 1 ||
+			counts["GET /api/customers/{id} "+FaultFailed] == 0 || counts["GET /api/customers/{id} "+FaultDropped] == 0 {
+			t.Errorf("faults by route: %v", counts)
+		}
+	})
 	t.Run("failure rate 0.5 is seeded", func(t *testing.T) {
 		statuses := func() string {
 			e := startAuthed(t, Options{FailureRate: 0.5, Seed: 99})
@@ -213,6 +232,9 @@ func TestRequestLog(t *testing.T) {
 		{Method: "GET", Path: "/api/customers", Query: "page=1", Route: "GET /api/customers", Status: 200, UserAgent: "emulator-test/1.0", Accept: MediaType, Authorized: true},
 		{Method: "PATCH", Path: "/api/customers/1000", Route: "PATCH /api/customers/{id}", Body: `{"name":"B"}`, Status: 200, UserAgent: "emulator-test/1.0", Accept: MediaType, Authorized: true},
 		{Method: "GET", Path: "/api/customers/1000", Route: "GET /api/customers/{id}", Status: 401, UserAgent: "emulator-test/1.0", Accept: MediaType},
+	}
+	for i := range 3 { // sent with e.token; the last one with no token
+		want[i].TokenID = tokenID(e.token)
 	}
 	got := reqs[3:]
 	got[0].Body = "" // checked elsewhere

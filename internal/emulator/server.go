@@ -54,6 +54,12 @@ type Options struct {
 	// DropRate (0..1) is the share of non-token requests whose connection is closed with
 	// no response before they are processed.
 	DropRate float64
+	// FaultRoutes, when set, limits FailureRate and DropRate to requests whose Route is
+	// listed (e.g. "GET /api/customers/{id}"). A client must not resend a create that
+	// failed ambiguously, so a run that must end with every customer created keeps those
+	// faults away from "POST /api/customers" and throttles it (RateLimit) or injects
+	// 503s (InjectFault) instead. RateLimit and InjectFault ignore FaultRoutes.
+	FaultRoutes []string
 	// Seed seeds the random faults and quirks; 0 picks a time-based seed.
 	Seed int64
 }
@@ -229,12 +235,13 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			s.throttled(rw, wait)
 			return
 		}
-		if s.chance(s.opts.DropRate) {
+		randomFaults := len(s.opts.FaultRoutes) == 0 || slices.Contains(s.opts.FaultRoutes, c.route)
+		if randomFaults && s.chance(s.opts.DropRate) {
 			s.setFault(entry, FaultDropped)
 			dropConnection(rw)
 			return
 		}
-		if s.chance(s.opts.FailureRate) {
+		if randomFaults && s.chance(s.opts.FailureRate) {
 			s.setFault(entry, FaultFailed)
 			s.rngMu.Lock()
 			status := []int{http.StatusInternalServerError, http.StatusBadGateway, http.StatusServiceUnavailable}[s.rng.IntN(3)]

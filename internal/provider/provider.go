@@ -91,9 +91,11 @@ func (p *cloudlxProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 			},
 			"max_retries": schema.Int64Attribute{
 				MarkdownDescription: fmt.Sprintf("How many times a failed request is retried (default %d). Reads, updates, deletes and token "+
-					"requests are retried on HTTP 429, 5xx (except 501) and connection errors. A create is retried only on 429 and 503 or when "+
+					"requests are retried on HTTP 5xx (except 501) and connection errors. A create is retried only on 503 or when "+
 					"the connection could not be opened, because the API cannot tell a repeated create from a new customer. "+
-					"Waits grow exponentially with jitter and honour the API's `Retry-After` header. `0` disables retries.", cloudlx.DefaultMaxRetries),
+					"Throttled requests (HTTP 429) are retried as the API asks without counting against this limit, until the "+
+					"operation's `timeouts` run out. Waits grow exponentially from 0.5s to 30s with jitter and are never shorter than "+
+					"the API's `Retry-After`. `0` disables all retries.", cloudlx.DefaultMaxRetries),
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.Between(0, 20)},
 			},

@@ -191,8 +191,22 @@ func (r *customerResource) Configure(_ context.Context, req resource.ConfigureRe
 }
 
 // ValidateConfig checks what no single attribute can: a customer can only use
-// a sub-realm it can see.
+// a sub-realm it can see. It also refuses timeouts that are not positive (the
+// timeouts block accepts "-5m" or "0s", which would fail every operation at
+// once with a deadline error instead of saying what is wrong).
 func (r *customerResource) ValidateConfig(ctx context.Context, req resource.ValidateConfigRequest, resp *resource.ValidateConfigResponse) {
+	for _, op := range []string{"create", "read", "update", "delete"} {
+		var v types.String
+		p := path.Root("timeouts").AtName(op)
+		resp.Diagnostics.Append(req.Config.GetAttribute(ctx, p, &v)...)
+		if v.IsNull() || v.IsUnknown() {
+			continue
+		}
+		if d, err := time.ParseDuration(v.ValueString()); err == nil && d <= 0 {
+			resp.Diagnostics.AddAttributeError(p, "Invalid timeout",
+				fmt.Sprintf("timeouts.%s is %q; it bounds the whole operation, retries included, so it must be positive, such as \"10m\".", op, v.ValueString()))
+		}
+	}
 	var shown, enabled types.Set
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("shown_sub_realms"), &shown)...)
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("enabled_sub_realms"), &enabled)...)
@@ -282,13 +296,15 @@ func (r *customerResource) Create(ctx context.Context, req resource.CreateReques
 	}
 	created, err := r.data.client.CreateCustomer(ctx, body)
 	if err != nil {
-		if cloudlx.IsUncertain(err) || cloudlx.StatusCode(err) >= 500 {
+		if cloudlx.MayHaveSucceeded(err) {
 			resp.Diagnostics.AddError("CloudLX customer may have been created",
 				fmt.Sprintf("Creating customer %q failed without a clear answer, so it is unknown whether CloudLX created it. "+
 					"The request was not repeated, to avoid creating the customer twice.\n\n"+
-					"Before applying again, look for the customer in the portal (or with the cloudlx_customers data source). "+
-					"If it exists, import it instead of creating it again:\n  terraform import <resource address> <customer id>\n\n%s",
-					body.Name, err))
+					"Before applying again, look for a customer named %q in the CloudLX portal. If it exists, import it "+
+					"instead of creating it again, with\n  terraform import <resource address> <customer id>\n"+
+					"or an import block (import { to = <resource address>, id = \"<customer id>\" }). "+
+					"If it does not exist, apply again.\n\n%s",
+					body.Name, body.Name, err))
 			return
 		}
 		addAPIError(&resp.Diagnostics, "Could not create CloudLX customer", err)
@@ -494,12 +510,23 @@ func (r *customerResource) Delete(ctx context.Context, req resource.DeleteReques
 }
 
 func (r *customerResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	id, err := strconv.ParseInt(req.ID, 10, 64)
-	if err != nil || id <= 0 {
+	id, ok := parseImportID(req.ID)
+	if !ok {
 		resp.Diagnostics.AddError("Invalid CloudLX customer import ID",
 			fmt.Sprintf("Expected the customer's numeric ID, a positive integer such as 915 "+
 				"(terraform import cloudlx_customer.example 915, or id = \"915\" in an import block); got %q.", req.ID))
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+}
+
+// parseImportID accepts a customer id written the way the API writes it:
+// decimal digits, positive, no sign, spaces or leading zeros, so that a typo
+// such as "0915" or "+915" is reported rather than guessed at.
+func parseImportID(s string) (int64, bool) {
+	id, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || id <= 0 || strconv.FormatInt(id, 10) != s {
+		return 0, false
+	}
+	return id, true
 }

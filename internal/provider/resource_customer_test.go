@@ -412,7 +412,7 @@ func TestAccCustomer_importWithMatchingConfigPlansClean(t *testing.T) {
 func TestAccCustomer_invalidImportIDs(t *testing.T) {
 	env := newTestEnv(t, emulator.Options{})
 	var steps []resource.TestStep
-	for _, id := range []string{"abc", "0", "-3", "915x", " 915", "1.5"} {
+	for _, id := range []string{"abc", "0", "-3", "915x", " 915", "1.5", "0915", "+915", "9223372036854775808", "/api/customers/915"} {
 		steps = append(steps, resource.TestStep{
 			Config:        env.customerConfig(fullCustomer),
 			ResourceName:  customerAddr,
@@ -433,49 +433,88 @@ func TestAccCustomer_invalidImportIDs(t *testing.T) {
 	})
 }
 
+// TestAccCustomer_planTimeValidation covers every attribute's invalid values:
+// each is a plan-time error attached to the attribute (Terraform quotes the
+// attribute's line of configuration), before any request is sent.
 func TestAccCustomer_planTimeValidation(t *testing.T) {
 	env := newTestEnv(t, emulator.Options{})
-	cases := []struct{ from, to, wantErr string }{
-		{`"Acme Ltd"`, `""`, "name must not be empty"},
-		{`"Acme Ltd"`, `"   "`, "name must not be empty"},
-		{`"Acme Ltd"`, `"Acme Ltd "`, `name must not start or end with whitespace: CloudLX trims it, so the plan could never settle. Use "Acme Ltd".`},
-		{`"Doe"`, `" Doe"`, `last_name must not start or end with whitespace`},
-		{`"USD"`, `"usd"`, `"usd" must be uppercase: use "USD"`},
-		{`"USD"`, `"ABC"`, `"ABC" is not a known ISO 4217 currency code`},
-		{`"USD"`, `"US"`, `"US" is not an ISO 4217 currency code`},
-		{`"US"`, `"us"`, `"us" must be uppercase: use "US"`},
-		{`"US"`, `"ZZ"`, `"ZZ" is not a known ISO 3166-1 alpha-2 country code`},
-		{`"US"`, `"USA"`, `"USA" is not an ISO 3166-1 alpha-2 country code`},
-		{`[2, 7]`, `[0, 7]`, "realms"},
-		{`[2, 7]`, `[-2]`, "must be at least 1"},
-		{`[313, 328]`, `[313, -1]`, "shown_sub_realms"},
-		{`enabled_sub_realms = [313]`, `enabled_sub_realms = [340]`, "enabled_sub_realms contains 340, which is not in shown_sub_realms"},
-		{`"ops@acme.example"`, `"not-an-address"`, `"not-an-address" is not an email address`},
-		{`"ops@acme.example"`, `"Jane <ops@acme.example>"`, "without a display name"},
-		{`"Jane"`, `""`, "first_name must not be empty"},
+	const withTimeouts = "  timeouts {\n    create = \"10m\"\n    update = \"10m\"\n  }\n"
+	cases := []struct {
+		attr     string // the attribute the error must point at, as written in the configuration
+		from, to string // a replacement in fullCustomer (+ withTimeouts)
+		wantErr  string
+	}{
+		{"name", `"Acme Ltd"`, `""`, "name must not be empty"},
+		{"name", `"Acme Ltd"`, `"   "`, "name must not be empty"},
+		{"name", `"Acme Ltd"`, `"Acme Ltd "`, `name must not start or end with whitespace: CloudLX trims it, so the plan could never settle. Use "Acme Ltd".`},
+		{"admin_user.last_name", `"Doe"`, `" Doe"`, `admin_user.last_name must not start or end with whitespace`},
+		{"currency_iso", `"USD"`, `"usd"`, `"usd" must be uppercase: use "USD"`},
+		{"currency_iso", `"USD"`, `"ABC"`, `"ABC" is not a known ISO 4217 currency code`},
+		{"currency_iso", `"USD"`, `"US"`, `"US" is not an ISO 4217 currency code`},
+		{"currency_iso", `"USD"`, `""`, `"" is not an ISO 4217 currency code`},
+		{"currency_iso", `"USD"`, `"U$D"`, `"U$D" is not an ISO 4217 currency code`},
+		{"country_iso", `"US"`, `"us"`, `"us" must be uppercase: use "US"`},
+		{"country_iso", `"US"`, `"ZZ"`, `"ZZ" is not a known ISO 3166-1 alpha-2 country code`},
+		{"country_iso", `"US"`, `"USA"`, `"USA" is not an ISO 3166-1 alpha-2 country code`},
+		{"country_iso", `"US"`, `"UK"`, `"UK" is not the ISO 3166-1 code of a country; did you mean "GB"?`},
+		{"country_iso", `"US"`, `"EU"`, `"EU" is not a known ISO 3166-1 alpha-2 country code`},
+		{"country_iso", `"US"`, `""`, `"" is not an ISO 3166-1 alpha-2 country code`},
+		{"realms", `[2, 7]`, `[0, 7]`, "value must be at least 1, got: 0"},
+		{"realms", `[2, 7]`, `[-2]`, "value must be at least 1, got: -2"},
+		{"shown_sub_realms", `[313, 328]`, `[313, -1]`, "value must be at least 1, got: -1"},
+		{"shown_sub_realms", `[313, 328]`, `[313, 328, 0]`, "value must be at least 1, got: 0"},
+		{"enabled_sub_realms", `enabled_sub_realms = [313]`, `enabled_sub_realms = [340]`, "enabled_sub_realms contains 340, which is not in shown_sub_realms"},
+		{"enabled_sub_realms", `enabled_sub_realms = [313]`, `enabled_sub_realms = [313, -313]`, "value must be at least 1, got: -313"},
+		{"admin_user.email", `"ops@acme.example"`, `"not-an-address"`, `admin_user.email: "not-an-address" is not an email address`},
+		{"admin_user.email", `"ops@acme.example"`, `"Jane <ops@acme.example>"`, `admin_user.email: "Jane <ops@acme.example>" is not an email address. Use a plain address such as "ops@example.com", without a display name`},
+		{"admin_user.email", `"ops@acme.example"`, `"ops@localhost"`, `admin_user.email: "ops@localhost" is not an email address`},
+		{"admin_user.email", `"ops@acme.example"`, `""`, `admin_user.email: "" is not an email address`},
+		{"admin_user.first_name", `"Jane"`, `""`, "admin_user.first_name must not be empty"},
+		{"admin_user.last_name", `"Doe"`, `" "`, "admin_user.last_name must not be empty"},
+		{"admin_user.role_group", `last_name  = "Doe"`, "last_name  = \"Doe\"\n    role_group = \"\"", "admin_user.role_group must not be empty"},
+		{"create", `create = "10m"`, `create = "-5m"`, `timeouts.create is "-5m"; it bounds the whole operation, retries included, so it must be positive`},
+		{"update", `update = "10m"`, `update = "0s"`, `timeouts.update is "0s"`},
+		{"create", `create = "10m"`, `create = "soon"`, `"soon" must be a string containing a sequence of decimal numbers`},
 	}
 	var steps []resource.TestStep
+	base := fullCustomer + withTimeouts
 	for _, tc := range cases {
-		if !strings.Contains(fullCustomer, tc.from) {
+		if !strings.Contains(base, tc.from) {
 			t.Fatalf("%s not in the base config", tc.from)
 		}
+		// The quoted configuration line ("19:   currency_iso = ...") shows which
+		// attribute is at fault. Terraform cannot quote a line inside an object
+		// value (admin_user = {...}), so there the message names the attribute.
+		want := regexp.MustCompile(`(?s)\d+:\s+` + regexp.QuoteMeta(tc.attr) + `\s*=.*` + errorMatching(tc.wantErr).String())
+		if strings.HasPrefix(tc.attr, "admin_user.") {
+			if !strings.Contains(tc.wantErr, tc.attr) {
+				t.Fatalf("the expected message for %s must name it", tc.attr)
+			}
+			want = errorMatching(tc.wantErr)
+		}
 		steps = append(steps, resource.TestStep{
-			Config:      env.customerConfig(strings.Replace(fullCustomer, tc.from, tc.to, 1)),
+			Config:      env.customerConfig(strings.Replace(base, tc.from, tc.to, 1)),
 			PlanOnly:    true,
-			ExpectError: errorMatching(tc.wantErr),
+			ExpectError: want,
 		})
 	}
 	// Missing required attributes.
-	steps = append(steps, resource.TestStep{
-		Config:      env.customerConfig(`name = "x"`),
-		PlanOnly:    true,
-		ExpectError: errorMatching(`The argument "currency_iso" is required`),
-	})
+	for _, missing := range []struct{ body, wantErr string }{
+		{`name = "x"`, `The argument "currency_iso" is required`},
+		{strings.Replace(fullCustomer, `name               = "Acme Ltd"`, "", 1), `The argument "name" is required`},
+		{strings.Replace(fullCustomer, `email      = "ops@acme.example"`, "", 1), `Inappropriate value for attribute "admin_user": attribute "email" is required`},
+	} {
+		steps = append(steps, resource.TestStep{
+			Config:      env.customerConfig(missing.body),
+			PlanOnly:    true,
+			ExpectError: errorMatching(missing.wantErr),
+		})
+	}
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps:                    steps,
 		CheckDestroy: func(*terraform.State) error {
-			if reqs := env.apiRequests(""); len(reqs) != 0 {
+			if reqs := env.emu.Requests(); len(reqs) != 0 {
 				return fmt.Errorf("invalid configs reached the API: %s", routes(reqs))
 			}
 			return nil

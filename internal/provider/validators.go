@@ -115,7 +115,7 @@ func (v emailValidator) ValidateString(ctx context.Context, req validator.String
 	addr, err := mail.ParseAddress(s)
 	if err != nil || addr.Address != s || !strings.Contains(addr.Address[strings.LastIndex(addr.Address, "@")+1:], ".") {
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid email address",
-			fmt.Sprintf("%q is not an email address. Use a plain address such as \"ops@example.com\", without a display name.", s))
+			fmt.Sprintf("%s: %q is not an email address. Use a plain address such as \"ops@example.com\", without a display name.", req.Path, s))
 	}
 }
 

@@ -66,6 +66,8 @@ func run(args []string) error {
 	fs.Float64Var(&opts.RateLimit, "rate-limit", 0, "requests per second before 429s (0: unlimited)")
 	fs.Float64Var(&opts.FailureRate, "failure-rate", 0, "share (0..1) of API requests answered 500/502/503")
 	fs.Float64Var(&opts.DropRate, "drop-rate", 0, "share (0..1) of API requests whose connection is closed unanswered")
+	var faultRoutes stringList
+	fs.Var(&faultRoutes, "fault-route", `limit -failure-rate and -drop-rate to this route, e.g. "GET /api/customers/{id}" (repeatable)`)
 	fs.Int64Var(&opts.Seed, "seed", 0, "seed for random faults and quirks (0: time-based)")
 	fs.BoolVar(&opts.Quirks, "quirks", false, "answer like another valid implementation (shuffled lists, extra fields)")
 	fs.BoolVar(&opts.OmitRealmIDsOnCreate, "omit-realm-ids-on-create", false, "leave realm ids out of the create response, as the docs' example does")
@@ -76,6 +78,7 @@ func run(args []string) error {
 		return fmt.Errorf("unexpected arguments: %q", fs.Args())
 	}
 	opts.StaticTokens = static
+	opts.FaultRoutes = faultRoutes
 
 	// Environment variables fill in credentials the flags did not give, so secrets can
 	// stay out of process listings.

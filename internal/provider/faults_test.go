@@ -1,0 +1,601 @@
+package provider
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+
+	"github.com/cloudlx-community/terraform-provider-cloudlx/internal/emulator"
+)
+
+// The tests in this file run the provider against an API that throttles,
+// fails, drops connections, expires tokens and loses answers, and check that
+// every apply ends exactly: no duplicate, no orphan, no failed operation that
+// a retry could have saved.
+
+// gauge counts the requests the emulator is handling at once, so a test can
+// prove Terraform really ran operations in parallel.
+type gauge struct {
+	inFlight, peak atomic.Int32
+}
+
+func (g *gauge) wrap(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		n := g.inFlight.Add(1)
+		defer g.inFlight.Add(-1)
+		for {
+			p := g.peak.Load()
+			if n <= p || g.peak.CompareAndSwap(p, n) {
+				break
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// newGaugedTestEnv is newTestEnv with a concurrency gauge in front of the emulator.
+func newGaugedTestEnv(t *testing.T, opts emulator.Options) (*testEnv, *gauge) {
+	t.Helper()
+	emu := emulator.New(opts)
+	g := &gauge{}
+	srv := httptest.NewServer(g.wrap(emu))
+	t.Cleanup(srv.Close)
+	return &testEnv{t: t, emu: emu, url: srv.URL}, g
+}
+
+// providerBlockWith is providerBlock with extra provider arguments.
+func (e *testEnv) providerBlockWith(extra string) string {
+	return strings.Replace(e.providerBlock(), `client_secret = "test-client-secret"`,
+		"client_secret = \"test-client-secret\"\n  "+extra, 1)
+}
+
+// trafficReport sums up the emulator's request log.
+type trafficReport struct {
+	byRoute  map[string]int // "GET /api/customers/{id}" -> requests
+	byFault  map[string]int // emulator.Fault* -> requests answered with it
+	byStatus map[int]int
+	total    int
+	retried  int // requests answered with a fault: each one was retried
+	tokens   int
+	// The most faults one operation's request met in a row (same method, path
+	// and body): 429s, and the failures that spend max_retries (default 5).
+	worstThrottles, worstFailures int
+	peak                          int32
+	wallClock                     time.Duration
+}
+
+func reportOf(reqs []emulator.Request) trafficReport {
+	r := trafficReport{byRoute: map[string]int{}, byFault: map[string]int{}, byStatus: map[int]int{}}
+	throttles, failures := map[string]int{}, map[string]int{}
+	for _, req := range reqs {
+		key := req.Method + " " + req.Path + " " + req.Body
+		switch {
+		case req.Fault == emulator.FaultThrottled:
+			throttles[key]++
+			r.worstThrottles = max(r.worstThrottles, throttles[key])
+		case req.Fault != "":
+			failures[key]++
+			r.worstFailures = max(r.worstFailures, failures[key])
+		default:
+			throttles[key], failures[key] = 0, 0
+		}
+		r.total++
+		r.byRoute[req.Route]++
+		r.byStatus[req.Status]++
+		if req.Fault != "" {
+			r.byFault[req.Fault]++
+			r.retried++
+		}
+		if req.Route == "POST /api/oauth2/access-token" {
+			r.tokens++
+		}
+	}
+	return r
+}
+
+func (r trafficReport) String() string {
+	routes := make([]string, 0, len(r.byRoute))
+	for route, n := range r.byRoute {
+		routes = append(routes, fmt.Sprintf("%s=%d", route, n))
+	}
+	sort.Strings(routes)
+	return fmt.Sprintf("%d requests in %s (peak %d at once; %s); faults answered (each retried): %d %v, "+
+		"one request met at most %d 429s and %d other faults; statuses %v",
+		r.total, r.wallClock.Round(100*time.Millisecond), r.peak, strings.Join(routes, ", "), r.retried, r.byFault,
+		r.worstThrottles, r.worstFailures, r.byStatus)
+}
+
+// customerIDsInState returns the ids of every cloudlx_customer in state.
+func customerIDsInState(s *terraform.State) []string {
+	var out []string
+	for _, m := range s.Modules {
+		for _, rs := range m.Resources {
+			if rs.Type == "cloudlx_customer" && rs.Primary != nil {
+				out = append(out, rs.Primary.ID)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func customerIDsInEmulator(emu *emulator.Server) []string {
+	var out []string
+	for _, c := range emu.Customers() {
+		out = append(out, fmt.Sprint(c.ID))
+	}
+	sort.Strings(out)
+	return out
+}
+
+const fleetSize = 50
+
+func fleetConfig(e *testEnv, nameSuffix string) string {
+	return e.providerBlock() + fmt.Sprintf(`
+resource "cloudlx_customer" "fleet" {
+  count              = %d
+  name               = "Fleet customer ${count.index}%s"
+  currency_iso       = "EUR"
+  country_iso        = "DE"
+  realms             = [2, 7]
+  shown_sub_realms   = [313, 328]
+  enabled_sub_realms = [313]
+}
+`, fleetSize, nameSuffix)
+}
+
+// TestAccFaults_fiftyCustomersOnAHostileAPI is the 3 a.m. GitOps run: 50
+// customers at -parallelism=20 against an API that throttles, fails and drops
+// a share of requests, loses answers after doing the work, and issues tokens
+// that live 3 seconds. Create, update and destroy must each end exactly: as
+// many customers in the emulator as in state, and no failed operation.
+//
+// It drives the CLI itself because terraform-plugin-testing always passes
+// -parallelism=10 (so TF_CLI_ARGS_apply cannot raise it).
+func TestAccFaults_fiftyCustomersOnAHostileAPI(t *testing.T) {
+	env, g := newGaugedTestEnv(t, emulator.Options{
+		Latency:     50 * time.Millisecond,
+		RateLimit:   15, // requests per second (burst 15); excess gets 429 with Retry-After
+		FailureRate: 0.08,
+		DropRate:    0.02,
+		// A create that fails ambiguously must not be resent (it fails with an
+		// import hint, tested elsewhere), so the random 500/502 and drops hit
+		// the other routes; creates are throttled and get 503s instead.
+		FaultRoutes:   []string{"GET /api/customers/{id}", "PATCH /api/customers/{id}", "DELETE /api/customers/{id}"},
+		TokenLifetime: 3 * time.Second,
+		Seed:          20260401,
+	})
+	env.emu.InjectFault("POST /api/customers", emulator.Fault{Status: http.StatusServiceUnavailable, RetryAfter: "1"}, 5)
+	run := newCLIRun(t, nil)
+	parallel := "-parallelism=20"
+
+	var reports []string
+	// phase runs one command that must exit with wantCode and reports its traffic.
+	phase := func(name string, wantCode int, args ...string) trafficReport {
+		t.Helper()
+		env.emu.ResetRequests()
+		g.peak.Store(0)
+		var r trafficReport
+		took := elapsed(func() {
+			if res := run.Run(args...); res.ExitCode != wantCode {
+				t.Fatalf("%s: exit code %d, want %d: %s", name, res.ExitCode, wantCode, res)
+			}
+		})
+		r = reportOf(env.emu.Requests())
+		r.peak, r.wallClock = g.peak.Load(), took
+		inState, inEmulator := stateIDs(t, run), customerIDsInEmulator(env.emu)
+		reports = append(reports, fmt.Sprintf("%s: %s; customers: %d in the emulator, %d in state",
+			name, r, len(inEmulator), len(inState)))
+		if !slices.Equal(inState, inEmulator) {
+			t.Fatalf("%s: the emulator holds %d customers %v, state %d %v", name, len(inEmulator), inEmulator, len(inState), inState)
+		}
+		return r
+	}
+	hostile := func(name string, r trafficReport) {
+		t.Helper()
+		if r.byFault[emulator.FaultThrottled] == 0 || r.retried < 10 {
+			t.Errorf("%s: the API was not hostile enough to prove anything: %s", name, r)
+		}
+		if r.peak <= 10 {
+			t.Errorf("%s: at most %d requests at once; -parallelism=20 did not take effect", name, r.peak)
+		}
+	}
+	// An apply is two walks (plan, apply), each with its own provider process
+	// and first token: more token requests than that means tokens expired and
+	// were renewed in the middle of a walk, and no operation failed for it.
+	renewedMidWalk := func(name string, r trafficReport) {
+		t.Helper()
+		if r.tokens <= 2 {
+			t.Errorf("%s: %d token requests; the 3 s tokens were never renewed mid-walk, so this proves nothing", name, r.tokens)
+		}
+	}
+	names := func() map[string]bool {
+		out := map[string]bool{}
+		for _, c := range env.emu.Customers() {
+			out[c.Name] = true
+		}
+		return out
+	}
+	defer func() {
+		for _, r := range reports {
+			t.Log(r)
+		}
+	}()
+
+	run.WriteFile("main.tf", fleetConfig(env, ""))
+	created := phase("create", 0, "apply", "-auto-approve", "-input=false", parallel)
+	hostile("create", created)
+	if n := len(env.emu.Customers()); n != fleetSize {
+		t.Fatalf("create: %d customers in the emulator, want %d", n, fleetSize)
+	}
+	// Every POST was either answered 200 (once per customer) or refused
+	// in a way that proves it was not processed, and only those were resent.
+	var posted, refused int
+	for _, r := range env.emu.Requests() {
+		switch {
+		case r.Route != "POST /api/customers":
+		case r.Status == http.StatusOK:
+			posted++
+		case r.Status == http.StatusTooManyRequests || r.Status == http.StatusServiceUnavailable:
+			refused++
+		default:
+			t.Errorf("create: a POST was answered %d (fault %q)", r.Status, r.Fault)
+		}
+	}
+	if posted != fleetSize || refused < 5 {
+		t.Errorf("create: %d POSTs answered 200 and %d refused, want %d and at least the 5 injected 503s", posted, refused, fleetSize)
+	}
+	for i := range fleetSize {
+		if !names()[fmt.Sprintf("Fleet customer %d", i)] {
+			t.Fatalf("create: no customer %d in the emulator", i)
+		}
+	}
+
+	// Nothing changed, so a plan (through the same faults) proposes nothing.
+	phase("plan after create", 0, "plan", "-detailed-exitcode", "-input=false", parallel)
+
+	// Updates that succeed and then lose their answer are simply sent again.
+	env.emu.InjectFault("PATCH /api/customers/{id}", emulator.Fault{Status: http.StatusBadGateway, AfterProcessing: true}, 3)
+	run.WriteFile("main.tf", fleetConfig(env, " (renamed)"))
+	updated := phase("update", 0, "apply", "-auto-approve", "-input=false", parallel)
+	hostile("update", updated)
+	renewedMidWalk("update", updated)
+	if updated.byRoute["POST /api/customers"] != 0 || updated.byRoute["DELETE /api/customers/{id}"] != 0 {
+		t.Errorf("update created or deleted: %s", updated)
+	}
+	patched := 0
+	for _, r := range env.emu.Requests() {
+		if r.Route == "PATCH /api/customers/{id}" && r.Status == http.StatusOK {
+			patched++
+		}
+	}
+	if patched != fleetSize {
+		t.Errorf("update: %d PATCHes answered 200, want %d", patched, fleetSize)
+	}
+	for i := range fleetSize {
+		if !names()[fmt.Sprintf("Fleet customer %d (renamed)", i)] {
+			t.Fatalf("update: customer %d was not renamed", i)
+		}
+	}
+	phase("plan after update", 0, "plan", "-detailed-exitcode", "-input=false", parallel)
+
+	// Deletes that succeed and then lose their answer are retried and get 404: done.
+	env.emu.InjectFault("DELETE /api/customers/{id}", emulator.Fault{Status: http.StatusBadGateway, AfterProcessing: true}, 3)
+	destroyed := phase("destroy", 0, "destroy", "-auto-approve", "-input=false", parallel)
+	hostile("destroy", destroyed)
+	renewedMidWalk("destroy", destroyed)
+	if n := len(env.emu.Customers()); n != 0 {
+		t.Errorf("destroy: %d customers left in the emulator", n)
+	}
+	if n := len(stateIDs(t, run)); n != 0 {
+		t.Errorf("destroy: %d customers left in state", n)
+	}
+}
+
+func TestAccCustomer_createWhoseReadBackFailsKeepsTheID(t *testing.T) {
+	// The create answer lacks realm ids, so Create reads the customer back;
+	// that read fails for good. The customer exists: state must have its id.
+	env := newTestEnv(t, emulator.Options{OmitRealmIDsOnCreate: true})
+	env.emu.InjectFault("GET /api/customers/{id}", emulator.Fault{Status: http.StatusInternalServerError}, 2)
+	cfg := env.providerBlockWith("max_retries = 1") + "\nresource \"cloudlx_customer\" \"test\" {\n" + fullCustomer + "\n}\n"
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: cfg,
+				ConfigStateChecks: []statecheck.StateCheck{
+					attrCheck("name", str("Acme Ltd")),
+					attrCheck("realms", ids(2, 7)),
+					attrCheck("realm_details", knownvalue.Null()), // unknown until the next refresh
+				},
+				Check: func(s *terraform.State) error {
+					if got := routes(env.walkOf("POST /api/customers")); got != "POST /api/customers, GET /api/customers/{id}, GET /api/customers/{id}" {
+						return fmt.Errorf("create sent %s", got)
+					}
+					inState, inEmulator := customerIDsInState(s), customerIDsInEmulator(env.emu)
+					if len(inEmulator) != 1 || !slices.Equal(inState, inEmulator) {
+						return fmt.Errorf("emulator %v, state %v: want the one customer in both", inEmulator, inState)
+					}
+					return nil
+				},
+			},
+			// The next refresh fills in what the failed read missed, and nothing is planned.
+			{
+				Config:            cfg,
+				ConfigPlanChecks:  resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				ConfigStateChecks: []statecheck.StateCheck{attrCheck("realm_details", knownvalue.ListSizeExact(2))},
+			},
+		},
+	})
+}
+
+func TestAccCustomer_ambiguousCreateIsNotRepeated(t *testing.T) {
+	cases := []struct {
+		name    string
+		fault   emulator.Fault
+		created bool // whether the emulator processed the POST before failing
+	}{
+		{"502 after creating", emulator.Fault{Status: http.StatusBadGateway, AfterProcessing: true}, true},
+		{"connection dropped after creating", emulator.Fault{Drop: true, AfterProcessing: true}, true},
+		{"500 before creating", emulator.Fault{Status: http.StatusInternalServerError}, false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			env := newTestEnv(t, emulator.Options{})
+			env.emu.InjectFault("POST /api/customers", tc.fault, 1)
+			// No admin_user: an imported customer then plans clean.
+			cfg := env.customerConfig(`
+  name               = "Acme Ltd"
+  currency_iso       = "USD"
+  country_iso        = "US"
+  realms             = [2, 7]
+  shown_sub_realms   = [313, 328]
+  enabled_sub_realms = [313]
+`)
+			steps := []resource.TestStep{{
+				Config: cfg,
+				ExpectError: regexp.MustCompile(`(?s)Error: CloudLX customer may have been created.*` +
+					errorMatching(`Creating customer "Acme Ltd" failed without a clear answer`).String() + `.*` +
+					errorMatching(`look for a customer named "Acme Ltd" in the CloudLX portal. If it exists, import it`).String()),
+			}, {
+				// The failed apply sent one POST and nothing else that writes.
+				PreConfig: func() {
+					if got := env.writes(); len(got) != 1 || !strings.HasPrefix(got[0], "POST /api/customers ") {
+						t.Fatalf("writes: %q, want the one POST", got)
+					}
+					if n := len(env.emu.Customers()); (n == 1) != tc.created || n > 1 {
+						t.Fatalf("%d customers in the emulator", n)
+					}
+				},
+				Config:   cfg,
+				PlanOnly: true, ExpectNonEmptyPlan: true, // nothing in state: still to create
+			}}
+			if tc.created {
+				// The remedy the error names: import the customer, then plans are clean.
+				steps = append(steps, resource.TestStep{
+					Config:             cfg,
+					ResourceName:       customerAddr,
+					ImportState:        true,
+					ImportStatePersist: true,
+					ImportStateIdFunc:  func(*terraform.State) (string, error) { return fmt.Sprint(env.currentID()), nil },
+				}, resource.TestStep{Config: cfg, PlanOnly: true})
+			} else {
+				// Nothing was created: applying again creates it, once.
+				steps = append(steps, resource.TestStep{
+					Config: cfg,
+					Check: func(*terraform.State) error {
+						if n := len(env.emu.Customers()); n != 1 {
+							return fmt.Errorf("%d customers after applying again", n)
+						}
+						return nil
+					},
+				})
+			}
+			resource.ParallelTest(t, resource.TestCase{
+				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+				Steps:                    steps,
+				CheckDestroy: func(*terraform.State) error {
+					if n := len(env.emu.Customers()); n != 0 {
+						return fmt.Errorf("%d customers left after destroy", n)
+					}
+					return nil
+				},
+			})
+		})
+	}
+}
+
+func TestAccCustomer_rejectedTokenIsRenewedOnce(t *testing.T) {
+	env := newTestEnv(t, emulator.Options{})
+	cfg := env.customerConfig(fullCustomer)
+	// seen renders the log as "ROUTE STATUS" lines, then clears it.
+	seen := func() string {
+		var out []string
+		for _, r := range env.emu.Requests() {
+			out = append(out, fmt.Sprintf("%s %d", r.Route, r.Status))
+		}
+		env.emu.ResetRequests()
+		return strings.Join(out, ", ")
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: cfg},
+			// The token is revoked behind the provider's back: one 401, a new
+			// token, the same request again, and the refresh succeeds.
+			{
+				PreConfig: func() {
+					env.emu.ResetRequests()
+					env.emu.InjectFault("GET /api/customers/{id}", emulator.Fault{Status: http.StatusUnauthorized}, 1)
+				},
+				Config: cfg,
+				Check: func(*terraform.State) error {
+					want := "POST /api/oauth2/access-token 200, GET /api/customers/{id} 401, POST /api/oauth2/access-token 200, GET /api/customers/{id} 200"
+					if got := seen(); !strings.HasPrefix(got, want) {
+						return fmt.Errorf("requests:\n  got  %s\n  want %s, ...", got, want)
+					}
+					return nil
+				},
+			},
+			// Even a fresh token is refused: a clear error after exactly one renewal.
+			{
+				PreConfig: func() {
+					env.emu.ResetRequests()
+					env.emu.InjectFault("GET /api/customers/{id}", emulator.Fault{Status: http.StatusUnauthorized}, 2)
+				},
+				Config:      cfg,
+				ExpectError: errorMatching("HTTP 401 Unauthorized: Unauthenticated. (a freshly issued token was rejected: check that the API client still exists"),
+			},
+			{
+				PreConfig: func() {
+					want := "POST /api/oauth2/access-token 200, GET /api/customers/{id} 401, POST /api/oauth2/access-token 200, GET /api/customers/{id} 401"
+					if got := seen(); got != want {
+						t.Fatalf("requests:\n  got  %s\n  want %s", got, want)
+					}
+				},
+				Config:   cfg,
+				PlanOnly: true,
+			},
+		},
+	})
+}
+
+func TestAccCustomer_maxRetriesIsHonoured(t *testing.T) {
+	env := newTestEnv(t, emulator.Options{})
+	cfg := env.providerBlockWith("max_retries = 2") + "\nresource \"cloudlx_customer\" \"test\" {\n" + fullCustomer + "\n}\n"
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: cfg},
+			{
+				PreConfig: func() {
+					env.emu.ResetRequests()
+					env.emu.InjectFault("GET /api/customers/{id}", emulator.Fault{Status: http.StatusBadGateway}, 3)
+				},
+				Config:      cfg,
+				ExpectError: regexp.MustCompile(`(?s)Could not read CloudLX customer \d+.*GET /api/customers/\d+: HTTP 502 Bad Gateway`),
+			},
+			{
+				PreConfig: func() {
+					// The first attempt and exactly max_retries more, all answered 502.
+					reads := env.apiRequests("GET /api/customers/{id}")
+					if len(reads) != 3 || reads[0].Status != 502 || reads[2].Status != 502 {
+						t.Fatalf("reads: %+v", reads)
+					}
+				},
+				Config:   cfg,
+				PlanOnly: true,
+			},
+		},
+	})
+}
+
+// TestAccFaults_interruptStopsPromptly interrupts terraform apply (as Ctrl-C
+// or a CI runner's cancel would) while a create is held up, and checks that
+// the provider stops at once and reports what it knows.
+func TestAccFaults_interruptStopsPromptly(t *testing.T) {
+	cases := []struct {
+		name string
+		// holdUp makes the API hold up creates.
+		holdUp  func(emu *emulator.Server, next http.Handler) http.Handler
+		wantErr string
+	}{
+		{
+			name: "waiting out a 100 s Retry-After",
+			holdUp: func(emu *emulator.Server, next http.Handler) http.Handler {
+				emu.InjectFault("POST /api/customers", emulator.Fault{Status: http.StatusTooManyRequests, RetryAfter: "100"}, 100)
+				return next
+			},
+			// Nothing was processed: a plain error, not the import hint.
+			wantErr: `(?s)Error: Could not create CloudLX customer.*POST /api/customers: context canceled`,
+		},
+		{
+			name: "while the POST is on the wire",
+			holdUp: func(_ *emulator.Server, next http.Handler) http.Handler {
+				return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					if r.Method == http.MethodPost && r.URL.Path == "/api/customers" {
+						// A server slow to answer, until the client gives up. (net/http
+						// notices a closed connection only once the body has been read.)
+						_, _ = io.Copy(io.Discard, r.Body)
+						select {
+						case <-r.Context().Done():
+						case <-time.After(time.Minute):
+						}
+						return
+					}
+					next.ServeHTTP(w, r)
+				})
+			},
+			// It may have reached the server: the error with the import hint.
+			wantErr: `(?s)Error: CloudLX customer may have been created.*Creating customer "Acme Ltd" failed.*context canceled`,
+		},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			emu := emulator.New(emulator.Options{})
+			var creates atomic.Int32
+			api := tc.holdUp(emu, emu)
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if r.Method == http.MethodPost && r.URL.Path == "/api/customers" {
+					creates.Add(1)
+				}
+				api.ServeHTTP(w, r)
+			}))
+			t.Cleanup(srv.Close)
+			env := &testEnv{t: t, emu: emu, url: srv.URL}
+
+			run := newCLIRun(t, nil)
+			run.WriteFile("main.tf", env.customerConfig(fullCustomer))
+			cmd := run.Command("apply", "-auto-approve", "-input=false", "-no-color")
+			var out strings.Builder
+			cmd.Stdout, cmd.Stderr = &out, &out
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			for deadline := time.Now().Add(time.Minute); creates.Load() == 0; time.Sleep(20 * time.Millisecond) {
+				if time.Now().After(deadline) {
+					_ = cmd.Process.Kill()
+					t.Fatalf("no create within a minute:\n%s", out.String())
+				}
+			}
+			time.Sleep(300 * time.Millisecond) // well into the wait
+			interrupted := time.Now()
+			if err := cmd.Process.Signal(os.Interrupt); err != nil {
+				t.Fatal(err)
+			}
+			err := cmd.Wait()
+			took := time.Since(interrupted)
+			t.Logf("terraform exited %v after the interrupt", took.Round(10*time.Millisecond))
+			if err == nil {
+				t.Fatalf("apply succeeded after an interrupt:\n%s", out.String())
+			}
+			if took > 10*time.Second {
+				t.Errorf("terraform took %s to stop after the interrupt", took)
+			}
+			if !regexp.MustCompile(tc.wantErr).MatchString(out.String()) {
+				t.Errorf("output does not match %s:\n%s", tc.wantErr, out.String())
+			}
+			if n := creates.Load(); n != 1 {
+				t.Errorf("%d POSTs, want the one that was interrupted", n)
+			}
+			if n := len(emu.Customers()); n != 0 {
+				t.Errorf("%d customers created", n)
+			}
+		})
+	}
+}
