@@ -138,6 +138,8 @@ const (
 	// when the answer proves the server did not process it (429, 503) or the
 	// connection was never made.
 	policyCreate
+	// policyOnce: never retried, for requests whose caller has a fallback.
+	policyOnce
 )
 
 type ctxKey int
@@ -261,6 +263,9 @@ func checkRetry(ctx context.Context, resp *http.Response, err error) (bool, erro
 		return false, ctx.Err()
 	}
 	policy, _ := ctx.Value(policyKey).(retryPolicy)
+	if policy == policyOnce {
+		return false, nil
+	}
 	if err != nil {
 		if permanentTransportError(err) {
 			return false, nil
