@@ -29,7 +29,7 @@ import (
 const (
 	// defaultBulkRefreshThreshold reads are answered by GET before the list is
 	// loaded: a plan of a few customers costs a GET each, as without the list.
-	defaultBulkRefreshThreshold = 10
+	defaultBulkRefreshThreshold = 5
 	// listMaxAge is how long a loaded list answers reads; the next read after
 	// that loads it again.
 	listMaxAge = 30 * time.Second

@@ -106,12 +106,13 @@ func (p *cloudlxProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 				Validators: []validator.String{durationValidator{}},
 			},
 			"bulk_refresh_threshold": schema.Int64Attribute{
-				MarkdownDescription: fmt.Sprintf("How many customers one plan or apply reads one by one before it loads the whole "+
-					"customer list once (`GET /api/customers`, all pages) and refreshes the remaining customers from it (default %d). "+
-					"A plan of 500 customers then costs about a dozen requests instead of 500. The list only answers reads of the same "+
-					"run, for %s at most; a customer missing from it is read on its own (only that read can find it deleted), and a list "+
-					"that fails or is throttled falls back to one read per customer. `0` reads every customer on its own, which costs "+
-					"less only when the account holds many more customers than the configuration manages.",
+				MarkdownDescription: fmt.Sprintf("How many customers one plan or apply reads one by one before it loads the "+
+					"customer list once (`GET /api/customers`, all pages) and refreshes the remaining customers from it (default %[1]d). "+
+					"A plan of 500 customers then costs %[1]d GETs and one request per page of the list instead of 500 GETs. "+
+					"The list only answers reads of the same run, for %[2]s at most. A customer missing from it is read on its own "+
+					"(only that read can find it deleted), and a list that fails or is throttled falls back to one read per customer. "+
+					"`0` reads every customer on its own, which costs fewer requests only when the account holds many more customers "+
+					"than the configuration manages.",
 					defaultBulkRefreshThreshold, listMaxAge),
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.AtLeast(0)},

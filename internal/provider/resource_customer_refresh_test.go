@@ -100,7 +100,7 @@ func TestAccCustomer_requestsPerRun(t *testing.T) {
 		refresh   string // the requests of one refresh walk
 	}{
 		{"one customer", 1, "", "GET /api/customers/{id} x1"},
-		{"twelve customers", 12, "", "GET /api/customers x1, GET /api/customers/{id} x10"},
+		{"twelve customers", 12, "", fmt.Sprintf("GET /api/customers x1, GET /api/customers/{id} x%d", defaultBulkRefreshThreshold)},
 		{"twelve customers without bulk refresh", 12, "0", "GET /api/customers/{id} x12"},
 	}
 	for _, tc := range cases {
