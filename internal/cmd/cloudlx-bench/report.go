@@ -50,7 +50,9 @@ type phaseResult struct {
 
 	WallSeconds            float64 `json:"wall_seconds"`
 	ZeroLatencyWallSeconds float64 `json:"zero_latency_wall_seconds"`
-	// BoundSeconds = ZeroLatencyWallSeconds + ceil((API + token requests needed) / parallelism) x latency.
+	// LatencyFloorSeconds = ceil((API + token requests needed) / parallelism) x latency.
+	LatencyFloorSeconds float64 `json:"latency_floor_seconds"`
+	// BoundSeconds = ZeroLatencyWallSeconds + LatencyFloorSeconds.
 	BoundSeconds float64 `json:"bound_seconds"`
 	Ratio        float64 `json:"ratio"` // WallSeconds / BoundSeconds
 
@@ -105,7 +107,8 @@ func evaluate(o options, n int, ph phase, latRuns, zeroRuns []laneRun) phaseResu
 	}
 	r.Needed.Tokens = ph.walks
 	latencyFloor := time.Duration(ceilDiv(r.Needed.API+r.Needed.Tokens, o.parallelism)) * o.latency
-	r.BoundSeconds = r.ZeroLatencyWallSeconds + latencyFloor.Seconds()
+	r.LatencyFloorSeconds = latencyFloor.Seconds()
+	r.BoundSeconds = r.ZeroLatencyWallSeconds + r.LatencyFloorSeconds
 	r.Ratio = r.WallSeconds / r.BoundSeconds
 	r.RequestRatio = float64(r.APIRequests) / float64(r.Needed.API)
 	for _, w := range walksOf(lat.requests) {
