@@ -281,7 +281,7 @@ func (r *customerResource) Create(ctx context.Context, req resource.CreateReques
 		return
 	}
 
-	r.data.refresh.Forget(created.ID)
+	r.data.refresh.Forget(created.ID) // written by this process: never answered from a list
 	customer := created
 	if !created.HasAllRealmIDs() {
 		// The API's create response may omit realm ids (its own docs show that);
@@ -348,6 +348,8 @@ func (r *customerResource) Read(ctx context.Context, req resource.ReadRequest, r
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
+	// One GET, or the customer list once this process has read many (see
+	// bulkRefresh). A 404 only ever comes from the customer's own GET.
 	customer, err := r.data.refresh.Customer(ctx, state.ID.ValueInt64())
 	if cloudlx.IsNotFound(err) {
 		// Deleted outside Terraform: drop it, so the plan offers to create it again.
