@@ -158,6 +158,8 @@ const (
 	// when the answer proves the server did not process it (429, 503) or the
 	// connection was never made.
 	policyCreate
+	// policyOnce: never retried, for requests whose caller has a fallback.
+	policyOnce
 )
 
 type ctxKey int
@@ -344,6 +346,9 @@ func retryable(ctx context.Context, resp *http.Response, err error) (bool, error
 		return false, ctx.Err()
 	}
 	policy, _ := ctx.Value(policyKey).(retryPolicy)
+	if policy == policyOnce {
+		return false, nil
+	}
 	if err != nil {
 		if permanentTransportError(err) {
 			return false, nil

@@ -473,6 +473,37 @@ func TestListSinglePage(t *testing.T) {
 	}
 }
 
+func TestListCustomersOnceNeverRetries(t *testing.T) {
+	for _, status := range []int{http.StatusTooManyRequests, http.StatusServiceUnavailable, http.StatusInternalServerError} {
+		t.Run(fmt.Sprint(status), func(t *testing.T) {
+			f := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request, _ int) {
+				w.Header().Set("Retry-After", "30")
+				w.WriteHeader(status)
+				_, _ = io.WriteString(w, `{"message":"busy","status_code":503}`)
+			})
+			start := time.Now()
+			_, err := f.client(t).ListCustomersOnce(context.Background())
+			if StatusCode(err) != status || f.calls.Load() != 1 {
+				t.Fatalf("err %v after %d requests", err, f.calls.Load())
+			}
+			if waited := time.Since(start); waited > 5*time.Second {
+				t.Fatalf("waited %s: Retry-After must not hold up a call that is never retried", waited)
+			}
+		})
+	}
+	// The same failure is retried by ListCustomers.
+	f := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		if n == 1 {
+			w.WriteHeader(http.StatusBadGateway)
+			return
+		}
+		_, _ = io.WriteString(w, `{"customers":[{"id":1}]}`)
+	})
+	if got, err := f.client(t).ListCustomers(context.Background()); err != nil || len(got) != 1 || f.calls.Load() != 2 {
+		t.Fatalf("got %v %v in %d requests", got, err, f.calls.Load())
+	}
+}
+
 func TestListStopsOnShortPageWithoutTotal(t *testing.T) {
 	f := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request, n int) {
 		switch n {

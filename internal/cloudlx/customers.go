@@ -198,17 +198,25 @@ func (c *Client) DeleteCustomer(ctx context.Context, id int64) error {
 
 // ListCustomers returns every customer, following the API's pagination.
 func (c *Client) ListCustomers(ctx context.Context) ([]Customer, error) {
-	return listAll[Customer](ctx, c, "/api/customers", "customers", func(c Customer) int64 { return c.ID })
+	return listAll[Customer](ctx, c, "/api/customers", "customers", func(c Customer) int64 { return c.ID }, policyIdempotent)
+}
+
+// ListCustomersOnce is ListCustomers without retries: each page is sent once
+// (a 401 still renews the token), and the first failure, a 429 included, is
+// returned at once. It is for callers with a cheaper fallback than waiting out
+// a throttled or failing list.
+func (c *Client) ListCustomersOnce(ctx context.Context) ([]Customer, error) {
+	return listAll[Customer](ctx, c, "/api/customers", "customers", func(c Customer) int64 { return c.ID }, policyOnce)
 }
 
 // ListRealms returns the realm catalogue (GET /api/realms; the path is inferred).
 func (c *Client) ListRealms(ctx context.Context) ([]Realm, error) {
-	return listAll[Realm](ctx, c, "/api/realms", "realms", func(r Realm) int64 { return r.ID })
+	return listAll[Realm](ctx, c, "/api/realms", "realms", func(r Realm) int64 { return r.ID }, policyIdempotent)
 }
 
 // ListSubRealms returns the sub-realm catalogue (GET /api/sub-realms; the path is inferred).
 func (c *Client) ListSubRealms(ctx context.Context) ([]SubRealm, error) {
-	return listAll[SubRealm](ctx, c, "/api/sub-realms", "sub_realms", func(s SubRealm) int64 { return s.ID })
+	return listAll[SubRealm](ctx, c, "/api/sub-realms", "sub_realms", func(s SubRealm) int64 { return s.ID }, policyIdempotent)
 }
 
 // MaxPerPage is the largest page the API documents.
@@ -222,14 +230,14 @@ const maxPages = 10000
 // one, or num_results items are in hand. It never assumes the server honoured
 // max_per_page, and drops items seen on an earlier page (lists can shift while
 // they are paged).
-func listAll[T any](ctx context.Context, c *Client, path, key string, idOf func(T) int64) ([]T, error) {
+func listAll[T any](ctx context.Context, c *Client, path, key string, idOf func(T) int64, policy retryPolicy) ([]T, error) {
 	var all []T
 	seen := map[int64]bool{}
 	firstPageLen := 0
 	for page := 1; page <= maxPages; page++ {
 		q := url.Values{"page": {strconv.Itoa(page)}, "max_per_page": {strconv.Itoa(MaxPerPage)}}
 		var doc map[string]jsonRaw
-		if err := c.do(ctx, http.MethodGet, path+"?"+q.Encode(), nil, &doc, policyIdempotent); err != nil {
+		if err := c.do(ctx, http.MethodGet, path+"?"+q.Encode(), nil, &doc, policy); err != nil {
 			return nil, err
 		}
 		var items []T

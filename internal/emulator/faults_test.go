@@ -228,9 +228,9 @@ func TestRequestLog(t *testing.T) {
 		t.Errorf("token query logged as %q", reqs[2].Query)
 	}
 	want := []Request{
-		{Method: "POST", Path: "/api/customers", Route: "POST /api/customers", Status: 200, UserAgent: "terraform-provider-cloudlx/1.0", Accept: MediaType, Authorized: true},
-		{Method: "GET", Path: "/api/customers", Query: "page=1", Route: "GET /api/customers", Status: 200, UserAgent: "emulator-test/1.0", Accept: MediaType, Authorized: true},
-		{Method: "PATCH", Path: "/api/customers/1000", Route: "PATCH /api/customers/{id}", Body: `{"name":"B"}`, Status: 200, UserAgent: "emulator-test/1.0", Accept: MediaType, Authorized: true},
+		{Method: "POST", Path: "/api/customers", Route: "POST /api/customers", Status: 200, UserAgent: "terraform-provider-cloudlx/1.0", Accept: MediaType, Authorized: true, TokenID: tokenID(e.token)},
+		{Method: "GET", Path: "/api/customers", Query: "page=1", Route: "GET /api/customers", Status: 200, UserAgent: "emulator-test/1.0", Accept: MediaType, Authorized: true, TokenID: tokenID(e.token)},
+		{Method: "PATCH", Path: "/api/customers/1000", Route: "PATCH /api/customers/{id}", Body: `{"name":"B"}`, Status: 200, UserAgent: "emulator-test/1.0", Accept: MediaType, Authorized: true, TokenID: tokenID(e.token)},
 		{Method: "GET", Path: "/api/customers/1000", Route: "GET /api/customers/{id}", Status: 401, UserAgent: "emulator-test/1.0", Accept: MediaType},
 	}
 	for i := range 3 { // sent with e.token; the last one with no token

@@ -49,11 +49,13 @@ type providerModel struct {
 	AccessToken    types.String `tfsdk:"access_token"`
 	MaxRetries     types.Int64  `tfsdk:"max_retries"`
 	RequestTimeout types.String `tfsdk:"request_timeout"`
+	BulkRefresh    types.Int64  `tfsdk:"bulk_refresh_threshold"`
 }
 
 // providerData is what resources and data sources receive from Configure.
 type providerData struct {
-	client *cloudlx.Client
+	client  *cloudlx.Client
+	refresh *bulkRefresh // answers customer reads, from one list load once there are many
 }
 
 func (p *cloudlxProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -105,6 +107,18 @@ func (p *cloudlxProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 				Optional:   true,
 				Validators: []validator.String{durationValidator{}},
 			},
+			"bulk_refresh_threshold": schema.Int64Attribute{
+				MarkdownDescription: fmt.Sprintf("How many customers one plan or apply reads one by one before it loads the "+
+					"customer list once (`GET /api/customers`, all pages) and refreshes the remaining customers from it (default %[1]d). "+
+					"A plan of 500 customers then costs %[1]d GETs and one request per page of the list instead of 500 GETs. "+
+					"The list only answers reads of the same run, for %[2]s at most. A customer missing from it is read on its own "+
+					"(only that read can find it deleted), and a list that fails or is throttled falls back to one read per customer. "+
+					"`0` reads every customer on its own, which costs fewer requests only when the account holds many more customers "+
+					"than the configuration manages.",
+					defaultBulkRefreshThreshold, listMaxAge),
+				Optional:   true,
+				Validators: []validator.Int64{int64validator.AtLeast(0)},
+			},
 		},
 	}
 }
@@ -126,6 +140,8 @@ func (p *cloudlxProvider) Configure(ctx context.Context, req provider.ConfigureR
 		"access_token":    {cfg.AccessToken, envAccessToken},
 		"max_retries":     {cfg.MaxRetries, ""},
 		"request_timeout": {cfg.RequestTimeout, ""},
+
+		"bulk_refresh_threshold": {cfg.BulkRefresh, ""},
 	}
 	for name, u := range unknown {
 		if !u.value.IsUnknown() {
@@ -179,6 +195,10 @@ func (p *cloudlxProvider) Configure(ctx context.Context, req provider.ConfigureR
 	if !cfg.MaxRetries.IsNull() {
 		retries = cfg.MaxRetries.ValueInt64()
 	}
+	threshold := int64(defaultBulkRefreshThreshold)
+	if !cfg.BulkRefresh.IsNull() {
+		threshold = cfg.BulkRefresh.ValueInt64()
+	}
 
 	client, err := cloudlx.New(cloudlx.Config{
 		Endpoint:       endpoint,
@@ -196,9 +216,10 @@ func (p *cloudlxProvider) Configure(ctx context.Context, req provider.ConfigureR
 	}
 	tflog.Debug(ctx, "configured the CloudLX client", map[string]any{
 		"endpoint": endpoint, "client_id": clientID, "auth": authKind(accessToken), "max_retries": retries, "request_timeout": timeout.String(),
+		"bulk_refresh_threshold": threshold,
 	})
 
-	data := &providerData{client: client}
+	data := &providerData{client: client, refresh: newBulkRefresh(client, int(threshold))}
 	resp.ResourceData = data
 	resp.DataSourceData = data
 }

@@ -311,6 +311,7 @@ func (r *customerResource) Create(ctx context.Context, req resource.CreateReques
 		return
 	}
 
+	r.data.refresh.Forget(created.ID) // written by this process: never answered from a list
 	customer := created
 	if !created.IsComplete() {
 		// The API's create response may omit realm ids (its own docs show that);
@@ -379,7 +380,9 @@ func (r *customerResource) Read(ctx context.Context, req resource.ReadRequest, r
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
-	customer, err := r.data.client.GetCustomer(ctx, state.ID.ValueInt64())
+	// One GET, or the customer list once this process has read many (see
+	// bulkRefresh). A 404 only ever comes from the customer's own GET.
+	customer, err := r.data.refresh.Customer(ctx, state.ID.ValueInt64())
 	if cloudlx.IsNotFound(err) {
 		// Deleted outside Terraform: drop it, so the plan offers to create it again.
 		resp.State.RemoveResource(ctx)
@@ -419,6 +422,7 @@ func (r *customerResource) Update(ctx context.Context, req resource.UpdateReques
 		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 		return
 	}
+	r.data.refresh.Forget(id)
 	updated, err := r.data.client.UpdateCustomer(ctx, id, patch)
 	if err != nil {
 		addAPIError(&resp.Diagnostics, fmt.Sprintf("Could not update CloudLX customer %d", id), err)
@@ -493,6 +497,7 @@ func (r *customerResource) Delete(ctx context.Context, req resource.DeleteReques
 	defer cancel()
 
 	id := state.ID.ValueInt64()
+	r.data.refresh.Forget(id)
 	err := r.data.client.DeleteCustomer(ctx, id)
 	switch status := cloudlx.StatusCode(err); {
 	case err == nil:

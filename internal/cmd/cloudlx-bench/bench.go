@@ -1,0 +1,215 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+)
+
+const (
+	tokenRoute = "POST /api/oauth2/access-token"
+	listRoute  = "GET /api/customers"
+	getRoute   = "GET /api/customers/{id}"
+	// maxPerPage is the largest page the API documents; the client asks for it.
+	maxPerPage = 200
+)
+
+// phase is one Terraform command of the benchmark.
+type phase struct {
+	name string
+	args []string
+	// nameSuffix is appended to every customer's name in the configuration.
+	nameSuffix string
+	// writeRoute is the route of the phase's writes, one per customer ("" for none).
+	writeRoute string
+	// refreshes says the command reads every customer first (a plan's refresh).
+	refreshes bool
+	// walks is how many provider processes of the command talk to the API:
+	// Terraform configures a fresh provider for each walk, and each fetches
+	// one token. A create's plan has nothing to read and sends nothing.
+	walks int
+	// wantExit is the exit code expected from terraform.
+	wantExit int
+}
+
+func phases(parallelism int) []phase {
+	common := []string{"-input=false", "-no-color", fmt.Sprintf("-parallelism=%d", parallelism)}
+	with := func(cmd string, extra ...string) []string {
+		return append(append([]string{cmd}, common...), extra...)
+	}
+	return []phase{
+		{name: "create", args: with("apply", "-auto-approve"), writeRoute: "POST /api/customers", walks: 1},
+		{name: "refresh", args: with("plan", "-detailed-exitcode"), refreshes: true, walks: 1},
+		{name: "update", args: with("apply", "-auto-approve"), nameSuffix: " (renamed)",
+			writeRoute: "PATCH /api/customers/{id}", refreshes: true, walks: 2},
+		{name: "destroy", args: with("destroy", "-auto-approve"), nameSuffix: " (renamed)",
+			writeRoute: "DELETE /api/customers/{id}", refreshes: true, walks: 2},
+	}
+}
+
+// lane is one emulator and the workspace that talks to it.
+type lane struct {
+	emu *emulatorProc
+	ws  *workspace
+}
+
+// laneRun is what one phase measured on one lane.
+type laneRun struct {
+	wall     float64 // seconds
+	counts   map[string]int
+	requests []loggedRequest
+}
+
+// benchSize runs every phase for n customers, on the latency lane and the
+// zero-latency lane in turn, so that a burst of other load on the machine
+// touches both. With o.runs > 1 the whole create-to-destroy cycle repeats and
+// each phase keeps its fastest wall time per lane: other work on a shared
+// machine only ever adds time.
+func benchSize(ctx context.Context, o options, n int, dir string) ([]phaseResult, error) {
+	lanes := map[string]*lane{}
+	for name, latency := range map[string]time.Duration{"zero": 0, "latency": o.latency} {
+		emu, err := startEmulator(ctx, o.emulator, filepath.Join(dir, name), latency, o.pageSize)
+		if err != nil {
+			return nil, err
+		}
+		defer emu.stop()
+		ws, err := newWorkspace(filepath.Join(dir, name), o, emu)
+		if err != nil {
+			return nil, err
+		}
+		lanes[name] = &lane{emu: emu, ws: ws}
+	}
+
+	all := phases(o.parallelism)
+	runs := make([]map[string][]laneRun, len(all)) // phase -> lane -> one laneRun per cycle
+	for cycle := range o.runs {
+		order := []string{"latency", "zero"}
+		if cycle%2 == 1 {
+			slices.Reverse(order) // neither lane always goes first
+		}
+		for i, ph := range all {
+			if runs[i] == nil {
+				runs[i] = map[string][]laneRun{}
+			}
+			for _, name := range order {
+				r, err := runPhase(ctx, lanes[name], ph, n, o.threshold)
+				if err != nil {
+					return nil, fmt.Errorf("%s (%s lane): %w", ph.name, name, err)
+				}
+				runs[i][name] = append(runs[i][name], r)
+			}
+		}
+	}
+	var out []phaseResult
+	for i, ph := range all {
+		out = append(out, evaluate(o, n, ph, runs[i]["latency"], runs[i]["zero"]))
+	}
+	return out, nil
+}
+
+func runPhase(ctx context.Context, l *lane, ph phase, n, threshold int) (laneRun, error) {
+	if err := l.ws.writeConfig(n, ph.nameSuffix, threshold); err != nil {
+		return laneRun{}, err
+	}
+	if err := l.emu.resetStats(ctx); err != nil {
+		return laneRun{}, err
+	}
+	wall, code, err := l.ws.run(ctx, ph.name, ph.args...)
+	if err != nil {
+		return laneRun{}, err
+	}
+	if code != ph.wantExit {
+		return laneRun{}, fmt.Errorf("terraform %s exited with %d, want %d:\n%s", ph.args[0], code, ph.wantExit, l.ws.tail(ph.name, 30))
+	}
+	counts, err := l.emu.stats(ctx)
+	if err != nil {
+		return laneRun{}, err
+	}
+	reqs, err := l.emu.requests(ctx)
+	if err != nil {
+		return laneRun{}, err
+	}
+	return laneRun{wall: wall.Seconds(), counts: counts, requests: reqs}, nil
+}
+
+// walk is the API traffic of one provider process, told apart by its token.
+type walk map[string]int
+
+func (w walk) String() string {
+	var parts []string
+	for route, n := range w {
+		parts = append(parts, fmt.Sprintf("%s x%d", route, n))
+	}
+	slices.Sort(parts)
+	return strings.Join(parts, ", ")
+}
+
+func walksOf(reqs []loggedRequest) []walk {
+	byToken := map[string]walk{}
+	var order []string
+	for _, r := range reqs {
+		if r.TokenID == "" {
+			continue // token requests, which carry no token
+		}
+		if byToken[r.TokenID] == nil {
+			byToken[r.TokenID] = walk{}
+			order = append(order, r.TokenID)
+		}
+		byToken[r.TokenID][r.Route]++
+	}
+	out := make([]walk, 0, len(order))
+	for _, t := range order {
+		out = append(out, byToken[t])
+	}
+	return out
+}
+
+// checkRun verifies the request-optimal contract on one lane's traffic:
+// exactly one write per customer, sent by a walk that sends nothing else (no
+// GET after a complete POST or PATCH answer); refresh walks that only read;
+// one token per provider process.
+func checkRun(ph phase, n int, lane string, r laneRun) []check {
+	var checks []check
+	add := func(name string, ok bool, format string, args ...any) {
+		checks = append(checks, check{Name: lane + ": " + name, OK: ok, Detail: fmt.Sprintf(format, args...)})
+	}
+	walks := walksOf(r.requests)
+	var writers, readers, others []walk
+	for _, w := range walks {
+		switch {
+		case ph.writeRoute != "" && w[ph.writeRoute] > 0:
+			writers = append(writers, w)
+		case w.onlyRoutes(getRoute, listRoute):
+			readers = append(readers, w)
+		default:
+			others = append(others, w)
+		}
+	}
+	if ph.writeRoute != "" {
+		ok := len(writers) == 1 && len(writers[0]) == 1 && writers[0][ph.writeRoute] == n
+		add("writes", ok, "want one walk of exactly %s x%d, got %v", ph.writeRoute, n, writers)
+	}
+	wantReaders := 0
+	if ph.refreshes {
+		wantReaders = 1
+	}
+	add("refresh", len(readers) == wantReaders && len(others) == 0,
+		"want %d walk(s) of reads only and nothing else, got reads %v, other %v", wantReaders, readers, others)
+	tokens := r.counts[tokenRoute]
+	add("tokens", tokens == len(walks) && tokens <= ph.walks,
+		"want one token per provider process that sent requests (at most %d), got %d tokens for %d", ph.walks, tokens, len(walks))
+	return checks
+}
+
+// onlyRoutes reports whether every request of w went to one of routes.
+func (w walk) onlyRoutes(routes ...string) bool {
+	for route := range w {
+		if !slices.Contains(routes, route) {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,168 @@
+package provider
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-log/tflog"
+
+	"github.com/cloudlx-community/terraform-provider-cloudlx/internal/cloudlx"
+)
+
+// Bulk refresh: Terraform refreshes every customer with its own Read, so a
+// plan of 500 customers would cost 500 GETs. Once a provider process has read
+// more than a threshold of customers one by one, it loads the customer list
+// once (following its pages) and answers the remaining reads from it.
+//
+// What keeps it correct:
+//   - The list lives in this provider process only (Terraform starts a fresh
+//     one for every plan and apply) and answers reads for listMaxAge at most,
+//     so a plan never sees data older than a refresh would.
+//   - A customer missing from the list, or listed without everything state
+//     needs, is read with its own GET: only a GET's 404 removes a customer
+//     from state, never the list's word alone.
+//   - A customer this process creates, changes or deletes is always read with
+//     its own GET afterwards.
+//   - A list that fails or is throttled is not retried: every read falls back
+//     to its own GET for the rest of the process, and the plan goes on.
+const (
+	// defaultBulkRefreshThreshold reads are answered by GET before the list is
+	// loaded: a plan of a few customers costs a GET each, as without the list.
+	defaultBulkRefreshThreshold = 5
+	// listMaxAge is how long a loaded list answers reads; the next read after
+	// that loads it again.
+	listMaxAge = 30 * time.Second
+)
+
+// bulkRefresh answers the customer resource's reads for one provider process.
+// It is safe for concurrent use: Terraform reads up to -parallelism customers
+// at once, and all reads past the threshold share one list load.
+type bulkRefresh struct {
+	client    *cloudlx.Client
+	threshold int // 0: never load the list
+	now       func() time.Time
+
+	mu      sync.Mutex
+	reads   int
+	load    *listLoad      // the latest list load, in flight or done; nil before the first
+	failed  bool           // a list load failed: GET for the rest of the process
+	written map[int64]bool // customers this process created, changed or deleted
+}
+
+// listLoad is one load of the customer list. Its fields are set before done
+// is closed and never change afterwards.
+type listLoad struct {
+	done     chan struct{}
+	byID     map[int64]cloudlx.Customer
+	err      error
+	loadedAt time.Time
+}
+
+func newBulkRefresh(client *cloudlx.Client, threshold int) *bulkRefresh {
+	return &bulkRefresh{client: client, threshold: threshold, now: time.Now, written: map[int64]bool{}}
+}
+
+// Customer reads customer id: from the list when this process has loaded one
+// that holds it, else with its own GET (a 404 is cloudlx.IsNotFound).
+func (b *bulkRefresh) Customer(ctx context.Context, id int64) (*cloudlx.Customer, error) {
+	if c, ok := b.fromList(ctx, id); ok {
+		return c, nil
+	}
+	return b.client.GetCustomer(ctx, id)
+}
+
+// Forget makes every later read of id use its own GET. Writes call it before
+// they are sent, so a list loaded while a write is in flight (which may hold
+// the customer as it was before) never answers for that customer.
+func (b *bulkRefresh) Forget(id int64) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.written[id] = true
+}
+
+func (b *bulkRefresh) fromList(ctx context.Context, id int64) (*cloudlx.Customer, bool) {
+	load := b.listFor(ctx, id)
+	if load == nil {
+		return nil, false
+	}
+	select {
+	case <-load.done:
+	case <-ctx.Done():
+		return nil, false // this read gave up; its GET reports why
+	}
+	if load.err != nil {
+		return nil, false
+	}
+	b.mu.Lock()
+	written := b.written[id]
+	b.mu.Unlock()
+	c, ok := load.byID[id]
+	if written || !ok || !completeForState(&c) {
+		return nil, false
+	}
+	return &c, true
+}
+
+// listFor counts a read and returns the list load that should answer it,
+// starting one when this read is past the threshold and no usable list
+// exists. nil means: read with a GET.
+func (b *bulkRefresh) listFor(ctx context.Context, id int64) *listLoad {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.reads++
+	if b.threshold <= 0 || b.reads <= b.threshold || b.failed || b.written[id] {
+		return nil
+	}
+	if b.load != nil {
+		select {
+		case <-b.load.done:
+			if b.load.err == nil && b.now().Sub(b.load.loadedAt) <= listMaxAge {
+				return b.load
+			}
+		default:
+			return b.load // in flight: wait for it rather than load another
+		}
+	}
+	b.load = b.startLoad(ctx)
+	return b.load
+}
+
+// startLoad loads the list in the background. The load is detached from the
+// read that started it: every read past the threshold waits for it, and each
+// stops waiting when its own context ends. b.mu is held.
+func (b *bulkRefresh) startLoad(ctx context.Context) *listLoad {
+	l := &listLoad{done: make(chan struct{})}
+	loadCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), defaultReadTimeout)
+	reads := b.reads
+	go func() {
+		defer cancel()
+		customers, err := b.client.ListCustomersOnce(loadCtx)
+		byID := make(map[int64]cloudlx.Customer, len(customers))
+		for _, c := range customers {
+			byID[c.ID] = c
+		}
+		b.mu.Lock()
+		l.byID, l.err, l.loadedAt = byID, err, b.now()
+		if err != nil {
+			b.failed = true
+		}
+		b.mu.Unlock()
+		close(l.done)
+		if err != nil {
+			tflog.Warn(ctx, "loading the CloudLX customer list failed: reading each customer with its own request instead",
+				map[string]any{"error": err.Error()})
+			return
+		}
+		tflog.Debug(ctx, "loaded the CloudLX customer list to answer the remaining reads",
+			map[string]any{"customers": len(customers), "reads_so_far": reads})
+	}()
+	return l
+}
+
+// completeForState reports whether a listed customer carries everything a
+// read needs. A list that abbreviates its entries is never trusted for them.
+func completeForState(c *cloudlx.Customer) bool {
+	return c.ID > 0 && c.Name != "" && c.Currency.ISO3 != "" && c.Country.ISO2 != "" &&
+		c.Realms != nil && c.SubRealms != nil && c.HasAllRealmIDs()
+}

@@ -1,0 +1,390 @@
+package provider
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"reflect"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+
+	"github.com/cloudlx-community/terraform-provider-cloudlx/internal/cloudlx"
+	"github.com/cloudlx-community/terraform-provider-cloudlx/internal/emulator"
+)
+
+// refreshEnv is an emulator holding customers, and a bulkRefresh reading them
+// through the real client. Handlers can be wrapped around the emulator to
+// misbehave in ways its options cannot.
+type refreshEnv struct {
+	t     *testing.T
+	emu   *emulator.Server
+	ids   []int64
+	b     *bulkRefresh
+	lists atomic.Int32 // GET /api/customers requests that reached the server, answered or not
+}
+
+const (
+	routeList = "GET /api/customers"
+	routeGet  = "GET /api/customers/{id}"
+)
+
+func newRefreshEnv(t *testing.T, opts emulator.Options, threshold, customers int, wrap func(http.Handler) http.Handler) *refreshEnv {
+	t.Helper()
+	e := &refreshEnv{t: t, emu: emulator.New(opts)}
+	for i := range customers {
+		c, err := e.emu.CreateCustomer(emulator.CustomerInput{
+			Name: fmt.Sprintf("Customer %d", i), CurrencyISO: "EUR", CountryISO: "DE",
+			Realms: []int64{2, 7}, ShownSubRealms: []int64{313, 328}, EnabledSubRealms: []int64{313},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		e.ids = append(e.ids, c.ID)
+	}
+	var h http.Handler = e.emu
+	if wrap != nil {
+		h = wrap(h)
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet && r.URL.Path == "/api/customers" {
+			e.lists.Add(1)
+		}
+		h.ServeHTTP(w, r)
+	}))
+	t.Cleanup(srv.Close)
+	client, err := cloudlx.New(cloudlx.Config{
+		Endpoint: srv.URL, ClientID: emulator.DefaultClientID, ClientSecret: emulator.DefaultClientSecret,
+		MaxRetries: 3, RetryWaitMin: time.Millisecond, RetryWaitMax: 10 * time.Millisecond,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.b = newBulkRefresh(client, threshold)
+	return e
+}
+
+// read reads customer id, failing the test on any error.
+func (e *refreshEnv) read(id int64) *cloudlx.Customer {
+	e.t.Helper()
+	c, err := e.b.Customer(context.Background(), id)
+	if err != nil {
+		e.t.Fatalf("reading %d: %v", id, err)
+	}
+	return c
+}
+
+// readAll reads every customer with 10 workers, as Terraform's default
+// -parallelism does, and returns what each read answered.
+func (e *refreshEnv) readAll() map[int64]*cloudlx.Customer {
+	e.t.Helper()
+	var mu sync.Mutex
+	got := map[int64]*cloudlx.Customer{}
+	ids := make(chan int64)
+	var wg sync.WaitGroup
+	for range 10 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for id := range ids {
+				c, err := e.b.Customer(context.Background(), id)
+				if err != nil {
+					e.t.Errorf("reading %d: %v", id, err)
+					continue
+				}
+				mu.Lock()
+				got[id] = c
+				mu.Unlock()
+			}
+		}()
+	}
+	for _, id := range e.ids {
+		ids <- id
+	}
+	close(ids)
+	wg.Wait()
+	return got
+}
+
+// expectCounts checks the GETs of single customers and the list requests sent so far.
+func (e *refreshEnv) expectCounts(gets, lists int) {
+	e.t.Helper()
+	if got := e.emu.Count(routeGet); got != gets {
+		e.t.Errorf("%d GETs of a customer, want %d", got, gets)
+	}
+	if got := int(e.lists.Load()); got != lists {
+		e.t.Errorf("%d list requests, want %d", got, lists)
+	}
+}
+
+func TestBulkRefresh_upToTheThresholdEveryReadIsAGET(t *testing.T) {
+	e := newRefreshEnv(t, emulator.Options{}, 3, 3, nil)
+	e.readAll()
+	e.expectCounts(3, 0)
+}
+
+func TestBulkRefresh_zeroThresholdNeverLoadsTheList(t *testing.T) {
+	e := newRefreshEnv(t, emulator.Options{}, 0, 25, nil)
+	e.readAll()
+	e.expectCounts(25, 0)
+}
+
+func TestBulkRefresh_concurrentReadsShareOneListLoadAndGetWhatGETWould(t *testing.T) {
+	// Latency makes the reads past the threshold arrive while the list is
+	// still loading; the small pages make the load follow pagination.
+	e := newRefreshEnv(t, emulator.Options{Latency: 20 * time.Millisecond, PageSize: 7, Quirks: true, Seed: 3}, 2, 40, nil)
+	got := e.readAll()
+	e.expectCounts(2, 6) // 40 customers in pages of 7
+
+	if len(got) != len(e.ids) {
+		t.Fatalf("%d answers for %d customers", len(got), len(e.ids))
+	}
+	for _, id := range e.ids {
+		direct, err := e.b.client.GetCustomer(context.Background(), id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !sameCustomer(got[id], direct) {
+			t.Errorf("customer %d: refreshed as %+v, GET answers %+v", id, got[id], direct)
+		}
+	}
+}
+
+// sameCustomer compares what state is built from: with Quirks the API lists
+// realms in any order, which state sorts away.
+func sameCustomer(a, b *cloudlx.Customer) bool {
+	var ma, mb customerAPIModel
+	ma.setFromAPI(a)
+	mb.setFromAPI(b)
+	va, vb := reflect.ValueOf(ma), reflect.ValueOf(mb)
+	for i := range va.NumField() {
+		if !va.Field(i).Interface().(attr.Value).Equal(vb.Field(i).Interface().(attr.Value)) {
+			return false
+		}
+	}
+	return true
+}
+
+func TestBulkRefresh_customerMissingFromTheListIsReadWithItsOwnGET(t *testing.T) {
+	e := newRefreshEnv(t, emulator.Options{}, 1, 3, nil)
+	e.read(e.ids[0]) // a GET
+	e.emu.DeleteCustomer(e.ids[1])
+	late, err := e.emu.CreateCustomer(emulator.CustomerInput{Name: "Late", CurrencyISO: "USD", CountryISO: "US", Realms: []int64{1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := e.read(e.ids[2]); c.Name != "Customer 2" { // from the list
+		t.Fatalf("read %+v", c)
+	}
+	e.expectCounts(1, 1)
+
+	// Deleted before the list was loaded: the list does not hold it, so its
+	// own GET says so; the list's silence alone never removes it.
+	if _, err := e.b.Customer(context.Background(), e.ids[1]); !cloudlx.IsNotFound(err) {
+		t.Fatalf("reading a deleted customer: %v", err)
+	}
+	e.expectCounts(2, 1)
+
+	// Created after the list was loaded: its own GET finds it.
+	afterList, err := e.emu.CreateCustomer(emulator.CustomerInput{Name: "After the list", CurrencyISO: "USD", CountryISO: "US", Realms: []int64{1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := e.read(afterList.ID); c.Name != "After the list" {
+		t.Fatalf("read %+v", c)
+	}
+	if c := e.read(late.ID); c.Name != "Late" { // in the list
+		t.Fatalf("read %+v", c)
+	}
+	e.expectCounts(3, 1)
+}
+
+func TestBulkRefresh_aWriteMakesLaterReadsOfThatCustomerUseGET(t *testing.T) {
+	e := newRefreshEnv(t, emulator.Options{}, 1, 3, nil)
+	e.read(e.ids[0])
+	e.read(e.ids[1]) // loads the list
+	e.expectCounts(1, 1)
+
+	// A write through this process: the list holds the old name.
+	e.b.Forget(e.ids[1])
+	renamed := "Renamed by this process"
+	if _, err := e.b.client.UpdateCustomer(context.Background(), e.ids[1], cloudlx.CustomerPatch{Name: &renamed}); err != nil {
+		t.Fatal(err)
+	}
+	if c := e.read(e.ids[1]); c.Name != renamed {
+		t.Fatalf("after a write, read %q", c.Name)
+	}
+	e.expectCounts(2, 1)
+
+	// Control: the same kind of change to a customer this process did not
+	// write is answered by the list (it was loaded moments ago), which is what
+	// Forget is for.
+	if _, err := e.emu.UpdateCustomer(e.ids[2], func(in *emulator.CustomerInput) { in.Name = "changed" }); err != nil {
+		t.Fatal(err)
+	}
+	if c := e.read(e.ids[2]); c.Name != "Customer 2" {
+		t.Fatalf("read %q, want the listed name", c.Name)
+	}
+	e.expectCounts(2, 1)
+}
+
+func TestBulkRefresh_aForgottenCustomerIsNeverAnsweredByAListLoadedAfterwards(t *testing.T) {
+	e := newRefreshEnv(t, emulator.Options{}, 1, 2, nil)
+	e.b.Forget(e.ids[1])
+	e.read(e.ids[0])
+	e.read(e.ids[1])
+	e.expectCounts(2, 0) // reading a forgotten customer does not load the list
+}
+
+func TestBulkRefresh_aFailingListFallsBackToGETsAndIsNotTriedAgain(t *testing.T) {
+	page2Fails := func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path == "/api/customers" && r.URL.Query().Get("page") == "2" {
+				http.Error(w, `{"message":"Server Error","status_code":500}`, http.StatusInternalServerError)
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+	cases := []struct {
+		name       string
+		opts       emulator.Options
+		fault      *emulator.Fault
+		wrap       func(http.Handler) http.Handler
+		listsTried int
+	}{
+		{name: "server error", fault: &emulator.Fault{Status: 500}, listsTried: 1},
+		{name: "throttled", fault: &emulator.Fault{Status: 429, RetryAfter: "60"}, listsTried: 1},
+		{name: "unavailable", fault: &emulator.Fault{Status: 503, RetryAfter: "60"}, listsTried: 1},
+		{name: "dropped connection", fault: &emulator.Fault{Drop: true}, listsTried: 1},
+		{name: "second page fails", opts: emulator.Options{PageSize: 2}, wrap: page2Fails, listsTried: 2},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newRefreshEnv(t, tc.opts, 1, 6, tc.wrap)
+			if tc.fault != nil {
+				// Twice: Go's transport resends a GET once by itself when a
+				// kept-alive connection is dropped, and that resend must fail too.
+				e.emu.InjectFault(routeList, *tc.fault, 2)
+			}
+			start := time.Now()
+			got := e.readAll()
+			if len(got) != 6 {
+				t.Fatalf("%d of 6 reads answered", len(got))
+			}
+			// The transport's own resend of a dropped GET may add one; the
+			// client itself never retries the list.
+			lists := int(e.lists.Load())
+			if lists < tc.listsTried || lists > tc.listsTried+1 {
+				t.Errorf("%d list requests, want %d", lists, tc.listsTried)
+			}
+			if gets := e.emu.Count(routeGet); gets != 6 {
+				t.Errorf("%d GETs, want one per customer", gets)
+			}
+			if waited := time.Since(start); waited > 10*time.Second {
+				t.Errorf("took %s: a throttled list must not be waited for", waited)
+			}
+		})
+	}
+}
+
+func TestBulkRefresh_eachReadStopsWaitingWhenItsOwnContextEnds(t *testing.T) {
+	release := make(chan struct{})
+	holdList := func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path == "/api/customers" {
+				<-release
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+	e := newRefreshEnv(t, emulator.Options{}, 1, 3, holdList)
+	e.read(e.ids[0])
+
+	// The read that starts the load gives up while the list is held.
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	if _, err := e.b.Customer(ctx, e.ids[1]); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("a read whose context ended returned %v", err)
+	}
+	// Another read waits for the same load, which goes on without the first.
+	done := make(chan *cloudlx.Customer)
+	go func() {
+		c, err := e.b.Customer(context.Background(), e.ids[2])
+		if err != nil {
+			t.Error(err)
+		}
+		done <- c
+	}()
+	time.Sleep(50 * time.Millisecond)
+	close(release)
+	if c := <-done; c == nil || c.Name != "Customer 2" {
+		t.Fatalf("read %+v", c)
+	}
+	e.expectCounts(1, 1)
+}
+
+func TestBulkRefresh_anOldListIsLoadedAgain(t *testing.T) {
+	e := newRefreshEnv(t, emulator.Options{}, 1, 3, nil)
+	now := time.Now()
+	e.b.now = func() time.Time { return now }
+	e.read(e.ids[0])
+	e.read(e.ids[1])
+	e.expectCounts(1, 1)
+
+	if _, err := e.emu.UpdateCustomer(e.ids[2], func(in *emulator.CustomerInput) { in.Name = "changed" }); err != nil {
+		t.Fatal(err)
+	}
+	now = now.Add(listMaxAge + time.Second)
+	if c := e.read(e.ids[2]); c.Name != "changed" {
+		t.Fatalf("read %q from a list older than %s", c.Name, listMaxAge)
+	}
+	e.expectCounts(1, 2)
+}
+
+func TestBulkRefresh_listEntriesWithoutEverythingStateNeedsAreNotUsed(t *testing.T) {
+	// A list that abbreviates its entries (no sub_realms, realms without ids)
+	// must not turn into "this customer has no sub-realms".
+	abbreviate := func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path != "/api/customers" || r.Method != http.MethodGet {
+				next.ServeHTTP(w, r)
+				return
+			}
+			rec := httptest.NewRecorder()
+			next.ServeHTTP(rec, r)
+			var doc map[string]any
+			if err := json.Unmarshal(rec.Body.Bytes(), &doc); err != nil {
+				t.Error(err)
+			}
+			for i, c := range doc["customers"].([]any) {
+				entry := c.(map[string]any)
+				if i%2 == 0 {
+					delete(entry, "sub_realms")
+				} else {
+					for _, realm := range entry["realms"].([]any) {
+						delete(realm.(map[string]any), "id")
+					}
+				}
+			}
+			var buf bytes.Buffer
+			_ = json.NewEncoder(&buf).Encode(doc)
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = w.Write(buf.Bytes())
+		})
+	}
+	e := newRefreshEnv(t, emulator.Options{}, 1, 4, abbreviate)
+	for _, id := range e.ids {
+		if c := e.read(id); len(c.SubRealms) != 2 || !c.HasAllRealmIDs() {
+			t.Fatalf("customer %d read as %+v", id, c)
+		}
+	}
+	e.expectCounts(4, 1)
+}
