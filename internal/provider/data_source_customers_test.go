@@ -16,25 +16,6 @@ import (
 	"github.com/cloudlx-community/terraform-provider-cloudlx/internal/emulator"
 )
 
-// walks groups the API requests (token requests aside) by the Terraform walk
-// that sent them, in order. Each walk configures its own provider, which
-// fetches its own token, so the token tells the walks apart.
-func (e *testEnv) walks() [][]emulator.Request {
-	var order []string
-	byToken := map[string][]emulator.Request{}
-	for _, r := range e.apiRequests("") {
-		if _, seen := byToken[r.TokenID]; !seen {
-			order = append(order, r.TokenID)
-		}
-		byToken[r.TokenID] = append(byToken[r.TokenID], r)
-	}
-	out := make([][]emulator.Request, len(order))
-	for i, token := range order {
-		out[i] = byToken[token]
-	}
-	return out
-}
-
 // expectPagesPerWalk checks that every walk that requested route (a list)
 // asked for exactly pages pages, in order, and that at least one did.
 func (e *testEnv) expectPagesPerWalk(route string, pages int) error {

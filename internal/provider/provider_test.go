@@ -105,6 +105,25 @@ func (e *testEnv) expectWrites(want ...string) error {
 	return nil
 }
 
+// walks groups the API requests (token requests aside) by the Terraform walk
+// that sent them, in order. Each walk configures its own provider, which
+// fetches its own token, so the token tells the walks apart.
+func (e *testEnv) walks() [][]emulator.Request {
+	var order []string
+	byToken := map[string][]emulator.Request{}
+	for _, r := range e.apiRequests("") {
+		if _, seen := byToken[r.TokenID]; !seen {
+			order = append(order, r.TokenID)
+		}
+		byToken[r.TokenID] = append(byToken[r.TokenID], r)
+	}
+	out := make([][]emulator.Request, len(order))
+	for i, token := range order {
+		out[i] = byToken[token]
+	}
+	return out
+}
+
 // walkOf returns the requests of the Terraform walk that sent the first
 // request on route. Each walk configures its own provider, which fetches its
 // own token, so the bearer token tells one walk's traffic from another's: the

@@ -17,9 +17,9 @@ import (
 // Each Terraform walk configures its own provider, which fetches its own
 // token, so the bearer token tells the walks apart (see walkOf).
 
-// customersConfig manages n customers. threshold is the provider's
+// manyCustomersConfig manages n customers. threshold is the provider's
 // bulk_refresh_threshold, or "" to leave the default.
-func (e *testEnv) customersConfig(n int, threshold, nameSuffix string) string {
+func (e *testEnv) manyCustomersConfig(n int, threshold, nameSuffix string) string {
 	e.t.Helper()
 	provider := e.providerBlock()
 	if threshold != "" {
@@ -41,36 +41,30 @@ resource "cloudlx_customer" "c" {
 `, n, nameSuffix)
 }
 
-// walks summarises the requests since the last reset, one line per walk (per
-// bearer token) such as "GET /api/customers x1, GET /api/customers/{id} x10",
-// sorted, and resets the log.
-func (e *testEnv) walks() []string {
-	counts := map[string]map[string]int{}
-	for _, r := range e.emu.Requests() {
-		if r.TokenID == "" {
-			continue // the token requests themselves
-		}
-		if counts[r.TokenID] == nil {
-			counts[r.TokenID] = map[string]int{}
-		}
-		counts[r.TokenID][r.Route]++
-	}
-	e.emu.ResetRequests()
+// walkSummaries summarises the requests since the last reset, one line per
+// walk such as "GET /api/customers x1, GET /api/customers/{id} x10", sorted,
+// and resets the log.
+func (e *testEnv) walkSummaries() []string {
 	var out []string
-	for _, byRoute := range counts {
+	for _, walk := range e.walks() {
+		counts := map[string]int{}
+		for _, r := range walk {
+			counts[r.Route]++
+		}
 		var parts []string
-		for route, n := range byRoute {
+		for route, n := range counts {
 			parts = append(parts, fmt.Sprintf("%s x%d", route, n))
 		}
 		slices.Sort(parts)
 		out = append(out, strings.Join(parts, ", "))
 	}
+	e.emu.ResetRequests()
 	slices.Sort(out)
 	return out
 }
 
 func (e *testEnv) expectWalks(want ...string) error {
-	got := e.walks()
+	got := e.walkSummaries()
 	slices.Sort(want)
 	if !slices.Equal(got, want) {
 		return fmt.Errorf("requests by walk:\n  got  %q\n  want %q", got, want)
@@ -120,7 +114,7 @@ func TestAccCustomer_requestsPerRun(t *testing.T) {
 					// Create: the plan reads nothing, the apply sends one POST per
 					// customer and no GET (the POST's answer is complete).
 					{
-						Config: env.customersConfig(tc.n, tc.threshold, ""),
+						Config: env.manyCustomersConfig(tc.n, tc.threshold, ""),
 						Check: func(*terraform.State) error {
 							return env.expectWalks(each("POST /api/customers"))
 						},
@@ -128,13 +122,13 @@ func TestAccCustomer_requestsPerRun(t *testing.T) {
 					// The refresh after the apply, then a plan with nothing changed.
 					{
 						PreConfig: expectWalks(tc.refresh),
-						Config:    env.customersConfig(tc.n, tc.threshold, ""),
+						Config:    env.manyCustomersConfig(tc.n, tc.threshold, ""),
 						PlanOnly:  true,
 					},
 					// Update every customer: a refresh, then one PATCH each and no GET.
 					{
 						PreConfig: expectWalks(tc.refresh),
-						Config:    env.customersConfig(tc.n, tc.threshold, " (renamed)"),
+						Config:    env.manyCustomersConfig(tc.n, tc.threshold, " (renamed)"),
 						Check: func(*terraform.State) error {
 							return env.expectWalks(tc.refresh, each("PATCH /api/customers/{id}"))
 						},
@@ -156,7 +150,7 @@ func TestAccCustomer_requestsPerRun(t *testing.T) {
 func TestAccCustomer_bulkRefreshDetectsDrift(t *testing.T) {
 	env := newTestEnv(t, emulator.Options{})
 	const n, threshold = 5, 2
-	cfg := env.customersConfig(n, fmt.Sprint(threshold), "")
+	cfg := env.manyCustomersConfig(n, fmt.Sprint(threshold), "")
 	var renamed, deleted int64
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -238,7 +232,7 @@ func expectRefreshUsedList(walk []emulator.Request, threshold int, missing int64
 func TestAccCustomer_bulkRefreshFallsBackWhenTheListFails(t *testing.T) {
 	env := newTestEnv(t, emulator.Options{})
 	const n = 5
-	cfg := env.customersConfig(n, "2", "")
+	cfg := env.manyCustomersConfig(n, "2", "")
 	failingList := func(fault emulator.Fault) resource.TestStep {
 		var renamed int64
 		return resource.TestStep{
