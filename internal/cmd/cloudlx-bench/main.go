@@ -110,7 +110,7 @@ func run(args []string) error {
 	for _, n := range o.sizes {
 		runs, err := benchSize(ctx, o, n, filepath.Join(work, fmt.Sprintf("n%d", n)))
 		if err != nil {
-			return fmt.Errorf("N=%d: %w", n, err)
+			return fmt.Errorf("with n=%d: %w", n, err)
 		}
 		results.Phases = append(results.Phases, runs...)
 		printTable(os.Stdout, o, n, runs)
