@@ -58,23 +58,6 @@ func stateIDs(t *testing.T, w *clitest.Workdir) []string {
 	return ids
 }
 
-// cliProviderBlock is the provider configuration for a CLI run; the settings
-// not given here come from CLOUDLX_* variables or defaults.
-func cliProviderBlock(settings string) string {
-	return `terraform {
-  required_providers {
-    cloudlx = {
-      source = "cloudlx-community/cloudlx"
-    }
-  }
-}
-
-provider "cloudlx" {
-` + settings + `
-}
-`
-}
-
 // elapsed runs f and returns how long it took.
 func elapsed(f func()) time.Duration {
 	start := time.Now()

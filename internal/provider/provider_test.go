@@ -39,12 +39,20 @@ func newTestEnv(t *testing.T, opts emulator.Options) *testEnv {
 }
 
 // providerBlock configures the provider for this env. Retries are kept, so
-// tests exercise the same client a user gets. The source names the registry
-// host: OpenTofu would otherwise resolve it to registry.opentofu.org, while
-// terraform-plugin-testing serves the provider as registry.terraform.io.
+// tests exercise the same client a user gets.
 func (e *testEnv) providerBlock() string {
-	return fmt.Sprintf(`
-terraform {
+	return "\n" + cliProviderBlock(fmt.Sprintf(`  endpoint      = %q
+  client_id     = "test-client-id"
+  client_secret = "test-client-secret"`, e.url))
+}
+
+// cliProviderBlock declares the provider with the given settings (the rest
+// come from CLOUDLX_* variables or defaults). The source names the registry
+// host: OpenTofu would resolve a bare "cloudlx-community/cloudlx" to
+// registry.opentofu.org, while terraform-plugin-testing serves the provider as
+// registry.terraform.io (clitest's dev_overrides cover both).
+func cliProviderBlock(settings string) string {
+	return `terraform {
   required_providers {
     cloudlx = {
       source = "registry.terraform.io/cloudlx-community/cloudlx"
@@ -53,11 +61,9 @@ terraform {
 }
 
 provider "cloudlx" {
-  endpoint      = %q
-  client_id     = "test-client-id"
-  client_secret = "test-client-secret"
+` + settings + `
 }
-`, e.url)
+`
 }
 
 // apiRequests returns the logged requests to non-token routes matching route
