@@ -163,6 +163,5 @@ func (b *bulkRefresh) startLoad(ctx context.Context) *listLoad {
 // completeForState reports whether a listed customer carries everything a
 // read needs. A list that abbreviates its entries is never trusted for them.
 func completeForState(c *cloudlx.Customer) bool {
-	return c.ID > 0 && c.Name != "" && c.Currency.ISO3 != "" && c.Country.ISO2 != "" &&
-		c.Realms != nil && c.SubRealms != nil && c.IsComplete()
+	return c.Name != "" && c.Realms != nil && c.SubRealms != nil && c.IsComplete()
 }

@@ -30,6 +30,18 @@ var (
 	}}
 )
 
+// Descriptions of the computed details, shared by the resource and the data
+// sources so their docs cannot drift apart.
+const (
+	currencyDescription = "The currency as CloudLX describes it: `iso_3` (the ISO 4217 code), `iso_2` (the code's first two " +
+		"letters) and `name` (such as `GBP - British Pound`)."
+	countryDescription = "The country as CloudLX describes it: `iso_2` (the ISO 3166-1 alpha-2 code) and `name` " +
+		"(its English name, such as `United Kingdom`)."
+	realmDetailsDescription    = "The customer's realms with their `id`, `name` and `description`, sorted by `id`."
+	subRealmDetailsDescription = "The sub-realms the customer can see, with `id`, `name`, `description` and `has_access` " +
+		"(true when the customer can also use it), sorted by `id`."
+)
+
 // customerAPIModel holds every attribute the API returns. The resource and the
 // data source embed it, so both map a customer the same way.
 type customerAPIModel struct {

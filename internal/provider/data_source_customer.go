@@ -59,11 +59,11 @@ func customerDataSourceAttributes() map[string]schema.Attribute {
 			Computed:            true,
 		},
 		"currency_iso": schema.StringAttribute{
-			MarkdownDescription: "The customer's default currency, as an uppercase ISO 4217 code such as `USD`.",
+			MarkdownDescription: "The customer's default currency, as an uppercase ISO 4217 code such as `USD`, `EUR` or `GBP`.",
 			Computed:            true,
 		},
 		"country_iso": schema.StringAttribute{
-			MarkdownDescription: "The customer's country, as an uppercase ISO 3166-1 alpha-2 code such as `US`.",
+			MarkdownDescription: "The customer's country, as an uppercase ISO 3166-1 alpha-2 code such as `US`, `GB` or `DE`.",
 			Computed:            true,
 		},
 		"realms": schema.SetAttribute{
@@ -82,25 +82,24 @@ func customerDataSourceAttributes() map[string]schema.Attribute {
 			Computed:            true,
 		},
 		"currency": schema.ObjectAttribute{
-			MarkdownDescription: "The currency as CloudLX describes it: `name`, `iso_2` and `iso_3`.",
+			MarkdownDescription: currencyDescription,
 			AttributeTypes:      currencyType.AttrTypes,
 			Computed:            true,
 		},
 		"country": schema.ObjectAttribute{
-			MarkdownDescription: "The country as CloudLX describes it: `name` and `iso_2`.",
+			MarkdownDescription: countryDescription,
 			AttributeTypes:      countryType.AttrTypes,
 			Computed:            true,
 		},
 		"realm_details": schema.ListAttribute{
-			MarkdownDescription: "The customer's realms with their `id`, `name` and `description`, sorted by `id`.",
+			MarkdownDescription: realmDetailsDescription,
 			ElementType:         realmDetailType,
 			Computed:            true,
 		},
 		"sub_realm_details": schema.ListAttribute{
-			MarkdownDescription: "The sub-realms the customer can see, with `id`, `name`, `description` and `has_access` " +
-				"(true when the customer can also use it), sorted by `id`.",
-			ElementType: subRealmDetailType,
-			Computed:    true,
+			MarkdownDescription: subRealmDetailsDescription,
+			ElementType:         subRealmDetailType,
+			Computed:            true,
 		},
 	}
 }
@@ -149,13 +148,11 @@ func (d *customerDataSource) Read(ctx context.Context, req datasource.ReadReques
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, diags := cfg.Timeouts.Read(ctx, defaultDataSourceReadTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	ctx, cancel, ok := withReadTimeout(ctx, cfg.Timeouts, &resp.Diagnostics)
+	defer cancel()
+	if !ok {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 
 	var customer *cloudlx.Customer
 	if !cfg.ID.IsNull() {

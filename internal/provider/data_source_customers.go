@@ -9,6 +9,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -78,13 +79,11 @@ func (d *customersDataSource) Read(ctx context.Context, req datasource.ReadReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, diags := cfg.Timeouts.Read(ctx, defaultDataSourceReadTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	ctx, cancel, ok := withReadTimeout(ctx, cfg.Timeouts, &resp.Diagnostics)
+	defer cancel()
+	if !ok {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 
 	var filter *regexp.Regexp
 	if !cfg.NameRegex.IsNull() {
@@ -131,4 +130,16 @@ func (v regexValidator) ValidateString(_ context.Context, req validator.StringRe
 		resp.Diagnostics.AddAttributeError(req.Path, "Invalid regular expression",
 			fmt.Sprintf("%q is not a valid RE2 regular expression: %s.", req.ConfigValue.ValueString(), err))
 	}
+}
+
+// withReadTimeout bounds a data source's whole read (every page and retry) by
+// its timeouts block. ok is false when the block is invalid (diags says why).
+func withReadTimeout(ctx context.Context, t timeouts.Value, diags *diag.Diagnostics) (context.Context, context.CancelFunc, bool) {
+	timeout, d := t.Read(ctx, defaultDataSourceReadTimeout)
+	diags.Append(d...)
+	if d.HasError() {
+		return ctx, func() {}, false
+	}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	return ctx, cancel, true
 }

@@ -67,13 +67,11 @@ func (d *catalogueDataSource) Read(ctx context.Context, req datasource.ReadReque
 	if resp.Diagnostics.HasError() {
 		return
 	}
-	timeout, diags := readTimeouts.Read(ctx, defaultDataSourceReadTimeout)
-	resp.Diagnostics.Append(diags...)
-	if resp.Diagnostics.HasError() {
+	ctx, cancel, ok := withReadTimeout(ctx, readTimeouts, &resp.Diagnostics)
+	defer cancel()
+	if !ok {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	defer cancel()
 
 	entries, err := d.kind.list(ctx, d.data.client)
 	if err != nil {

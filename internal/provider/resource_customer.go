@@ -151,27 +151,24 @@ func (r *customerResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 				},
 			},
 			"currency": schema.ObjectAttribute{
-				MarkdownDescription: "The currency as CloudLX describes it: `iso_3` (the ISO 4217 code), `iso_2` (the code's first two " +
-					"letters) and `name` (such as `GBP - British Pound`).",
-				AttributeTypes: currencyType.AttrTypes,
-				Computed:       true,
+				MarkdownDescription: currencyDescription,
+				AttributeTypes:      currencyType.AttrTypes,
+				Computed:            true,
 			},
 			"country": schema.ObjectAttribute{
-				MarkdownDescription: "The country as CloudLX describes it: `iso_2` (the ISO 3166-1 alpha-2 code) and `name` " +
-					"(its English name, such as `United Kingdom`).",
-				AttributeTypes: countryType.AttrTypes,
-				Computed:       true,
+				MarkdownDescription: countryDescription,
+				AttributeTypes:      countryType.AttrTypes,
+				Computed:            true,
 			},
 			"realm_details": schema.ListAttribute{
-				MarkdownDescription: "The customer's realms with their `id`, `name` and `description`, sorted by `id`.",
+				MarkdownDescription: realmDetailsDescription,
 				ElementType:         realmDetailType,
 				Computed:            true,
 			},
 			"sub_realm_details": schema.ListAttribute{
-				MarkdownDescription: "The sub-realms the customer can see, with `id`, `name`, `description` and `has_access` " +
-					"(true when the customer can also use it), sorted by `id`.",
-				ElementType: subRealmDetailType,
-				Computed:    true,
+				MarkdownDescription: subRealmDetailsDescription,
+				ElementType:         subRealmDetailType,
+				Computed:            true,
 			},
 		},
 		Blocks: map[string]schema.Block{
@@ -323,8 +320,8 @@ func (r *customerResource) Create(ctx context.Context, req resource.CreateReques
 			plan.saveAfterIncompleteCreate(created)
 			resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
 			resp.Diagnostics.AddWarning("CloudLX customer created, but its details could not be read",
-				fmt.Sprintf("Customer %q was created with id %d and saved to state, but reading it back failed, so its realm details "+
-					"are empty until the next refresh (terraform plan or apply reads them again).\n\n%s", created.Name, created.ID, err))
+				fmt.Sprintf("Customer %q was created with id %d and saved to state, but reading it back failed, so its computed details "+
+					"(currency, country, realm and sub-realm details) are empty until the next refresh (terraform plan or apply reads them again).\n\n%s", created.Name, created.ID, err))
 			return
 		}
 		customer = got
