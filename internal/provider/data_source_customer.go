@@ -118,7 +118,7 @@ func (d *customerDataSource) Schema(ctx context.Context, _ datasource.SchemaRequ
 			"how many matched.",
 		Optional:   true,
 		Computed:   true,
-		Validators: []validator.String{trimmedValidator{}},
+		Validators: []validator.String{trimmedValidator},
 	}
 	resp.Schema = schema.Schema{
 		MarkdownDescription: "Reads one existing customer, by `id` or by exact `name`, for example to reference it from other " +

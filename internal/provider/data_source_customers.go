@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"fmt"
 	"regexp"
 	"slices"
 
@@ -52,7 +51,7 @@ func (d *customersDataSource) Schema(ctx context.Context, _ datasource.SchemaReq
 					"anywhere in the name unless anchored: `^Acme` lists names that start with `Acme`, `^Acme Ltd$` only that " +
 					"exact name, and `(?i)acme` ignores case. Unset lists every customer.",
 				Optional:   true,
-				Validators: []validator.String{regexValidator{}},
+				Validators: []validator.String{regexValidator},
 			},
 			"customers": schema.ListNestedAttribute{
 				MarkdownDescription: "The customers, sorted by `id`. Each has the attributes of the `cloudlx_customer` resource, " +
@@ -112,24 +111,6 @@ func (d *customersDataSource) Read(ctx context.Context, req datasource.ReadReque
 		cfg.Customers = append(cfg.Customers, m)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &cfg)...)
-}
-
-// regexValidator accepts a regular expression Go's regexp package (RE2) compiles.
-type regexValidator struct{}
-
-func (regexValidator) Description(context.Context) string {
-	return "must be a valid RE2 regular expression"
-}
-func (v regexValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (v regexValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	if _, err := regexp.Compile(req.ConfigValue.ValueString()); err != nil {
-		resp.Diagnostics.AddAttributeError(req.Path, "Invalid regular expression",
-			fmt.Sprintf("%q is not a valid RE2 regular expression: %s.", req.ConfigValue.ValueString(), err))
-	}
 }
 
 // withReadTimeout bounds a data source's whole read (every page and retry) by

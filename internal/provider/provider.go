@@ -74,7 +74,7 @@ func (p *cloudlxProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 					"` environment variable. Must use `https://`; plain `http://` is accepted only for a loopback host (an emulator or a local tunnel), " +
 					"so credentials never cross a network in clear text.",
 				Optional:   true,
-				Validators: []validator.String{endpointValidator{}},
+				Validators: []validator.String{endpointValidator},
 			},
 			"client_id": schema.StringAttribute{
 				MarkdownDescription: "OAuth2 client ID of an API client created in the portal. May also be set with `" + envClientID + "`.",
@@ -105,7 +105,7 @@ func (p *cloudlxProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 				MarkdownDescription: "How long one HTTP attempt may take, as a Go duration such as `30s` or `2m` (default `" + defaultRequestTimeout + "`). " +
 					"The resource's `timeouts` bound a whole operation including its retries.",
 				Optional:   true,
-				Validators: []validator.String{durationValidator{}},
+				Validators: []validator.String{durationValidator},
 			},
 			"bulk_refresh_threshold": schema.Int64Attribute{
 				MarkdownDescription: fmt.Sprintf("How many customers one plan or apply reads one by one before it loads the "+
