@@ -4,7 +4,7 @@
 # like the CLIs of scripts/ensure-cli.sh, so a fresh clone reuses them.
 #
 #   scripts/ensure-tool.sh golangci-lint   # v$GOLANGCI_LINT_VERSION, built from its own module
-#   scripts/ensure-tool.sh tfplugindocs    # the version pinned in tools/go.mod
+#   scripts/ensure-tool.sh tfplugindocs    # the version (and dependencies) pinned in tools/go.mod
 #   scripts/ensure-tool.sh govulncheck     # v$GOVULNCHECK_VERSION (set by the GNUmakefile)
 #   scripts/ensure-tool.sh vulndb          # the directory of the Go vulnerability database
 #                                          # built from golang.org/x/vulndb@$VULNDB_VERSION
@@ -36,7 +36,10 @@ golangci-lint)
 tfplugindocs)
   pkg=github.com/hashicorp/terraform-plugin-docs
   version=$(cd tools && GOFLAGS= go list -m -f '{{.Version}}' "$pkg")
-  out="$cache/tfplugindocs-$version/tfplugindocs"
+  # Keyed by tools/go.mod too: a dependency upgraded there (for a fix) is
+  # upgraded in the binary.
+  deps=$(sha256sum tools/go.mod | cut -c1-12)
+  out="$cache/tfplugindocs-$version-$deps/tfplugindocs"
   if [[ ! -x "$out" ]]; then
     log "building tfplugindocs $version from tools/go.mod (about a minute, once)"
     mkdir -p "$(dirname "$out")"
