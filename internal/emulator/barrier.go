@@ -49,9 +49,9 @@ type holds struct {
 	byRoute map[string]*Hold
 }
 
-// HoldUntil arms b: from now on, requests on b.Route wait after Latency and
-// any injected fault (a request InjectFault answers is not held), before
-// throttling and everything else, until b.N of them wait at once. Then all go
+// HoldUntil arms b: from now on, requests on b.Route wait after Latency, an
+// injected fault and the gateway's 404 (requests those answer are not held),
+// before throttling and everything else, until b.N of them wait at once. Then all go
 // on, and so does every later request: a barrier opens once. Arming a route
 // again replaces its barrier (the old one opens). A request whose client
 // gives up while held is answered with nothing and stops counting.

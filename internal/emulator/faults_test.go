@@ -101,9 +101,10 @@ func TestRateLimit(t *testing.T) {
 	// The bucket runs on the test's clock, so the second request is
 	// throttled however long the machine takes between the two.
 	now := time.Now()
-	e.s.limiter.mu.Lock()
-	e.s.limiter.now, e.s.limiter.last = func() time.Time { return now }, now
-	e.s.limiter.mu.Unlock()
+	bucket := e.s.live.Load().limiter
+	bucket.mu.Lock()
+	bucket.now, bucket.last = func() time.Time { return now }, now
+	bucket.mu.Unlock()
 	e.do("GET", "/api/customers", nil).must(t, 200)
 	r := e.do("GET", "/api/customers", nil)
 	r.exact(t, 429, `{"message":"Too Many Attempts.","status_code":429}`)
@@ -122,9 +123,9 @@ func TestRateLimit(t *testing.T) {
 		t.Errorf("log %+v", reqs)
 	}
 	// The bucket refills.
-	e.s.limiter.mu.Lock()
+	bucket.mu.Lock()
 	now = now.Add(1100 * time.Millisecond)
-	e.s.limiter.mu.Unlock()
+	bucket.mu.Unlock()
 	e.do("GET", "/api/customers", nil).must(t, 200)
 }
 
