@@ -71,7 +71,7 @@ func newRefreshEnv(t *testing.T, opts emulator.Options, threshold, customers int
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.b = newBulkRefresh(client, threshold)
+	e.b = newBulkRefresh(client, threshold, newAPILogger(client.Redactor()))
 	return e
 }
 

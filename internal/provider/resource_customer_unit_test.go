@@ -118,7 +118,7 @@ func TestDeleteWithoutAPIDeleteWarnsAndSucceeds(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := &customerResource{data: &providerData{client: client, refresh: newBulkRefresh(client, 5)}}
+	r := &customerResource{data: newProviderData(client, newAPILogger(client.Redactor()), 5)}
 	state := stateFrom(t, map[string]any{"id": customer.ID, "name": "Acme"})
 	resp := resource.DeleteResponse{State: state}
 	r.Delete(ctx, resource.DeleteRequest{State: state}, &resp)
