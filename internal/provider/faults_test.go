@@ -490,7 +490,7 @@ func TestAccCustomer_maxRetriesIsHonoured(t *testing.T) {
 					env.emu.InjectFault("GET /api/customers/{id}", emulator.Fault{Status: http.StatusBadGateway}, 3)
 				},
 				Config:      cfg,
-				ExpectError: regexp.MustCompile(`(?s)Could not read CloudLX customer \d+.*GET /api/customers/\d+: HTTP 502 Bad Gateway`),
+				ExpectError: regexp.MustCompile(`(?s)Could not read CloudLX customer \d+.*GET ` + regexp.QuoteMeta(env.url) + `/api/customers/\d+: HTTP 502 Bad Gateway`),
 			},
 			{
 				PreConfig: func() {

@@ -86,7 +86,8 @@ func (p *cloudlxProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 			"or with an `access_token` issued elsewhere. Every setting can come from an environment variable instead.",
 		Attributes: map[string]schema.Attribute{
 			"endpoint": schema.StringAttribute{
-				MarkdownDescription: "Base URL of the CloudLX API. Defaults to `" + cloudlx.DefaultEndpoint + "`, or the `" + envEndpoint +
+				MarkdownDescription: "Base URL of the CloudLX portal, without `/api` (the provider adds `/api/...` itself; an endpoint ending in " +
+					"`/api` is refused). Defaults to `" + cloudlx.DefaultEndpoint + "`, or the `" + envEndpoint +
 					"` environment variable. Must use `https://`; plain `http://` is accepted only for a loopback host (an emulator or a local tunnel), " +
 					"so credentials never cross a network in clear text.",
 				Optional:   true,
