@@ -301,24 +301,24 @@ func (c *Client) send(ctx context.Context, method, path string, body []byte, con
 		if ctxErr != nil {
 			err = ctxErr
 		}
-		var failure error = fmt.Errorf("%s %s: %w", method, where, err)
+		cause := err
 		if attempts.noAnswer() {
 			// Connected, and no attempt got an answer in time: say so, with
 			// the numbers, rather than a bare "deadline exceeded".
-			failure = &NoAnswerError{Method: method, URL: where, Attempts: attempts.count(), PerAttempt: c.timeout, Err: err}
+			cause = &NoAnswerError{Method: method, URL: where, Attempts: attempts.count(), PerAttempt: c.timeout, Err: err}
 		}
 		if ctxErr != nil {
 			// Interrupted. Between attempts of a create (waiting out a 429 or
 			// 503) nothing was processed; during one, it may have been.
 			if policy == policyCreate && attempts.interruptedInFlight() {
-				return answer{}, &UncertainError{Method: method, Path: where, Err: failure}
+				return answer{}, &UncertainError{Method: method, Path: where, Err: cause}
 			}
-			return answer{}, failure
+			return answer{}, failed(method, where, cause)
 		}
 		if policy == policyCreate && !neverSent(err) && !errors.As(err, new(*retryPrepareError)) {
-			return answer{}, &UncertainError{Method: method, Path: where, Err: failure}
+			return answer{}, &UncertainError{Method: method, Path: where, Err: cause}
 		}
-		return answer{}, failure
+		return answer{}, failed(method, where, cause)
 	}
 	defer resp.Body.Close()
 	respBody, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
@@ -330,6 +330,16 @@ func (c *Client) send(ctx context.Context, method, path string, body []byte, con
 	}
 	return answer{status: resp.StatusCode, body: respBody, url: where,
 		bearer: strings.TrimPrefix(resp.Request.Header.Get("Authorization"), "Bearer ")}, nil
+}
+
+// failed names the request in a transport failure, unless the error already
+// does (*NoAnswerError).
+func failed(method, where string, err error) error {
+	var noAnswer *NoAnswerError
+	if errors.As(err, &noAnswer) {
+		return err
+	}
+	return fmt.Errorf("%s %s: %w", method, where, err)
 }
 
 // refreshBearer runs before every retry. Retries can wait minutes (Retry-After,

@@ -179,7 +179,8 @@ func TestSilentAcceptsAndNeverAnswers(t *testing.T) {
 	if err := s.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := client.Get(s.URL()); err == nil {
+	if resp, err := client.Get(s.URL()); err == nil {
+		resp.Body.Close()
 		t.Fatal("still accepting after Close")
 	}
 }

@@ -68,7 +68,7 @@ func (r *evidenceRun) configure(providerSettings string) {
 }
 
 // fails runs a command that must fail, with output matching every pattern.
-func (r *evidenceRun) fails(args []string, patterns ...string) clitest.Result {
+func (r *evidenceRun) fails(args []string, patterns ...string) {
 	r.t.Helper()
 	res := r.wd.Run(append(args, "-input=false", "-no-color")...)
 	if res.ExitCode == 0 {
@@ -83,7 +83,6 @@ func (r *evidenceRun) fails(args []string, patterns ...string) clitest.Result {
 	if strings.Contains(res.Combined(), "bug in the provider") || strings.Contains(res.Combined(), "provider developers") {
 		r.t.Errorf("%s blames the provider:\n%s", strings.Join(args, " "), res.Combined())
 	}
-	return res
 }
 
 // oneLine joins Terraform's wrapped, boxed error text so patterns can span

@@ -524,7 +524,7 @@ func TestAccFaults_interruptStopsPromptly(t *testing.T) {
 				return next
 			},
 			// Nothing was processed: a plain error, not the import hint.
-			wantErr: `(?s)Error: Could not create CloudLX customer.*POST /api/customers: context canceled`,
+			wantErr: `(?s)Error: Could not create CloudLX customer.*POST\s+\S+/api/customers:\s+context\s+canceled`,
 		},
 		{
 			name: "while the POST is on the wire",
@@ -544,7 +544,7 @@ func TestAccFaults_interruptStopsPromptly(t *testing.T) {
 				})
 			},
 			// It may have reached the server: the error with the import hint.
-			wantErr: `(?s)Error: CloudLX customer may have been created.*Creating customer "Acme Ltd" failed.*context canceled`,
+			wantErr: `(?s)Error: CloudLX customer may have been created.*Creating customer "Acme Ltd" failed.*context\s+canceled`,
 		},
 	}
 	for _, tc := range cases {
