@@ -143,6 +143,7 @@ func (d *customerDataSource) Configure(_ context.Context, req datasource.Configu
 }
 
 func (d *customerDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	defer redactDiagnostics(d.data.redactorOrNil(), &resp.Diagnostics)
 	var cfg customerDataSourceModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
 	if resp.Diagnostics.HasError() {
@@ -171,8 +172,8 @@ func (d *customerDataSource) readByID(ctx context.Context, id int64, resp *datas
 	customer, err := d.data.client.GetCustomer(ctx, id)
 	if cloudlx.IsNotFound(err) {
 		resp.Diagnostics.AddAttributeError(path.Root("id"), "CloudLX customer not found",
-			fmt.Sprintf("No CloudLX customer has id %d (GET /api/customers/%d answered HTTP 404). Check the id, or look the "+
-				"customer up by name instead.", id, id))
+			fmt.Sprintf("No CloudLX customer has id %d (GET %s answered HTTP 404). Check the id, or look the "+
+				"customer up by name instead.%s", id, d.data.client.URL(fmt.Sprintf("/api/customers/%d", id)), gatewayHint(err)))
 		return nil
 	}
 	if err != nil {

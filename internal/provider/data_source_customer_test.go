@@ -184,7 +184,7 @@ func TestAccCustomerDataSource_byID(t *testing.T) {
 			},
 			{
 				Config:      lookup(999999),
-				ExpectError: errorMatching("No CloudLX customer has id 999999 (GET /api/customers/999999 answered HTTP 404)"),
+				ExpectError: errorMatching("No CloudLX customer has id 999999 (GET " + env.url + "/api/customers/999999 answered HTTP 404)"),
 			},
 		},
 	})

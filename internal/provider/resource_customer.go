@@ -276,6 +276,7 @@ func isKnown(v interface {
 }
 
 func (r *customerResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer redactDiagnostics(r.data.redactorOrNil(), &resp.Diagnostics)
 	var plan customerResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
@@ -367,6 +368,7 @@ func (m *customerResourceModel) createRequest(ctx context.Context) (cloudlx.Cust
 }
 
 func (r *customerResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer redactDiagnostics(r.data.redactorOrNil(), &resp.Diagnostics)
 	var state customerResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
@@ -381,9 +383,12 @@ func (r *customerResource) Read(ctx context.Context, req resource.ReadRequest, r
 	// bulkRefresh). A 404 only ever comes from the customer's own GET.
 	customer, err := r.data.refresh.Customer(ctx, state.ID.ValueInt64())
 	if cloudlx.IsNotFound(err) {
-		// Deleted outside Terraform: drop it, so the plan offers to create it again.
-		resp.State.RemoveResource(ctx)
-		return
+		if err = r.data.refresh.ConfirmGone(ctx, state.ID.ValueInt64(), err); err == nil {
+			// Deleted outside Terraform, and the list agrees: drop it, so the
+			// plan offers to create it again.
+			resp.State.RemoveResource(ctx)
+			return
+		}
 	}
 	if err != nil {
 		addAPIError(&resp.Diagnostics, fmt.Sprintf("Could not read CloudLX customer %d", state.ID.ValueInt64()), err)
@@ -395,6 +400,7 @@ func (r *customerResource) Read(ctx context.Context, req resource.ReadRequest, r
 }
 
 func (r *customerResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	defer redactDiagnostics(r.data.redactorOrNil(), &resp.Diagnostics)
 	var plan, state customerResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -483,6 +489,7 @@ func fillUnknownFromState(plan, state *customerResourceModel) {
 }
 
 func (r *customerResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	defer redactDiagnostics(r.data.redactorOrNil(), &resp.Diagnostics)
 	var state customerResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
@@ -496,6 +503,10 @@ func (r *customerResource) Delete(ctx context.Context, req resource.DeleteReques
 	id := state.ID.ValueInt64()
 	r.data.refresh.Forget(id)
 	err := r.data.client.DeleteCustomer(ctx, id)
+	if cloudlx.IsNotFound(err) {
+		// Already gone, only if the customer list agrees (the rule Read follows).
+		err = r.data.refresh.ConfirmGone(ctx, id, err)
+	}
 	switch status := cloudlx.StatusCode(err); {
 	case err == nil:
 	case status == http.StatusMethodNotAllowed || status == http.StatusNotImplemented:
