@@ -326,8 +326,9 @@ func (r *customerResource) Create(ctx context.Context, req resource.CreateReques
 		}
 		customer = got
 	}
-	resp.Diagnostics.Append(plan.setFromAPI(customer)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	state, d := settleWriteAnswer(plan, customer, sentByCreate)
+	resp.Diagnostics.Append(d...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
 // saveAfterIncompleteCreate records a created customer whose answer was
@@ -431,8 +432,9 @@ func (r *customerResource) Update(ctx context.Context, req resource.UpdateReques
 			return
 		}
 	}
-	resp.Diagnostics.Append(plan.setFromAPI(updated)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	newState, d := settleWriteAnswer(plan, updated, sentByPatch(patch))
+	resp.Diagnostics.Append(d...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &newState)...)
 }
 
 // changedFields builds a PATCH holding only what differs between plan and
