@@ -99,7 +99,7 @@ func (r *customerResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 				Validators:          []validator.String{countryCodeValidator},
 			},
 			"realms": schema.SetAttribute{
-				MarkdownDescription: "IDs of the realms the customer can access (see the `cloudlx_realms` data source). Order does not matter.",
+				MarkdownDescription: "IDs of the realms the customer can access, at least one (see the `cloudlx_realms` data source). Order does not matter.",
 				ElementType:         types.Int64Type,
 				CustomType:          idSetType,
 				Required:            true,
