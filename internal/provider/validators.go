@@ -23,11 +23,14 @@ import (
 
 // stringCheck is a plan-time validator: it rejects bad input before any API
 // call, with a message that names the fix. check returns the error's summary
-// and detail for a bad value, and "" for a good one. Null and unknown values
-// are left to Terraform (required-ness) or checked again once known.
+// and detail for a bad value, and "" for a good one. warn, if set, is asked
+// about a value check accepts, for a doubt that must not stop the plan: it
+// returns a warning's summary and detail, or "". Null and unknown values are
+// left to Terraform (required-ness) or checked again once known.
 type stringCheck struct {
 	description string
 	check       func(p path.Path, value string) (summary, detail string)
+	warn        func(p path.Path, value string) (summary, detail string)
 }
 
 func (v stringCheck) Description(context.Context) string         { return v.description }
@@ -39,6 +42,13 @@ func (v stringCheck) ValidateString(_ context.Context, req validator.StringReque
 	}
 	if summary, detail := v.check(req.Path, req.ConfigValue.ValueString()); summary != "" {
 		resp.Diagnostics.AddAttributeError(req.Path, summary, detail)
+		return
+	}
+	if v.warn == nil {
+		return
+	}
+	if summary, detail := v.warn(req.Path, req.ConfigValue.ValueString()); summary != "" {
+		resp.Diagnostics.AddAttributeWarning(req.Path, summary, detail)
 	}
 }
 
@@ -55,51 +65,43 @@ func onError(summary string, message func(string) string) func(path.Path, string
 // currencyCodeValidator and countryCodeValidator check codes against the
 // dated tables in iso_codes.go.
 var (
-	currencyCodeValidator = isoCodeValidator{table: &currencyCodes, length: 3, examples: `"USD", "EUR" or "GBP"`}
-	countryCodeValidator  = isoCodeValidator{table: &countryCodes, length: 2, examples: `"US", "GB" or "DE"`}
+	currencyCodeValidator = isoCodeCheck(&currencyCodes, 3, "three", `"USD", "EUR" or "GBP"`)
+	countryCodeValidator  = isoCodeCheck(&countryCodes, 2, "two", `"US", "GB" or "DE"`)
 )
 
-// isoCodeValidator accepts an uppercase code that its table lists as current.
-// A malformed or lowercase code, or one the table lists as withdrawn (or
+// isoCodeCheck accepts an uppercase code that table lists as current. A
+// malformed or lowercase code, or one the table lists as withdrawn (or
 // reserved for something other than a country), is an error that names the
 // code to use. A well-formed code the table does not know is only a warning:
 // it may have been assigned after the table was written, and CloudLX, not a
 // stale table, has the last word.
-type isoCodeValidator struct {
-	table    *isoTable
-	length   int
-	examples string
-}
-
-func (v isoCodeValidator) Description(context.Context) string {
-	return fmt.Sprintf("must be an uppercase %s %s code, such as %s", v.table.standard, v.table.kind, v.examples)
-}
-
-func (v isoCodeValidator) MarkdownDescription(ctx context.Context) string { return v.Description(ctx) }
-
-func (v isoCodeValidator) ValidateString(_ context.Context, req validator.StringRequest, resp *validator.StringResponse) {
-	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() {
-		return
-	}
-	code := req.ConfigValue.ValueString()
-	summary := fmt.Sprintf("Invalid %s code", v.table.kind)
-	if len(code) != v.length || !isASCIILetters(code) {
-		resp.Diagnostics.AddAttributeError(req.Path, summary, fmt.Sprintf("%q is not an %s %s code: use %s uppercase letters, such as %s.",
-			code, v.table.standard, v.table.kind, map[int]string{2: "two", 3: "three"}[v.length], v.examples))
-		return
-	}
-	upper := strings.ToUpper(code)
-	status, retired := v.table.lookup(upper)
-	switch {
-	case status == codeRetired:
-		resp.Diagnostics.AddAttributeError(req.Path, summary, fmt.Sprintf("%q is not a current %s %s code: %s. %s",
-			code, v.table.standard, v.table.kind, retired.reason, useInstead(retired.successors, v.table.kind)))
-	case code != upper:
-		resp.Diagnostics.AddAttributeError(req.Path, summary, fmt.Sprintf("%q must be uppercase: use %q.", code, upper))
-	case status == codeUnknown:
-		resp.Diagnostics.AddAttributeWarning(req.Path, fmt.Sprintf("Unknown %s code", v.table.kind), fmt.Sprintf(
-			"%q is not in this provider's table of %s %s codes (checked on %s). If it was assigned since, CloudLX decides "+
-				"whether it accepts it; if it is a typo, use a code such as %s.", code, v.table.standard, v.table.kind, isoTablesAsOf, v.examples))
+func isoCodeCheck(table *isoTable, length int, lengthWord, examples string) stringCheck {
+	summary := fmt.Sprintf("Invalid %s code", table.kind)
+	return stringCheck{
+		description: fmt.Sprintf("must be an uppercase %s %s code, such as %s", table.standard, table.kind, examples),
+		check: func(_ path.Path, code string) (string, string) {
+			if len(code) != length || !isASCIILetters(code) {
+				return summary, fmt.Sprintf("%q is not an %s %s code: use %s uppercase letters, such as %s.",
+					code, table.standard, table.kind, lengthWord, examples)
+			}
+			upper := strings.ToUpper(code)
+			if status, retired := table.lookup(upper); status == codeRetired {
+				return summary, fmt.Sprintf("%q is not a current %s %s code: %s. %s",
+					code, table.standard, table.kind, retired.reason, useInstead(retired.successors, table.kind))
+			}
+			if code != upper {
+				return summary, fmt.Sprintf("%q must be uppercase: use %q.", code, upper)
+			}
+			return "", ""
+		},
+		warn: func(_ path.Path, code string) (string, string) {
+			if status, _ := table.lookup(code); status == codeUnknown {
+				return fmt.Sprintf("Unknown %s code", table.kind), fmt.Sprintf("%q is not in this provider's table of %s %s codes "+
+					"(checked on %s). If it was assigned since, CloudLX decides whether it accepts it; if it is a typo, use a "+
+					"code such as %s.", code, table.standard, table.kind, isoTablesAsOf, examples)
+			}
+			return "", ""
+		},
 	}
 }
 
