@@ -115,6 +115,7 @@ func (p *cloudlxProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 					"Throttled requests (HTTP 429) are retried as the API asks without counting against this limit, until the "+
 					"operation's `timeouts` run out. Waits grow exponentially from 0.5s to 30s with jitter and are never shorter than "+
 					"the API's `Retry-After`. `0` disables all retries.", cloudlx.DefaultMaxRetries),
+				CustomType: wholeInt64Type{},
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.Between(0, 20)},
 			},
@@ -133,6 +134,7 @@ func (p *cloudlxProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 					"`0` reads every customer on its own, which costs fewer requests only when the account holds many more customers "+
 					"than the configuration manages.",
 					defaultBulkRefreshThreshold, listMaxAge),
+				CustomType: wholeInt64Type{},
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.AtLeast(0)},
 			},

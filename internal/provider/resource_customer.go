@@ -99,14 +99,17 @@ func (r *customerResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 				Validators:          []validator.String{countryCodeValidator},
 			},
 			"realms": schema.SetAttribute{
-				MarkdownDescription: "IDs of the realms the customer can access (see the `cloudlx_realms` data source). Order does not matter.",
+				MarkdownDescription: "IDs of the realms the customer can access, at least one (see the `cloudlx_realms` data source). Order does not matter.",
 				ElementType:         types.Int64Type,
+				CustomType:          idSetType,
 				Required:            true,
-				Validators:          positiveIDs,
+				Validators: append([]validator.Set{nonEmptyValidator{fix: "A customer needs access to at least one realm: " +
+					"find their ids with the cloudlx_realms data source."}}, positiveIDs...),
 			},
 			"shown_sub_realms": schema.SetAttribute{
 				MarkdownDescription: "IDs of the sub-realms the customer can see. Defaults to none; sub-realms added in the portal show as drift.",
 				ElementType:         types.Int64Type,
+				CustomType:          idSetType,
 				Optional:            true,
 				Computed:            true,
 				Default:             emptySet,
@@ -115,6 +118,7 @@ func (r *customerResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 			"enabled_sub_realms": schema.SetAttribute{
 				MarkdownDescription: "IDs of the sub-realms the customer can use. Each must also be in `shown_sub_realms`. Defaults to none.",
 				ElementType:         types.Int64Type,
+				CustomType:          idSetType,
 				Optional:            true,
 				Computed:            true,
 				Default:             emptySet,
@@ -327,8 +331,9 @@ func (r *customerResource) Create(ctx context.Context, req resource.CreateReques
 		}
 		customer = got
 	}
-	resp.Diagnostics.Append(plan.setFromAPI(customer)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	state, d := settleWriteAnswer(plan, customer, sentByCreate)
+	resp.Diagnostics.Append(d...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
 // saveAfterIncompleteCreate records a created customer whose answer was
@@ -437,8 +442,9 @@ func (r *customerResource) Update(ctx context.Context, req resource.UpdateReques
 			return
 		}
 	}
-	resp.Diagnostics.Append(plan.setFromAPI(updated)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	newState, d := settleWriteAnswer(plan, updated, sentByPatch(patch))
+	resp.Diagnostics.Append(d...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &newState)...)
 }
 
 // changedFields builds a PATCH holding only what differs between plan and
