@@ -10,6 +10,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -21,7 +22,10 @@ import (
 	"github.com/cloudlx-community/terraform-provider-cloudlx/internal/cloudlx"
 )
 
-var _ provider.Provider = (*cloudlxProvider)(nil)
+var (
+	_ provider.Provider                  = (*cloudlxProvider)(nil)
+	_ provider.ProviderWithListResources = (*cloudlxProvider)(nil)
+)
 
 // Environment variables read when the matching attribute is not configured.
 const (
@@ -222,6 +226,7 @@ func (p *cloudlxProvider) Configure(ctx context.Context, req provider.ConfigureR
 	data := &providerData{client: client, refresh: newBulkRefresh(client, int(threshold))}
 	resp.ResourceData = data
 	resp.DataSourceData = data
+	resp.ListResourceData = data
 }
 
 func authKind(accessToken string) string {
@@ -251,6 +256,13 @@ func firstNonEmpty(values ...string) string {
 func (p *cloudlxProvider) Resources(_ context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		newCustomerResource,
+	}
+}
+
+// ListResources serve `terraform query` (Terraform 1.14+); older CLIs never ask for them.
+func (p *cloudlxProvider) ListResources(_ context.Context) []func() list.ListResource {
+	return []func() list.ListResource{
+		newCustomerListResource,
 	}
 }
 

@@ -31,6 +31,7 @@ var (
 	_ resource.ResourceWithImportState    = (*customerResource)(nil)
 	_ resource.ResourceWithModifyPlan     = (*customerResource)(nil)
 	_ resource.ResourceWithValidateConfig = (*customerResource)(nil)
+	_ resource.ResourceWithIdentity       = (*customerResource)(nil)
 )
 
 // Operation timeouts when the configuration sets none. They bound a whole
@@ -276,6 +277,7 @@ func isKnown(v interface {
 }
 
 func (r *customerResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer recordIdentity(ctx, &resp.State, resp.Identity, &resp.Diagnostics)
 	var plan customerResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
@@ -367,6 +369,7 @@ func (m *customerResourceModel) createRequest(ctx context.Context) (cloudlx.Cust
 }
 
 func (r *customerResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer recordIdentity(ctx, &resp.State, resp.Identity, &resp.Diagnostics)
 	var state customerResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
@@ -395,6 +398,7 @@ func (r *customerResource) Read(ctx context.Context, req resource.ReadRequest, r
 }
 
 func (r *customerResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	defer recordIdentity(ctx, &resp.State, resp.Identity, &resp.Diagnostics)
 	var plan, state customerResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -512,6 +516,14 @@ func (r *customerResource) Delete(ctx context.Context, req resource.DeleteReques
 }
 
 func (r *customerResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	defer recordIdentity(ctx, &resp.State, resp.Identity, &resp.Diagnostics)
+	if req.ID == "" && req.Identity != nil && !req.Identity.Raw.IsNull() {
+		// An import block with identity = { id = 915 } (Terraform and OpenTofu 1.12+).
+		if id, ok := importIDFromIdentity(ctx, req.Identity, &resp.Diagnostics); ok {
+			resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+		}
+		return
+	}
 	id, ok := parseImportID(req.ID)
 	if !ok {
 		resp.Diagnostics.AddError("Invalid CloudLX customer import ID",

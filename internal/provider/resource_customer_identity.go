@@ -1,0 +1,84 @@
+package provider
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	"github.com/hashicorp/terraform-plugin-framework/resource/identityschema"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+)
+
+// A customer's resource identity is its CloudLX id, which never changes. It
+// lets Terraform 1.12+ and OpenTofu 1.12+ import by
+//
+//	import {
+//	  to       = cloudlx_customer.acme
+//	  identity = { id = 915 }
+//	}
+//
+// and lets `terraform query` (the cloudlx_customer list resource) name the
+// customers it finds. CLIs older than 1.12 neither ask for the identity schema
+// nor keep the identity a provider returns: the framework still hands every
+// operation an identity to fill (null when the CLI sent none), so the same
+// code serves them, and they simply drop what it sets.
+
+type customerIdentityModel struct {
+	ID types.Int64 `tfsdk:"id"`
+}
+
+func (r *customerResource) IdentitySchema(_ context.Context, _ resource.IdentitySchemaRequest, resp *resource.IdentitySchemaResponse) {
+	resp.IdentitySchema = customerIdentitySchema()
+}
+
+func customerIdentitySchema() identityschema.Schema {
+	return identityschema.Schema{
+		Attributes: map[string]identityschema.Attribute{
+			"id": identityschema.Int64Attribute{
+				Description:       "The customer's numeric ID in CloudLX, as shown in the portal, such as 915.",
+				RequiredForImport: true,
+			},
+		},
+	}
+}
+
+// recordIdentity sets the identity from the id the operation wrote to state.
+// Create, Read, Update and ImportState defer it, so every way an operation can
+// end with the customer in state (a complete create, one whose read-back
+// failed, an update that sends nothing) also records its identity, and a
+// customer removed from state (deleted outside Terraform) records none.
+func recordIdentity(ctx context.Context, state *tfsdk.State, identity *tfsdk.ResourceIdentity, diags *diag.Diagnostics) {
+	if identity == nil || state.Raw.IsNull() {
+		return
+	}
+	var id types.Int64
+	if d := state.GetAttribute(ctx, path.Root("id"), &id); d.HasError() || id.IsNull() || id.IsUnknown() {
+		return // nothing to name the customer by: the operation's own diagnostics say why
+	}
+	diags.Append(identity.Set(ctx, customerIdentityModel{ID: id})...)
+}
+
+// importIDFromIdentity reads the customer id of an import by identity
+// (`identity = { id = 915 }` in an import block).
+func importIDFromIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, diags *diag.Diagnostics) (int64, bool) {
+	var m customerIdentityModel
+	if diags.Append(identity.Get(ctx, &m)...); diags.HasError() {
+		return 0, false
+	}
+	if m.ID.IsNull() || m.ID.IsUnknown() || m.ID.ValueInt64() <= 0 {
+		shown := "null"
+		if m.ID.IsUnknown() {
+			shown = "unknown"
+		} else if !m.ID.IsNull() {
+			shown = fmt.Sprint(m.ID.ValueInt64())
+		}
+		diags.AddError("Invalid CloudLX customer identity",
+			fmt.Sprintf("The import block's identity must give the customer's numeric ID, a positive integer known before "+
+				"the plan, such as identity = { id = 915 }; got id = %s.", shown))
+		return 0, false
+	}
+	return m.ID.ValueInt64(), true
+}
