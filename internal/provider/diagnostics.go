@@ -37,6 +37,10 @@ func fieldPath(field string) (path.Path, bool) {
 // operation, method, path, status and the API's message, plus one error per
 // field the API rejected, attached to that attribute.
 func addAPIError(diags *diag.Diagnostics, operation string, err error) {
+	if detail, ok := tlsFailureDetail(err); ok {
+		diags.AddError(operation, detail)
+		return
+	}
 	var apiErr *cloudlx.APIError
 	if !errors.As(err, &apiErr) {
 		diags.AddError(operation, err.Error())

@@ -33,6 +33,8 @@ const (
 	envClientID     = "CLOUDLX_CLIENT_ID"
 	envClientSecret = "CLOUDLX_CLIENT_SECRET"
 	envAccessToken  = "CLOUDLX_ACCESS_TOKEN"
+	// envCACertificatesFile names a PEM file, where the attribute holds the PEM itself.
+	envCACertificatesFile = "CLOUDLX_CA_CERTIFICATES_FILE"
 )
 
 const defaultRequestTimeout = "60s"
@@ -54,6 +56,7 @@ type providerModel struct {
 	MaxRetries     types.Int64  `tfsdk:"max_retries"`
 	RequestTimeout types.String `tfsdk:"request_timeout"`
 	BulkRefresh    types.Int64  `tfsdk:"bulk_refresh_threshold"`
+	CACertificates types.String `tfsdk:"ca_certificates"`
 }
 
 // providerData is what resources and data sources receive from Configure.
@@ -111,6 +114,13 @@ func (p *cloudlxProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 				Optional:   true,
 				Validators: []validator.String{durationValidator},
 			},
+			"ca_certificates": schema.StringAttribute{
+				MarkdownDescription: "PEM text of one or more CA certificates to trust in addition to the system's, for an " +
+					"endpoint whose certificate a private CA signs or a network whose TLS-inspecting proxy re-signs traffic, " +
+					"usually `file(\"corporate-ca.pem\")`. When unset, the file that `" + envCACertificatesFile + "` names is read " +
+					"instead. Certificates are always verified: there is no setting to skip verification.",
+				Optional: true,
+			},
 			"bulk_refresh_threshold": schema.Int64Attribute{
 				MarkdownDescription: fmt.Sprintf("How many customers one plan or apply reads one by one before it loads the "+
 					"customer list once (`GET /api/customers`, all pages) and refreshes the remaining customers from it (default %[1]d). "+
@@ -146,6 +156,7 @@ func (p *cloudlxProvider) Configure(ctx context.Context, req provider.ConfigureR
 		"request_timeout": {cfg.RequestTimeout, ""},
 
 		"bulk_refresh_threshold": {cfg.BulkRefresh, ""},
+		"ca_certificates":        {cfg.CACertificates, envCACertificatesFile},
 	}
 	for name, u := range unknown {
 		if !u.value.IsUnknown() {
@@ -190,6 +201,7 @@ func (p *cloudlxProvider) Configure(ctx context.Context, req provider.ConfigureR
 		resp.Diagnostics.AddAttributeError(path.Root("client_secret"), "Missing CloudLX client_secret",
 			"client_id is set but client_secret is not. Set client_secret or the "+envClientSecret+" environment variable.")
 	}
+	caCertificates := caCertificatesFrom(cfg.CACertificates, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -212,6 +224,7 @@ func (p *cloudlxProvider) Configure(ctx context.Context, req provider.ConfigureR
 		UserAgent:      userAgent(p.version, req.TerraformVersion),
 		MaxRetries:     int(retries),
 		RequestTimeout: timeout,
+		CACertificates: caCertificates,
 		Logger:         newAPILogger(clientSecret, accessToken),
 	})
 	if err != nil {

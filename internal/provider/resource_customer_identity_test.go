@@ -218,7 +218,10 @@ func TestAccCustomer_identity(t *testing.T) {
 			},
 			// A refresh keeps the identity.
 			{
-				RefreshState: true,
+				Config: strings.Replace(config, `"Acme Ltd"`, `"Acme Renamed"`, 1),
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
+				},
 				ConfigStateChecks: []statecheck.StateCheck{
 					statecheck.ExpectIdentity(customerAddr, map[string]knownvalue.Check{"id": sameID}),
 				},
