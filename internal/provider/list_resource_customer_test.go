@@ -9,8 +9,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclparse"
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/zclconf/go-cty/cty"
 
 	"github.com/cloudlx-community/terraform-provider-cloudlx/internal/emulator"
 )
@@ -273,5 +276,66 @@ func TestListResource_failingListIsAnError(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestQueryExample runs the list blocks of the adoption guide's query file
+// the way `terraform query` would, since no CLI here reads .tfquery.hcl: each
+// block's config must validate against the list resource's schema, and
+// listing with it must find what the guide says (names starting with Acme).
+func TestQueryExample(t *testing.T) {
+	const file = "../../examples/adoption/query/main.tfquery.hcl"
+	parsed, diags := hclparse.NewParser().ParseHCLFile(file)
+	if diags.HasErrors() {
+		t.Fatal(diags)
+	}
+	content, diags := parsed.Body.Content(&hcl.BodySchema{Blocks: []hcl.BlockHeaderSchema{{Type: "list", LabelNames: []string{"type", "name"}}}})
+	if diags.HasErrors() || len(content.Blocks) == 0 {
+		t.Fatalf("%s: %v (%d list blocks)", file, diags, len(content.Blocks))
+	}
+	env := newTestEnv(t, emulator.Options{PageSize: 2})
+	seeded := seedNamed(t, env.emu, "Acme Ltd", "Globex Corporation", "Acme Labs")
+	p := newProtocolProvider(t, env.emulatorSettings(nil))
+	for _, block := range content.Blocks {
+		if block.Labels[0] != "cloudlx_customer" {
+			t.Errorf("list %q: type %q, want cloudlx_customer", block.Labels[1], block.Labels[0])
+			continue
+		}
+		body, diags := block.Body.Content(&hcl.BodySchema{
+			Attributes: []hcl.AttributeSchema{{Name: "provider", Required: true}, {Name: "limit"}, {Name: "include_resource"}},
+			Blocks:     []hcl.BlockHeaderSchema{{Type: "config"}},
+		})
+		if diags.HasErrors() || len(body.Blocks) != 1 {
+			t.Fatalf("list %q: %v", block.Labels[1], diags)
+		}
+		var limit int64 = 100 // Terraform's default
+		if a, ok := body.Attributes["limit"]; ok {
+			v, _ := a.Expr.Value(nil)
+			n, _ := v.AsBigFloat().Int64()
+			limit = n
+		}
+		attrs, diags := body.Blocks[0].Body.JustAttributes()
+		if diags.HasErrors() {
+			t.Fatal(diags)
+		}
+		config := map[string]tftypes.Value{}
+		for name, a := range attrs {
+			v, diags := a.Expr.Value(nil)
+			if diags.HasErrors() || v.Type() != cty.String {
+				t.Fatalf("config.%s: %v (this test reads string literals only)", name, diags)
+			}
+			config[name] = tftypes.NewValue(tftypes.String, v.AsString())
+		}
+		resp, err := p.server.ValidateListResourceConfig(context.Background(), &tfprotov6.ValidateListResourceConfigRequest{
+			TypeName: "cloudlx_customer", Config: p.dynamicValue(p.schemas.ListResourceSchemas["cloudlx_customer"].ValueType(), config),
+		})
+		if err != nil || errorText(resp.Diagnostics) != "" {
+			t.Fatalf("list %q does not validate: %v %s", block.Labels[1], err, errorText(resp.Diagnostics))
+		}
+		got, errs := p.list(config, false, limit)
+		want := []listedCustomer{{id: seeded[0].ID, displayName: "Acme Ltd"}, {id: seeded[2].ID, displayName: "Acme Labs"}}
+		if errs != "" || fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("list %q found %v (%s), want %v", block.Labels[1], got, errs, want)
+		}
 	}
 }

@@ -123,8 +123,8 @@ func TestAccProvider_invalidCACertificates(t *testing.T) {
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config:      env.config(`  ca_certificates = "not a certificate"`),
-				PlanOnly:    true,
+				Config:   env.config(`  ca_certificates = "not a certificate"`),
+				PlanOnly: true,
 				// Attached to the attribute: Terraform quotes its line.
 				ExpectError: regexp.MustCompile(`(?s)Invalid ca_certificates.*\d+:\s+ca_certificates = "not a certificate".*` +
 					errorMatching(`ca_certificates must be the PEM text of one or more CA certificates`).String() + `.*` +
