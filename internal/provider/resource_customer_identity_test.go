@@ -3,6 +3,8 @@ package provider
 import (
 	"context"
 	"fmt"
+	"net/http/httptest"
+	"os"
 	"strings"
 	"testing"
 
@@ -16,6 +18,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 	"github.com/hashicorp/terraform-plugin-testing/tfversion"
 
+	"github.com/cloudlx-community/terraform-provider-cloudlx/internal/clitest"
 	"github.com/cloudlx-community/terraform-provider-cloudlx/internal/emulator"
 )
 
@@ -284,4 +287,60 @@ type planCheckFunc func() error
 
 func (f planCheckFunc) CheckPlan(_ context.Context, _ plancheck.CheckPlanRequest, resp *plancheck.CheckPlanResponse) {
 	resp.Error = f()
+}
+
+// The resource page's identity import example, as a user copies it, applied
+// by OpenTofu (which `make test` provides; Terraform 1.12+ cannot be built
+// here): one import and nothing written, the identity in state, then an
+// empty plan.
+func TestAccCustomer_identityImportExampleWithOpenTofu(t *testing.T) {
+	requireAcc(t)
+	tofu := clitest.OpenTofu(t)
+	if !tofu.AtLeast("1.12") {
+		t.Skipf("%s cannot import by identity (OpenTofu 1.12+)", tofu)
+	}
+	emu := emulator.New(emulator.Options{})
+	srv := httptest.NewServer(emu)
+	t.Cleanup(srv.Close)
+	existing, err := emu.CreateCustomer(emulator.CustomerInput{Name: "Acme Ltd", CurrencyISO: "GBP", CountryISO: "GB", Realms: []int64{2, 7}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	example, err := os.ReadFile("../../examples/resources/cloudlx_customer/import-by-identity/main.tf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	wd := clitest.NewWorkdir(t, tofu, map[string]string{
+		envEndpoint: srv.URL, envClientID: emulator.DefaultClientID, envClientSecret: emulator.DefaultClientSecret,
+	})
+	wd.WriteFile("main.tf", strings.Replace(string(example), "identity = { id = 915 }", fmt.Sprintf("identity = { id = %d }", existing.ID), 1))
+	wd.WriteFile("providers.tf", cliProviderBlock(""))
+
+	apply := wd.MustRun("apply", "-auto-approve", "-input=false", "-no-color")
+	if !strings.Contains(apply.Stdout, "Resources: 1 imported, 0 added, 0 changed, 0 destroyed") {
+		t.Errorf("apply:\n%s", lastLines(apply.Stdout, 20))
+	}
+	var state struct {
+		Values struct {
+			RootModule struct {
+				Resources []struct {
+					Address  string         `json:"address"`
+					Identity map[string]any `json:"identity"`
+				} `json:"resources"`
+			} `json:"root_module"`
+		} `json:"values"`
+	}
+	wd.MustRunJSON(&state, "show", "-json")
+	res := state.Values.RootModule.Resources
+	if len(res) != 1 || res[0].Address != "cloudlx_customer.example" || fmt.Sprint(res[0].Identity["id"]) != fmt.Sprint(existing.ID) {
+		t.Errorf("state resources: %+v, want cloudlx_customer.example with identity id %d", res, existing.ID)
+	}
+	if plan := wd.Run("plan", "-detailed-exitcode", "-input=false", "-no-color"); plan.ExitCode != 0 {
+		t.Errorf("the plan after the import is not empty:\n%s", plan)
+	}
+	for _, r := range emu.Requests() {
+		if r.Method != "GET" && !strings.Contains(r.Route, "oauth2") {
+			t.Errorf("adoption by identity sent %s", r.Route)
+		}
+	}
 }
