@@ -240,6 +240,9 @@ func TestListResource_limit(t *testing.T) {
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("limit 2:\n  got  %v\n  want %v", got, want)
 	}
+	if reqs := listRequests(env.emu); !slices.Equal(reqs, pages(1)) {
+		t.Errorf("requests %q, want the one page of an API that does not paginate", reqs)
+	}
 }
 
 func TestListResource_failingListIsAnError(t *testing.T) {

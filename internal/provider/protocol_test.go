@@ -18,9 +18,16 @@ import (
 // query` (Terraform 1.14+), and identity on every CLI version.
 type protocolProvider struct {
 	t       *testing.T
-	server  tfprotov6.ProviderServerWithListResource
+	server  listingServer
 	schemas *tfprotov6.GetProviderSchemaResponse
 	ids     *tfprotov6.GetResourceIdentitySchemasResponse
+}
+
+// listingServer is a provider server that also serves list resources
+// (terraform-plugin-go keeps ListResourceServer out of ProviderServer for now).
+type listingServer interface {
+	tfprotov6.ProviderServer
+	tfprotov6.ListResourceServer
 }
 
 // newProtocolProvider starts a provider server and configures it with
@@ -33,7 +40,7 @@ func newProtocolProvider(t *testing.T, settings map[string]tftypes.Value) *proto
 	if err != nil {
 		t.Fatal(err)
 	}
-	withList, ok := server.(tfprotov6.ProviderServerWithListResource)
+	withList, ok := server.(listingServer)
 	if !ok {
 		t.Fatalf("%T does not serve ListResource", server)
 	}
