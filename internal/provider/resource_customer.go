@@ -277,7 +277,7 @@ func isKnown(v interface {
 }
 
 func (r *customerResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
-	defer recordIdentity(ctx, &resp.State, resp.Identity, &resp.Diagnostics)
+	defer recordIdentity(ctx, resp.Identity, &resp.Diagnostics, &resp.State)
 	var plan customerResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
@@ -369,7 +369,7 @@ func (m *customerResourceModel) createRequest(ctx context.Context) (cloudlx.Cust
 }
 
 func (r *customerResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
-	defer recordIdentity(ctx, &resp.State, resp.Identity, &resp.Diagnostics)
+	defer recordIdentity(ctx, resp.Identity, &resp.Diagnostics, &resp.State, &req.State)
 	var state customerResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
@@ -398,7 +398,7 @@ func (r *customerResource) Read(ctx context.Context, req resource.ReadRequest, r
 }
 
 func (r *customerResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	defer recordIdentity(ctx, &resp.State, resp.Identity, &resp.Diagnostics)
+	defer recordIdentity(ctx, resp.Identity, &resp.Diagnostics, &resp.State, &req.State)
 	var plan, state customerResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -516,7 +516,7 @@ func (r *customerResource) Delete(ctx context.Context, req resource.DeleteReques
 }
 
 func (r *customerResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
-	defer recordIdentity(ctx, &resp.State, resp.Identity, &resp.Diagnostics)
+	defer recordIdentity(ctx, resp.Identity, &resp.Diagnostics, &resp.State)
 	if req.ID == "" && req.Identity != nil && !req.Identity.Raw.IsNull() {
 		// An import block with identity = { id = 915 } (Terraform and OpenTofu 1.12+).
 		if id, ok := importIDFromIdentity(ctx, req.Identity, &resp.Diagnostics); ok {

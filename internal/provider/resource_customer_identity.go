@@ -45,20 +45,30 @@ func customerIdentitySchema() identityschema.Schema {
 	}
 }
 
-// recordIdentity sets the identity from the id the operation wrote to state.
-// Create, Read, Update and ImportState defer it, so every way an operation can
-// end with the customer in state (a complete create, one whose read-back
-// failed, an update that sends nothing) also records its identity, and a
-// customer removed from state (deleted outside Terraform) records none.
-func recordIdentity(ctx context.Context, state *tfsdk.State, identity *tfsdk.ResourceIdentity, diags *diag.Diagnostics) {
-	if identity == nil || state.Raw.IsNull() {
+// recordIdentity sets the identity from the customer id in the first of
+// states that holds one: the state the operation wrote, then the state it
+// started from. Create, Read, Update and ImportState defer it, so every way an
+// operation can end (a complete create, one whose read-back failed, an update
+// that sends nothing) records the identity. A Read that drops a customer
+// deleted outside Terraform still answers with the identity it had: the
+// framework requires one after every successful Read, and a CLI older than
+// 1.12 (or state written before identities existed) sends none to keep.
+func recordIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity, diags *diag.Diagnostics, states ...*tfsdk.State) {
+	if identity == nil {
 		return
 	}
-	var id types.Int64
-	if d := state.GetAttribute(ctx, path.Root("id"), &id); d.HasError() || id.IsNull() || id.IsUnknown() {
-		return // nothing to name the customer by: the operation's own diagnostics say why
+	for _, state := range states {
+		if state.Raw.IsNull() {
+			continue
+		}
+		var id types.Int64
+		if d := state.GetAttribute(ctx, path.Root("id"), &id); d.HasError() || id.IsNull() || id.IsUnknown() {
+			continue
+		}
+		diags.Append(identity.Set(ctx, customerIdentityModel{ID: id})...)
+		return
 	}
-	diags.Append(identity.Set(ctx, customerIdentityModel{ID: id})...)
+	// Nothing names the customer: the operation's own diagnostics say why.
 }
 
 // importIDFromIdentity reads the customer id of an import by identity

@@ -147,6 +147,30 @@ func TestCustomerIdentity_refreshWithoutIdentityFromOlderCLIs(t *testing.T) {
 	}
 }
 
+// A customer deleted outside Terraform leaves state on the next refresh. A CLI
+// older than 1.12 (or state from before identities) sends no identity, and the
+// framework rejects a successful Read that answers none ("Missing Resource
+// Identity After Read"), so the refresh must still answer the identity the
+// customer had.
+func TestCustomerIdentity_refreshOfADeletedCustomerWithoutIdentity(t *testing.T) {
+	env := newTestEnv(t, emulator.Options{})
+	existing := seedNamed(t, env.emu, "Deleted in the portal")[0]
+	p := newProtocolProvider(t, env.emulatorSettings(nil))
+	imported := p.importResource(&tfprotov6.ImportResourceStateRequest{TypeName: "cloudlx_customer", ID: fmt.Sprint(existing.ID)})
+	state := p.read(imported.State, nil).NewState
+	env.emu.DeleteCustomer(existing.ID)
+
+	for _, identity := range []*tfprotov6.ResourceIdentityData{nil, p.identityValue(existing.ID)} {
+		read := p.read(state, identity) // fails the test on any error diagnostic
+		if raw, err := read.NewState.Unmarshal(p.schemas.ResourceSchemas["cloudlx_customer"].ValueType()); err != nil || !raw.IsNull() {
+			t.Errorf("state after the refresh: %v (%v), want the customer removed", raw, err)
+		}
+		if id, err := p.identityID(read.NewIdentity); err != nil || id != existing.ID {
+			t.Errorf("identity %d (%v), want %d", id, err, existing.ID)
+		}
+	}
+}
+
 // With a CLI that keeps identities (OpenTofu 1.12 here; Terraform 1.12+ too),
 // identity is set by create, unchanged by update and refresh, and an import
 // block with identity = { id = ... } adopts the customer with a plan that
