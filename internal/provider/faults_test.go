@@ -601,7 +601,7 @@ func TestAccFaults_interruptStopsPromptly(t *testing.T) {
 			stop := func(format string, args ...any) {
 				t.Helper()
 				_ = cmd.Process.Kill()
-				_ = <-exited
+				<-exited
 				t.Fatalf(format+"\n%s", append(args, out.String())...)
 			}
 			heldUp := func() bool {

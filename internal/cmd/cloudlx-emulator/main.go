@@ -170,7 +170,7 @@ func run(ctx context.Context, args []string) error {
 			return err
 		}
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if *neverAnswer {
 		log.Printf("accepting connections on %s and never answering", base)
