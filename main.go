@@ -20,6 +20,9 @@ func main() {
 	flag.BoolVar(&debug, "debug", false, "run the provider with support for debuggers like delve")
 	flag.Parse()
 
+	if err := provider.DisableUnreadLogs(); err != nil {
+		log.Fatal(err.Error())
+	}
 	err := providerserver.Serve(context.Background(), provider.New(version), providerserver.ServeOpts{
 		Address: "registry.terraform.io/cloudlx-community/cloudlx",
 		Debug:   debug,
