@@ -15,6 +15,10 @@ import (
 // version is set at release time by goreleaser (-X main.version=...).
 var version = "dev"
 
+// afterServe runs once the provider has stopped serving (a profiling build
+// writes its profiles there).
+var afterServe = func() {}
+
 func main() {
 	var debug bool
 	flag.BoolVar(&debug, "debug", false, "run the provider with support for debuggers like delve")
@@ -27,6 +31,7 @@ func main() {
 		Address: "registry.terraform.io/cloudlx-community/cloudlx",
 		Debug:   debug,
 	})
+	afterServe()
 	if err != nil {
 		log.Fatal(err.Error())
 	}
