@@ -33,7 +33,9 @@ type usage struct {
 }
 
 // isWrapper reports whether this program was started as the provider.
-func isWrapper() bool { return filepath.Base(os.Args[0]) == providerName && os.Getenv(wrapTarget) != "" }
+func isWrapper() bool {
+	return filepath.Base(os.Args[0]) == providerName && os.Getenv(wrapTarget) != ""
+}
 
 // runWrapper runs the provider and returns its exit code.
 func runWrapper() int {

@@ -63,7 +63,8 @@ func (noopProvider) Schema(ctx context.Context, _ provider.SchemaRequest, resp *
 	resp.Schema = s
 }
 
-func (noopProvider) Configure(context.Context, provider.ConfigureRequest, *provider.ConfigureResponse) {}
+func (noopProvider) Configure(context.Context, provider.ConfigureRequest, *provider.ConfigureResponse) {
+}
 
 func (noopProvider) Resources(context.Context) []func() resource.Resource {
 	return []func() resource.Resource{func() resource.Resource { return &noopCustomer{} }}
