@@ -39,8 +39,9 @@ type tokenResponse struct {
 	// token_type is ignored: its real value is unknown and "Bearer" is always sent.
 	// expires_in is decoded by hand: a number, or a numeric string, or absent.
 	ExpiresIn json.RawMessage `json:"expires_in"`
-	// refresh_token is deliberately not decoded: a new client-credentials token
-	// is as cheap as a refresh and leaves one less secret in memory.
+	// refresh_token is never used (a new client-credentials token is as cheap as a
+	// refresh); it is decoded only so the redactor masks it if a server echoes it.
+	RefreshToken string `json:"refresh_token"`
 }
 
 // Token returns a valid token, fetching one when none is cached or the cached
@@ -125,6 +126,9 @@ func (ts *tokenSource) fetchLocked(ctx context.Context) (string, error) {
 	if err := json.Unmarshal(respBody, &tr); err != nil || tr.AccessToken == "" {
 		return "", fmt.Errorf("requesting an access token: the response held no access_token")
 	}
+	// Known secrets from the moment they arrive, before anything can echo them.
+	ts.client.redactor.Add(tr.AccessToken)
+	ts.client.redactor.Add(tr.RefreshToken)
 	lifetime := tokenLifetime(tr.ExpiresIn)
 	ts.token = tr.AccessToken
 	ts.expires = ts.now().Add(lifetime - renewalMargin(lifetime))

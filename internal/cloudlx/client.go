@@ -79,6 +79,7 @@ type Client struct {
 	userAgent  string
 	http       *retryablehttp.Client
 	tokens     *tokenSource
+	redactor   *Redactor
 }
 
 // New checks cfg and builds a Client. It sends nothing: the token is fetched
@@ -126,7 +127,9 @@ func New(cfg Config) (*Client, error) {
 		Backoff:      backoff,
 		ErrorHandler: retryablehttp.PassthroughErrorHandler,
 	}
-	c := &Client{base: base, maxRetries: retries, userAgent: cfg.UserAgent, http: rc}
+	c := &Client{base: base, maxRetries: retries, userAgent: cfg.UserAgent, http: rc, redactor: &Redactor{}}
+	c.redactor.Add(cfg.ClientSecret)
+	c.redactor.Add(cfg.AccessToken)
 	rc.CheckRetry = c.checkRetry
 	c.tokens = &tokenSource{
 		client:       c,
@@ -139,6 +142,11 @@ func New(cfg Config) (*Client, error) {
 	rc.PrepareRetry = c.refreshBearer
 	return c, nil
 }
+
+// Redactor masks this client's secrets: the client secret, the configured access
+// token and every token the API has issued to it. Text that leaves the process
+// (errors, diagnostics, log lines) goes through it.
+func (c *Client) Redactor() *Redactor { return c.redactor }
 
 func orDefault(d, def time.Duration) time.Duration {
 	if d <= 0 {

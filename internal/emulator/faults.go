@@ -14,7 +14,26 @@ const (
 	FaultFailed    = "failed"    // FailureRate answered 500/502/503
 	FaultDropped   = "dropped"   // DropRate closed the connection
 	FaultInjected  = "injected"  // an InjectFault fault answered (whatever it was)
+	// FaultGatewayNotFound: a GatewayNotFoundRoutes route answered by the "proxy".
+	FaultGatewayNotFound = "gateway-not-found"
 )
+
+// gatewayPage is what a reverse proxy (nginx here) answers for a path it cannot route:
+// a 404 that is HTML, not the API's JSON, and about no customer.
+const gatewayPage = `<html>
+<head><title>404 Not Found</title></head>
+<body>
+<center><h1>404 Not Found</h1></center>
+<hr><center>nginx</center>
+</body>
+</html>
+`
+
+func gatewayNotFound(w http.ResponseWriter) {
+	w.Header().Set("Content-Type", "text/html")
+	w.WriteHeader(http.StatusNotFound)
+	_, _ = w.Write([]byte(gatewayPage))
+}
 
 // Fault is a failure InjectFault will answer with.
 type Fault struct {
@@ -105,7 +124,7 @@ func (s *Server) throttled(w http.ResponseWriter, wait time.Duration) {
 	secs := max(1, int64(math.Ceil(wait.Seconds())))
 	h := w.Header()
 	h.Set("Retry-After", strconv.FormatInt(secs, 10))
-	h.Set("X-RateLimit-Limit", strconv.Itoa(int(math.Ceil(s.opts.RateLimit))))
+	h.Set("X-RateLimit-Limit", strconv.Itoa(int(math.Ceil(s.options().RateLimit))))
 	h.Set("X-RateLimit-Remaining", "0")
 	h.Set("X-RateLimit-Reset", strconv.FormatInt(time.Now().Add(time.Duration(secs)*time.Second).Unix(), 10))
 	writeError(w, http.StatusTooManyRequests, statusMessage(http.StatusTooManyRequests), nil)

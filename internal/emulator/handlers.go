@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 )
 
@@ -78,8 +79,8 @@ func requireParams(w http.ResponseWriter, params map[string]string, names ...str
 
 func (s *Server) clientOK(params map[string]string) bool {
 	// Both compared, always: no early exit that would time which one was wrong.
-	idOK := equalSecret(params["client_id"], s.opts.ClientID)
-	secretOK := equalSecret(params["client_secret"], s.opts.ClientSecret)
+	idOK := equalSecret(params["client_id"], s.options().ClientID)
+	secretOK := equalSecret(params["client_secret"], s.options().ClientSecret)
 	return idOK && secretOK
 }
 
@@ -134,7 +135,7 @@ func (s *Server) refreshToken(w http.ResponseWriter, r *http.Request, c *call) {
 func (s *Server) writeToken(w http.ResponseWriter) {
 	access, refresh := s.tokens.mint()
 	resp := tokenResponse{AccessToken: access, TokenType: "Bearer", ExpiresIn: s.tokens.expiresIn(), RefreshToken: refresh}
-	if s.opts.Quirks {
+	if s.options().Quirks {
 		// The vendor SDK's test fixture has this token_type; the docs say to ignore the
 		// field and always send "Bearer". Clients that trust token_type fail here.
 		resp.TokenType = "client_credentials"
@@ -207,12 +208,24 @@ func (s *Server) createCustomer(w http.ResponseWriter, _ *http.Request, c *call)
 		writeError(w, http.StatusUnprocessableEntity, msgCreateFailed, fe)
 		return
 	}
+	in.Realms = s.withImplicitRealms(in.Realms)
 	rec, err := s.store.create(in, admin)
 	if err != nil {
 		writeError(w, http.StatusInternalServerError, "Server Error", nil)
 		return
 	}
-	writeJSON(w, http.StatusOK, s.customerView(buildCustomer(rec.ID, rec.Input), s.opts.OmitRealmIDsOnCreate))
+	writeJSON(w, http.StatusOK, s.customerView(buildCustomer(rec.ID, rec.Input), s.options().OmitRealmIDsOnCreate))
+}
+
+// withImplicitRealms adds Options.ImplicitRealms to a customer's realms.
+func (s *Server) withImplicitRealms(realms []int64) []int64 {
+	realms = slices.Clone(realms)
+	for _, id := range s.options().ImplicitRealms {
+		if !slices.Contains(realms, id) {
+			realms = append(realms, id)
+		}
+	}
+	return realms
 }
 
 func (s *Server) patchCustomer(w http.ResponseWriter, _ *http.Request, c *call) {
@@ -257,6 +270,7 @@ func (s *Server) patchCustomer(w http.ResponseWriter, _ *http.Request, c *call) 
 		if len(fe) > 0 {
 			return out, &ValidationError{Message: msgUpdateFailed, Fields: fe}
 		}
+		out.Realms = s.withImplicitRealms(out.Realms)
 		return out, nil
 	})
 	var ve *ValidationError
@@ -314,7 +328,7 @@ func (s *Server) listSubRealms(w http.ResponseWriter, r *http.Request, _ *call) 
 	items := make([]any, 0, hi-lo)
 	for _, sr := range subRealmCatalogue[lo:hi] {
 		var v any = catalogueSubRealm{ID: sr.ID, Name: sr.Name, Description: sr.Description}
-		if s.opts.Quirks {
+		if s.options().Quirks {
 			v = ordered{{"id", sr.ID}, {"name", sr.Name}, {"description", sr.Description}, {"slug", slug(sr.Name)}}
 		}
 		items = append(items, v)
@@ -328,10 +342,10 @@ func (s *Server) listSubRealms(w http.ResponseWriter, r *http.Request, _ *call) 
 // 1-based (missing or invalid: 1) and ?max_per_page can only make pages smaller: like
 // servers that cap it, this one never returns more than PageSize items.
 func (s *Server) pageBounds(q url.Values, total int) (lo, hi int) {
-	if s.opts.PageSize <= 0 {
+	if s.options().PageSize <= 0 {
 		return 0, total
 	}
-	per := s.opts.PageSize
+	per := s.options().PageSize
 	if n, err := strconv.Atoi(q.Get("max_per_page")); err == nil && n > 0 && n < per {
 		per = n
 	}
@@ -349,8 +363,8 @@ func (s *Server) pageBounds(q url.Values, total int) (lo, hi int) {
 // writeList answers a list in the documented paginated-list shape, the list first:
 // {"customers": [...], "num_results": n, "paginates": bool}.
 func (s *Server) writeList(w http.ResponseWriter, key string, items []any, total int) {
-	resp := ordered{{key, items}, {"num_results", total}, {"paginates", s.opts.PageSize > 0}}
-	if s.opts.Quirks {
+	resp := ordered{{key, items}, {"num_results", total}, {"paginates", s.options().PageSize > 0}}
+	if s.options().Quirks {
 		resp = append(resp, field{"meta", ordered{{"api_version", "v1"}}})
 	}
 	writeJSON(w, http.StatusOK, resp)

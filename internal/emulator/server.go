@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -62,6 +63,15 @@ type Options struct {
 	FaultRoutes []string
 	// Seed seeds the random faults and quirks; 0 picks a time-based seed.
 	Seed int64
+
+	// ImplicitRealms are realm ids every create and every PATCH adds to the customer's
+	// realms, as an API that puts every customer in realm 1 ("Default") would (the docs
+	// leave it open). They are stored: later reads return them too.
+	ImplicitRealms []int64
+	// GatewayNotFoundRoutes lists routes (e.g. "GET /api/customers/{id}") that a reverse
+	// proxy in front of the API answers with its own HTML 404 page, before the API sees
+	// them: an answer that says nothing about the customer.
+	GatewayNotFoundRoutes []string
 }
 
 // Defaults for empty Options fields.
@@ -79,15 +89,15 @@ const maxBody = 1 << 20
 
 // Server is the emulated API. Create it with New or Open.
 type Server struct {
-	opts   Options
+	// live is the configuration in force: Options and what is derived from them.
+	// SetOptions swaps it whole, so a request sees one consistent configuration.
+	live   atomic.Pointer[liveConfig]
+	optsMu sync.Mutex // serialises SetOptions
 	store  *store
 	tokens *tokenStore
-	paths  []*pathDef
 
 	rngMu sync.Mutex
 	rng   *rand.Rand
-
-	limiter *bucket // nil without RateLimit
 
 	logMu  sync.Mutex
 	log    []*Request
@@ -127,18 +137,61 @@ func Open(opts Options) (*Server, error) {
 		return nil, err
 	}
 	s := &Server{
-		opts:   opts,
 		store:  st,
 		tokens: newTokenStore(opts.TokenLifetime, opts.StaticTokens),
 		rng:    rand.New(rand.NewPCG(uint64(seed), uint64(seed)^0x9e3779b97f4a7c15)),
 		counts: map[string]int{},
 		faults: map[string][]*pendingFault{},
 	}
-	if opts.RateLimit > 0 {
-		s.limiter = newBucket(opts.RateLimit)
-	}
-	s.paths = s.routes()
+	s.live.Store(newLiveConfig(opts, nil))
 	return s, nil
+}
+
+// liveConfig is one configuration of the server: the options and what is built
+// from them once (the routes, the rate limiter).
+type liveConfig struct {
+	opts    Options
+	paths   []*pathDef
+	limiter *bucket // nil without RateLimit
+}
+
+func newLiveConfig(opts Options, prev *liveConfig) *liveConfig {
+	c := &liveConfig{opts: opts, paths: routes(opts)}
+	switch {
+	case opts.RateLimit <= 0:
+	case prev != nil && prev.limiter != nil && prev.opts.RateLimit == opts.RateLimit:
+		c.limiter = prev.limiter // keep the bucket's state across unrelated changes
+	default:
+		c.limiter = newBucket(opts.RateLimit)
+	}
+	return c
+}
+
+// options is the configuration in force. Callers must not modify it.
+func (s *Server) options() *Options { return &s.live.Load().opts }
+
+// SetOptions changes the server's behaviour while it runs (a test or a soak switches
+// faults and variants on and off between steps): change applies to a copy of the
+// options in force, and requests that arrive afterwards see the result. The store,
+// the request log and the tokens already issued are kept; ClientID, ClientSecret,
+// StaticTokens, StatePath and Seed keep the values the server was opened with. A
+// new TokenLifetime applies to tokens issued from then on.
+func (s *Server) SetOptions(change func(*Options)) {
+	s.optsMu.Lock()
+	defer s.optsMu.Unlock()
+	prev := s.live.Load()
+	next := prev.opts
+	next.FaultRoutes = slices.Clone(prev.opts.FaultRoutes)
+	next.ImplicitRealms = slices.Clone(prev.opts.ImplicitRealms)
+	next.GatewayNotFoundRoutes = slices.Clone(prev.opts.GatewayNotFoundRoutes)
+	change(&next)
+	next.ClientID, next.ClientSecret = prev.opts.ClientID, prev.opts.ClientSecret
+	next.StaticTokens, next.StatePath, next.Seed = prev.opts.StaticTokens, prev.opts.StatePath, prev.opts.Seed
+	if next.TokenLifetime <= 0 {
+		next.TokenLifetime = DefaultTokenLifetime
+	}
+	s.tokens.setLifetime(next.TokenLifetime)
+	s.live.Store(newLiveConfig(next, prev))
 }
 
 // endpoint handles one method of one path, after the checks every request gets.
@@ -151,13 +204,13 @@ type pathDef struct {
 	methods  map[string]endpoint
 }
 
-func (s *Server) routes() []*pathDef {
+func routes(opts Options) []*pathDef {
 	item := map[string]endpoint{
 		http.MethodGet:    (*Server).getCustomer,
 		http.MethodPatch:  (*Server).patchCustomer,
 		http.MethodDelete: (*Server).deleteCustomer,
 	}
-	if s.opts.DisableDelete {
+	if opts.DisableDelete {
 		delete(item, http.MethodDelete)
 	}
 	return []*pathDef{
@@ -171,8 +224,8 @@ func (s *Server) routes() []*pathDef {
 }
 
 // match finds the path definition for a URL path and the value of its {id}, if any.
-func (s *Server) match(path string) (*pathDef, string) {
-	for _, d := range s.paths {
+func match(paths []*pathDef, path string) (*pathDef, string) {
+	for _, d := range paths {
 		if prefix, ok := strings.CutSuffix(d.template, "{id}"); ok {
 			if rest, ok := strings.CutPrefix(path, prefix); ok && rest != "" && !strings.Contains(rest, "/") {
 				return d, rest
@@ -203,8 +256,10 @@ const UnknownRoute = "(unknown)"
 // Latency; answer an injected fault, if one is pending for the route; for non-token
 // routes, throttle (RateLimit), drop (DropRate) or fail (FailureRate); then handle it.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	live := s.live.Load()
+	o := &live.opts
 	c := &call{}
-	c.def, c.id = s.match(r.URL.Path)
+	c.def, c.id = match(live.paths, r.URL.Path)
 	if c.def != nil {
 		c.route = r.Method + " " + c.def.template
 	} else {
@@ -221,7 +276,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rw := &recorder{ResponseWriter: w}
 	defer s.logDone(entry, rw)
 
-	if s.opts.Latency > 0 && !sleep(r.Context(), s.opts.Latency) {
+	if o.Latency > 0 && !sleep(r.Context(), o.Latency) {
 		return // the client gave up; nobody is listening for an answer
 	}
 	if f, ok := s.takeFault(c.route); ok {
@@ -229,19 +284,24 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.answerInjected(rw, r, c, f)
 		return
 	}
+	if slices.Contains(o.GatewayNotFoundRoutes, c.route) {
+		s.setFault(entry, FaultGatewayNotFound)
+		gatewayNotFound(rw)
+		return
+	}
 	if !c.token() {
-		if ok, wait := s.limiter.allow(); !ok {
+		if ok, wait := live.limiter.allow(); !ok {
 			s.setFault(entry, FaultThrottled)
 			s.throttled(rw, wait)
 			return
 		}
-		randomFaults := len(s.opts.FaultRoutes) == 0 || slices.Contains(s.opts.FaultRoutes, c.route)
-		if randomFaults && s.chance(s.opts.DropRate) {
+		randomFaults := len(o.FaultRoutes) == 0 || slices.Contains(o.FaultRoutes, c.route)
+		if randomFaults && s.chance(o.DropRate) {
 			s.setFault(entry, FaultDropped)
 			dropConnection(rw)
 			return
 		}
-		if randomFaults && s.chance(s.opts.FailureRate) {
+		if randomFaults && s.chance(o.FailureRate) {
 			s.setFault(entry, FaultFailed)
 			s.rngMu.Lock()
 			status := []int{http.StatusInternalServerError, http.StatusBadGateway, http.StatusServiceUnavailable}[s.rng.IntN(3)]

@@ -40,6 +40,13 @@ func newTokenStore(lifetime time.Duration, static []string) *tokenStore {
 	return ts
 }
 
+// setLifetime sets the lifetime of the tokens minted from now on.
+func (ts *tokenStore) setLifetime(d time.Duration) {
+	ts.mu.Lock()
+	defer ts.mu.Unlock()
+	ts.lifetime = d
+}
+
 // mint issues a new access and refresh token pair.
 func (ts *tokenStore) mint() (access, refresh string) {
 	access, refresh = randomAlnum(40), randomAlnum(40)
@@ -70,6 +77,8 @@ func (ts *tokenStore) mint() (access, refresh string) {
 // seconds, at least 1. Rounding down would turn a sub-second test lifetime into 0, which
 // OAuth2 clients read as "never expires".
 func (ts *tokenStore) expiresIn() int64 {
+	ts.mu.Lock()
+	defer ts.mu.Unlock()
 	return max(1, int64(math.Ceil(ts.lifetime.Seconds())))
 }
 

@@ -12,7 +12,7 @@ import (
 // built from c, so that fields can be added or left out while the documented fields
 // keep their documented order.
 func (s *Server) customerView(c Customer, omitRealmIDs bool) any {
-	if !s.opts.Quirks && !omitRealmIDs {
+	if !s.options().Quirks && !omitRealmIDs {
 		return c
 	}
 	realms := make([]any, len(c.Realms))
@@ -21,7 +21,7 @@ func (s *Server) customerView(c Customer, omitRealmIDs bool) any {
 	}
 	subs := make([]any, len(c.SubRealms))
 	for i, sr := range c.SubRealms {
-		if s.opts.Quirks {
+		if s.options().Quirks {
 			subs[i] = ordered{{"id", sr.ID}, {"name", sr.Name}, {"description", sr.Description},
 				{"has_access", sr.HasAccess}, {"slug", slug(sr.Name)}}
 		} else {
@@ -30,7 +30,7 @@ func (s *Server) customerView(c Customer, omitRealmIDs bool) any {
 	}
 	s.shuffleIfQuirky(realms)
 	s.shuffleIfQuirky(subs)
-	if !s.opts.Quirks {
+	if !s.options().Quirks {
 		return ordered{{"id", c.ID}, {"name", c.Name}, {"currency", c.Currency}, {"country", c.Country},
 			{"realms", realms}, {"sub_realms", subs}}
 	}
@@ -53,7 +53,7 @@ func (s *Server) customerView(c Customer, omitRealmIDs bool) any {
 
 // realmView is a realm as a response carries it, with or without its id.
 func (s *Server) realmView(r Realm, withID bool) any {
-	if !s.opts.Quirks && withID {
+	if !s.options().Quirks && withID {
 		return r
 	}
 	var o ordered
@@ -61,7 +61,7 @@ func (s *Server) realmView(r Realm, withID bool) any {
 		o = append(o, field{"id", r.ID})
 	}
 	o = append(o, field{"name", r.Name}, field{"description", r.Description})
-	if s.opts.Quirks {
+	if s.options().Quirks {
 		o = append(o, field{"slug", slug(r.Name)})
 	}
 	return o
@@ -70,7 +70,7 @@ func (s *Server) realmView(r Realm, withID bool) any {
 // shuffleIfQuirky puts a list in a new random order under Quirks: the API promises no
 // order, and clients that compare lists in order would show spurious diffs.
 func (s *Server) shuffleIfQuirky(items []any) {
-	if s.opts.Quirks {
+	if s.options().Quirks {
 		s.shuffle(len(items), func(i, j int) { items[i], items[j] = items[j], items[i] })
 	}
 }

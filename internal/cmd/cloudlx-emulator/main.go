@@ -46,6 +46,19 @@ type stringList []string
 func (l *stringList) String() string     { return strings.Join(*l, ",") }
 func (l *stringList) Set(v string) error { *l = append(*l, v); return nil }
 
+// int64List is a repeatable positive integer flag.
+type int64List []int64
+
+func (l *int64List) String() string { return fmt.Sprint([]int64(*l)) }
+func (l *int64List) Set(v string) error {
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n <= 0 {
+		return fmt.Errorf("want a positive integer id, got %q", v)
+	}
+	*l = append(*l, n)
+	return nil
+}
+
 func run(args []string) error {
 	fs := flag.NewFlagSet("cloudlx-emulator", flag.ContinueOnError)
 	var (
@@ -71,9 +84,15 @@ func run(args []string) error {
 	fs.Int64Var(&opts.Seed, "seed", 0, "seed for random faults and quirks (0: time-based)")
 	fs.BoolVar(&opts.Quirks, "quirks", false, "answer like another valid implementation (shuffled lists, extra fields)")
 	fs.BoolVar(&opts.OmitRealmIDsOnCreate, "omit-realm-ids-on-create", false, "leave realm ids out of the create response, as the docs' example does")
+	var gatewayRoutes stringList
+	fs.Var(&gatewayRoutes, "gateway-404-route", `answer this route with a reverse proxy's HTML 404 page, e.g. "GET /api/customers/{id}" (repeatable)`)
+	var implicitRealms int64List
+	fs.Var(&implicitRealms, "implicit-realm", "add this realm id to every customer on create and PATCH, as an API with an implicit realm 1 would (repeatable)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	opts.GatewayNotFoundRoutes = gatewayRoutes
+	opts.ImplicitRealms = implicitRealms
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments: %q", fs.Args())
 	}
