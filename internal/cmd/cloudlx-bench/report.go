@@ -249,18 +249,6 @@ func printTable(w io.Writer, o options, n int, runs []phaseResult) {
 	_ = tw.Flush()
 }
 
-// byRoute renders API request counts as "GET /api/customers 1, ...", token requests left out.
-func byRoute(counts map[string]int) string {
-	var parts []string
-	for route, k := range counts {
-		if route != tokenRoute {
-			parts = append(parts, fmt.Sprintf("%s %d", route, k))
-		}
-	}
-	slices.Sort(parts)
-	return strings.Join(parts, ", ")
-}
-
 func (r *results) write(path string) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err

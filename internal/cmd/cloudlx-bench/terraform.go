@@ -109,6 +109,10 @@ func (w *workspace) run(ctx context.Context, logName string, env []string, args 
 	defer logFile.Close()
 	cmd := exec.CommandContext(ctx, w.terraform, args...)
 	cmd.Dir, cmd.Env, cmd.Stdout, cmd.Stderr = w.dir, append(slices.Clone(w.env), env...), logFile, logFile
+	// Interrupted, Terraform stops its provider processes itself; killed, it
+	// would leave them running.
+	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
+	cmd.WaitDelay = 30 * time.Second
 	start := time.Now()
 	err = cmd.Run()
 	wall := time.Since(start)
