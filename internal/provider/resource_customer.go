@@ -244,40 +244,17 @@ func (r *customerResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 	if req.Plan.Raw.IsNull() || req.State.Raw.IsNull() {
 		return // destroy, or create: everything computed is unknown until the API answers
 	}
-	var plan, state customerResourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
+	plan, adminUserChanged, err := planWithDetails(req.Plan.Raw, req.State.Raw)
+	if err != nil {
+		resp.Diagnostics.AddError("Could not plan the CloudLX customer", err.Error())
 		return
 	}
-	// A null detail in state (a create whose read-back failed) is never
-	// copied: the apply must be free to fill it in.
-	if plan.CurrencyISO.Equal(state.CurrencyISO) && isKnown(state.Currency) {
-		plan.Currency = state.Currency
-	}
-	if plan.CountryISO.Equal(state.CountryISO) && isKnown(state.Country) {
-		plan.Country = state.Country
-	}
-	if plan.Realms.Equal(state.Realms) && isKnown(state.RealmDetails) {
-		plan.RealmDetails = state.RealmDetails
-	}
-	if plan.ShownSubRealms.Equal(state.ShownSubRealms) && plan.EnabledSubRealms.Equal(state.EnabledSubRealms) &&
-		isKnown(state.SubRealmDetails) {
-		plan.SubRealmDetails = state.SubRealmDetails
-	}
-	if !plan.AdminUser.Equal(state.AdminUser) {
+	if adminUserChanged {
 		resp.Diagnostics.AddAttributeWarning(path.Root("admin_user"), "admin_user only applies when the customer is created",
 			"CloudLX creates the customer's first user together with the customer and never returns it, so this change "+
 				"is saved in Terraform state only and nothing is sent to the API. To change the user, use the CloudLX portal.")
 	}
-	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
-}
-
-func isKnown(v interface {
-	IsNull() bool
-	IsUnknown() bool
-}) bool {
-	return !v.IsNull() && !v.IsUnknown()
+	resp.Plan.Raw = plan
 }
 
 func (r *customerResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
@@ -404,7 +381,7 @@ func (r *customerResource) Read(ctx context.Context, req resource.ReadRequest, r
 	}
 	// admin_user and timeouts are not returned by the API and stay as they are.
 	resp.Diagnostics.Append(state.setFromAPI(customer)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(setState(ctx, &resp.State, &state)...)
 }
 
 func (r *customerResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
