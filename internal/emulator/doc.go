@@ -18,6 +18,10 @@
 // for demos and benchmarks. Options add what a real service does now and then (latency,
 // throttling, 5xx, dropped connections, short-lived tokens, pagination, a missing DELETE,
 // responses that differ in harmless ways) so the provider's handling of each can be tested.
+// Other Options play the other answers to the questions the docs leave open (a page size
+// that ignores max_per_page, a PATCH that merges arrays or needs every field, realms added
+// implicitly, currency or country locked, a form-only token endpoint, other catalogue
+// paths), so cloudlx-probe and the provider can be tested against each.
 // Every request is logged (Requests, Count, Counts) so tests can assert the exact traffic
 // the provider causes, and InjectFault answers chosen requests with a chosen failure.
 //
