@@ -10,19 +10,14 @@ import (
 	"github.com/cloudlx-community/terraform-provider-cloudlx/internal/emulator"
 )
 
-func sweepEmulator(t *testing.T, opts emulator.Options) (SweepResult, string, *emulator.Server, int64) {
+func sweepEmulator(t *testing.T, opts emulator.Options) (SweepResult, string, *emulator.Server) {
 	t.Helper()
 	emu := emulator.New(opts)
 	srv := httptest.NewServer(emu)
 	t.Cleanup(srv.Close)
-	var notOurs int64
 	for _, name := range []string{"tf-acc-a1b2-lifecycle", "Not Ours Ltd", "tf-acc-c3d4-data", "atf-acc-lookalike"} {
-		c, err := emu.CreateCustomer(emulator.CustomerInput{Name: name, CurrencyISO: "EUR", CountryISO: "DE", Realms: []int64{2}})
-		if err != nil {
+		if _, err := emu.CreateCustomer(emulator.CustomerInput{Name: name, CurrencyISO: "EUR", CountryISO: "DE", Realms: []int64{2}}); err != nil {
 			t.Fatal(err)
-		}
-		if name == "Not Ours Ltd" {
-			notOurs = c.ID
 		}
 	}
 	client, err := cloudlx.New(cloudlx.Config{Endpoint: srv.URL, ClientID: emulator.DefaultClientID, ClientSecret: emulator.DefaultClientSecret})
@@ -34,12 +29,12 @@ func sweepEmulator(t *testing.T, opts emulator.Options) (SweepResult, string, *e
 	if err != nil {
 		t.Fatal(err)
 	}
-	return res, out.String(), emu, notOurs
+	return res, out.String(), emu
 }
 
 // Only the suite's own customers are read one by one and deleted.
 func TestSweepDeletesOnlyPrefixed(t *testing.T) {
-	res, out, emu, _ := sweepEmulator(t, emulator.Options{})
+	res, out, emu := sweepEmulator(t, emulator.Options{})
 	if len(res.Deleted) != 2 || len(res.Left) != 0 {
 		t.Fatalf("deleted %v, left %v:\n%s", res.Deleted, res.Left, out)
 	}
@@ -60,7 +55,7 @@ func TestSweepDeletesOnlyPrefixed(t *testing.T) {
 }
 
 func TestSweepWithoutDeleteListsForThePortal(t *testing.T) {
-	res, out, emu, _ := sweepEmulator(t, emulator.Options{DisableDelete: true})
+	res, out, emu := sweepEmulator(t, emulator.Options{DisableDelete: true})
 	if len(res.Deleted) != 0 || len(res.Left) != 2 || len(emu.Customers()) != 4 {
 		t.Fatalf("deleted %v, left %v, %d customers:\n%s", res.Deleted, res.Left, len(emu.Customers()), out)
 	}

@@ -67,7 +67,7 @@ func (tg *target) checkDestroyed(s *terraform.State) error {
 			return err
 		}
 		if _, err := tg.client.GetCustomer(context.Background(), id); !cloudlx.IsNotFound(err) {
-			return fmt.Errorf("customer %d still readable after destroy: %v", id, err)
+			return fmt.Errorf("customer %d still readable after destroy: %w", id, err)
 		}
 	}
 	return nil
