@@ -10,6 +10,8 @@
 # skip and the sweep lists what it cannot delete.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=scripts/go-toolchain.sh
+source scripts/go-toolchain.sh
 make=${MAKE:-make}
 
 work=$(mktemp -d)
