@@ -190,6 +190,9 @@ func TestVariants(t *testing.T) {
 		{"no catalogues", emulator.Options{RealmsPath: emulator.NoPath, SubRealmsPath: emulator.NoPath},
 			map[string]any{"catalogues.realms_path": nil, "catalogues.sub_realms_path": nil, "write.implicit_realms": nil},
 			[]string{"not asked: no realm id"}},
+		{"a proxy's HTML 404", emulator.Options{GatewayNotFoundRoutes: []string{"GET /api/customers/{id}"}},
+			map[string]any{"not_found.status": 404, "not_found.json_body": false},
+			[]string{"404 with a body that is not JSON (text/html"}},
 		{"quirky token_type", emulator.Options{Quirks: true, TokenLifetime: 90e9},
 			map[string]any{"token.token_type": "client_credentials", "token.expires_in": 90}, nil},
 	} {
