@@ -18,7 +18,13 @@
 // for demos and benchmarks. Options add what a real service does now and then (latency,
 // throttling, 5xx, dropped connections, short-lived tokens, pagination, a missing DELETE,
 // responses that differ in harmless ways) so the provider's handling of each can be tested.
-// Other Options play the other answers to the questions the docs leave open (a page size
+// Other options play the wrong answers a provider must not believe: a proxy's HTML 404 for
+// chosen routes (GatewayNotFoundRoutes), error bodies that echo the request's headers and
+// body (EchoRequests), a list that ignores ?page (ListIgnoresPage), realms added to every
+// customer (ImplicitRealms). A path the API does not serve (an endpoint ending in /api
+// sends requests to /api/api/...) gets routing's JSON 404 under the route "METHOD (unknown)".
+// Silent is an endpoint that accepts connections and never answers.
+// Further Options play the other answers to the questions the docs leave open (a page size
 // that ignores max_per_page, a PATCH that merges arrays or needs every field, realms added
 // implicitly, currency or country locked, a form-only token endpoint, other catalogue
 // paths), so cloudlx-probe and the provider can be tested against each.
