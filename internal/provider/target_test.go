@@ -75,8 +75,15 @@ func newTarget(t *testing.T) *target {
 		tg.endpoint = tg.env.url
 		creds = credentials{id: emulator.DefaultClientID, secret: emulator.DefaultClientSecret}
 	}
-	client, err := cloudlx.New(cloudlx.Config{Endpoint: tg.endpoint, ClientID: creds.id,
-		ClientSecret: creds.secret, AccessToken: creds.token, UserAgent: "terraform-provider-cloudlx-acctest"})
+	var caPEM []byte
+	if file := os.Getenv(envCACertificatesFile); file != "" && tg.live {
+		var err error
+		if caPEM, err = os.ReadFile(file); err != nil {
+			t.Fatalf("%s: %v", envCACertificatesFile, err)
+		}
+	}
+	client, err := cloudlx.New(cloudlx.Config{Endpoint: tg.endpoint, ClientID: creds.id, ClientSecret: creds.secret,
+		AccessToken: creds.token, CACertificates: caPEM, UserAgent: "terraform-provider-cloudlx-acctest"})
 	if err != nil {
 		t.Fatal(err)
 	}

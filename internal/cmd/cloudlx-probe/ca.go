@@ -2,17 +2,25 @@ package main
 
 import (
 	"fmt"
+	"os"
 
 	"github.com/cloudlx-community/terraform-provider-cloudlx/internal/cloudlx"
 )
 
 // withCACertificates is where -ca-certificates-file (CLOUDLX_CA_CERTIFICATES_FILE)
-// reaches the client, as the provider's ca_certificates does.
-// TODO(ca_certificates): the client gains cloudlx.Config.CACertificates on another
-// branch; read the file into it here once that is merged.
-func withCACertificates(_ *cloudlx.Config, path string) error {
+// reaches the client, as the provider's ca_certificates does: CA certificates
+// trusted beside the system's (a private CA, a TLS-inspecting proxy).
+func withCACertificates(cfg *cloudlx.Config, path string) error {
 	if path == "" {
 		return nil
 	}
-	return fmt.Errorf("-ca-certificates-file %q: this build's client cannot trust extra CA certificates yet", path)
+	pem, err := os.ReadFile(path)
+	if err != nil {
+		return fmt.Errorf("-ca-certificates-file: %w", err)
+	}
+	if _, err := cloudlx.ParseCACertificates(pem); err != nil {
+		return fmt.Errorf("-ca-certificates-file %s must hold the PEM text of one or more CA certificates, but %w", path, err)
+	}
+	cfg.CACertificates = pem
+	return nil
 }

@@ -5,13 +5,17 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/cloudlx-community/terraform-provider-cloudlx/internal/emulator"
+	"github.com/cloudlx-community/terraform-provider-cloudlx/internal/testca"
 )
 
 func runProbe(t *testing.T, stdin string, env map[string]string, args ...string) (code int, stdout, stderr string) {
@@ -166,5 +170,35 @@ func TestNoSecretInOutput(t *testing.T) {
 	code, stdout, stderr := runProbe(t, "", env)
 	if code != 0 || strings.Contains(stdout+stderr, access) {
 		t.Errorf("access token: exit %d, output:\n%s%s", code, stdout, stderr)
+	}
+}
+
+// An endpoint behind a private CA: refused without the CA, answered with it
+// (from the flag or CLOUDLX_CA_CERTIFICATES_FILE).
+func TestPrivateCA(t *testing.T) {
+	ca := testca.New(t, "Probe Test CA")
+	srv := httptest.NewUnstartedServer(emulator.New(emulator.Options{}))
+	srv.TLS = ca.TLSConfig(t, "127.0.0.1")
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
+	srv.StartTLS()
+	t.Cleanup(srv.Close)
+	caFile := filepath.Join(t.TempDir(), "ca.pem")
+	if err := os.WriteFile(caFile, ca.PEM, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	env := creds(srv.URL)
+	if code, _, stderr := runProbe(t, "", env); code != exitUnreachable || !strings.Contains(stderr, "certificate") {
+		t.Errorf("without the CA: exit %d, %s", code, stderr)
+	}
+	if code, _, stderr := runProbe(t, "", env, "-ca-certificates-file", caFile); code != 0 {
+		t.Errorf("with -ca-certificates-file: exit %d, %s", code, stderr)
+	}
+	env["CLOUDLX_CA_CERTIFICATES_FILE"] = caFile
+	if code, _, stderr := runProbe(t, "", env); code != 0 {
+		t.Errorf("with CLOUDLX_CA_CERTIFICATES_FILE: exit %d, %s", code, stderr)
+	}
+	env["CLOUDLX_CA_CERTIFICATES_FILE"] = filepath.Join(t.TempDir(), "missing.pem")
+	if code, _, stderr := runProbe(t, "", env); code != exitUsage || !strings.Contains(stderr, "-ca-certificates-file") {
+		t.Errorf("missing CA file: exit %d, %s", code, stderr)
 	}
 }
