@@ -48,7 +48,7 @@ func TestPrivateCA(t *testing.T) {
 
 	// The system pool does not know the CA: the handshake fails, nothing is
 	// retried (no retry can fix it), and the error says which host and why.
-	c, err := New(Config{Endpoint: srv.URL, AccessToken: "t", MaxRetries: 3, RetryWaitMin: 1, RetryWaitMax: 1})
+	c, err := New(Config{Endpoint: srv.URL, AccessToken: "tls-test-token", MaxRetries: 3, RetryWaitMin: 1, RetryWaitMax: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,7 +70,7 @@ func TestPrivateCA(t *testing.T) {
 	}
 
 	// Trusting the CA in addition to the system pool makes it work.
-	c, err = New(Config{Endpoint: srv.URL, AccessToken: "t", CACertificates: ca.PEM})
+	c, err = New(Config{Endpoint: srv.URL, AccessToken: "tls-test-token", CACertificates: ca.PEM})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -86,7 +86,7 @@ func TestPrivateCA_certificateForAnotherHost(t *testing.T) {
 	ca := testca.New(t, "Private CA")
 	var calls atomic.Int32
 	srv := tlsServer(t, ca, realmsAPI(&calls), "cloudlx.example")
-	c, err := New(Config{Endpoint: srv.URL, AccessToken: "t", CACertificates: ca.PEM})
+	c, err := New(Config{Endpoint: srv.URL, AccessToken: "tls-test-token", CACertificates: ca.PEM})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -123,7 +123,7 @@ func TestParseCACertificates(t *testing.T) {
 			t.Errorf("%s: error %v, want %q", tc.name, err, tc.wantErr)
 		}
 	}
-	if _, err := New(Config{Endpoint: "https://cloudlx.example", AccessToken: "t", CACertificates: keyPEM}); err == nil ||
+	if _, err := New(Config{Endpoint: "https://cloudlx.example", AccessToken: "tls-test-token", CACertificates: keyPEM}); err == nil ||
 		!strings.Contains(err.Error(), "the CA certificates are not usable") {
 		t.Errorf("New with a key as CA: %v", err)
 	}
@@ -207,7 +207,7 @@ func TestRequestGoesThroughHTTPSProxy(t *testing.T) {
 // proxyChild is the client side of TestRequestGoesThroughHTTPSProxy. The
 // endpoint's host does not resolve: only the proxy can reach it.
 func proxyChild(t *testing.T) {
-	c, err := New(Config{Endpoint: "https://cloudlx.example", AccessToken: "t", MaxRetries: 0,
+	c, err := New(Config{Endpoint: "https://cloudlx.example", AccessToken: "tls-test-token", MaxRetries: 0,
 		CACertificates: []byte(os.Getenv("CLOUDLX_PROXY_TEST_CA"))})
 	if err != nil {
 		t.Fatal(err)
