@@ -197,6 +197,7 @@ type ctxKey int
 const (
 	policyKey ctxKey = iota
 	attemptKey
+	rawKey // a Raw request: its bearer token is the caller's, never swapped
 )
 
 // do sends one API call: it adds the bearer token, renews the token once on a
@@ -263,6 +264,7 @@ func (c *Client) call(ctx context.Context, method, path string, in, out any, pol
 // last attempt carried and the full URL requested.
 type answer struct {
 	status int
+	header http.Header
 	body   []byte
 	bearer string
 	url    string
@@ -335,7 +337,7 @@ func (c *Client) send(ctx context.Context, method, path string, body []byte, con
 		}
 		return answer{}, fmt.Errorf("%s %s: reading the response: %w", method, where, err)
 	}
-	return answer{status: resp.StatusCode, body: respBody, url: where,
+	return answer{status: resp.StatusCode, header: resp.Header, body: respBody, url: where,
 		bearer: strings.TrimPrefix(resp.Request.Header.Get("Authorization"), "Bearer ")}, nil
 }
 
@@ -352,9 +354,10 @@ func failed(method, where string, err error) error {
 // refreshBearer runs before every retry. Retries can wait minutes (Retry-After,
 // backoff), longer than a short-lived token lives, so each attempt carries the
 // token that is current when it leaves rather than the one the first attempt
-// had. Token requests carry no bearer and are left alone.
+// had. Token requests carry no bearer and are left alone, and so are Raw
+// requests, whose token is the caller's.
 func (c *Client) refreshBearer(req *http.Request) error {
-	if req.Header.Get("Authorization") == "" {
+	if req.Header.Get("Authorization") == "" || req.Context().Value(rawKey) != nil {
 		return nil
 	}
 	token, err := c.tokens.Token(req.Context())

@@ -98,9 +98,23 @@ func run(ctx context.Context, args []string) error {
 	fs.BoolVar(&opts.EchoRequests, "echo-requests", false, "echo the request (headers, Authorization included, and body) into every error answer, as a debug-mode server does")
 	fs.BoolVar(&opts.ListIgnoresPage, "list-ignores-page", false, "answer the first page of a list whatever ?page asks for (with -page-size: num_results larger than a page)")
 	neverAnswer := fs.Bool("never-answer", false, "accept connections and never answer them (no API at all): an endpoint that hangs")
+	fs.BoolVar(&opts.IgnoreMaxPerPage, "ignore-max-per-page", false, "with -page-size, answer pages of -page-size items whatever max_per_page asks")
+	fs.BoolVar(&opts.PatchMergesArrays, "patch-merges-arrays", false, "PATCH adds the ids sent in realms and the sub-realm lists to the stored ones instead of replacing them")
+	fs.BoolVar(&opts.PatchRequiresAll, "patch-requires-all", false, "PATCH is a full update: 422 unless name, currency_iso, country_iso and realms are all sent")
+	var lockedFields stringList
+	fs.Var(&lockedFields, "locked-field", `refuse PATCHes that change this field after creation: "currency_iso" or "country_iso" (repeatable)`)
+	fs.BoolVar(&opts.TokenFormOnly, "token-form-only", false, "the token endpoint reads form parameters only (a JSON body reads as none)")
+	fs.StringVar(&opts.RealmsPath, "realms-path", emulator.DefaultRealmsPath, `path of the realm catalogue ("`+emulator.NoPath+`": none)`)
+	fs.StringVar(&opts.SubRealmsPath, "sub-realms-path", emulator.DefaultSubRealmsPath, `path of the sub-realm catalogue, e.g. /api/sub_realms ("`+emulator.NoPath+`": none)`)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	for _, f := range lockedFields {
+		if f != "currency_iso" && f != "country_iso" {
+			return fmt.Errorf("-locked-field %q: want currency_iso or country_iso", f)
+		}
+	}
+	opts.LockedFields = lockedFields
 	opts.GatewayNotFoundRoutes = gatewayRoutes
 	opts.ImplicitRealms = implicitRealms
 	if fs.NArg() > 0 {
