@@ -332,9 +332,9 @@ type harness struct {
 	// byHarness are the customers the harness made in the portal (look-alikes):
 	// not Terraform's, so never orphans.
 	byHarness map[int64]bool
-	// dirty are the keys changed in the portal since state last read them: their
-	// state may lag behind the API until a refresh is saved.
-	dirty map[string]bool
+	// dirty are the customers changed in the portal since state last read
+	// them: their state may lag behind the API until a refresh is saved.
+	dirty map[int64]bool
 
 	stepNo    int
 	desc      []string
@@ -348,7 +348,7 @@ func newHarness(ctx context.Context, cfg Config, c cli) (*harness, error) {
 		return nil, err
 	}
 	h := &harness{ctx: ctx, cfg: cfg, cli: c, secret: "soak-" + hex.EncodeToString(secret),
-		byHarness: map[int64]bool{}, dirty: map[string]bool{}}
+		byHarness: map[int64]bool{}, dirty: map[int64]bool{}}
 	h.emu = emulator.New(emulator.Options{ClientID: "soak-client", ClientSecret: h.secret, Seed: int64(cfg.Seed>>1) + 1})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -460,12 +460,22 @@ func (h *harness) tf(b budget, args ...string) result {
 	}
 	h.emu.ResetRequests()
 	h.commands++
-	res, err := runCLI(h.ctx, h.cli, h.dir, h.env, args...)
+	env := h.env
+	logPath := filepath.Join(h.dir, "tf.log")
+	if h.stepNo%3 == 0 {
+		// Every third step logs what the provider says, for the secrets check.
+		env = append(slices.Clip(env), "TF_LOG_PROVIDER=DEBUG", "TF_LOG_PATH="+logPath)
+	}
+	res, err := runCLI(h.ctx, h.cli, h.dir, env, args...)
 	if err != nil {
 		h.violate("command-finishes", "%v\n%s", err, res)
 		return res
 	}
 	h.scanOutput(res.args, res.out)
+	if log, err := os.ReadFile(logPath); err == nil {
+		h.scanSecrets(append(slices.Clone(res.args), "(its TF_LOG_PATH file)"), string(log))
+		_ = os.Remove(logPath)
+	}
 	if problems := b.check(h.emu.Requests(), h.faults, res.duration); len(problems) > 0 {
 		h.violate("request-budget", "%s used more requests than DESIGN.md allows:\n  %s\n%s",
 			strings.Join(res.args, " "), strings.Join(problems, "\n  "), res)
@@ -484,6 +494,12 @@ func (h *harness) scanOutput(args []string, out string) {
 			return
 		}
 	}
+	h.scanSecrets(args, out)
+}
+
+// scanSecrets: the client secret and every token the emulator issued are
+// alphanumeric (with dashes), so no output format escapes them.
+func (h *harness) scanSecrets(args []string, out string) {
 	for _, s := range append([]string{h.secret}, h.emu.IssuedTokens()...) {
 		if strings.Contains(out, s) {
 			h.violate("no-secret-in-output", "%s printed a secret (%s...)", strings.Join(args, " "), s[:6])
@@ -529,7 +545,7 @@ func (h *harness) checkFleet() {
 	}
 	b, err := os.ReadFile(filepath.Join(h.dir, "terraform.tfstate"))
 	if err == nil {
-		h.scanOutput([]string{"terraform.tfstate"}, string(b))
+		h.scanSecrets([]string{"terraform.tfstate"}, string(b))
 	}
 }
 
@@ -600,7 +616,7 @@ func (h *harness) checkStateMatchesAPI(res result) {
 	for _, k := range sortedKeys(st) {
 		in := st[k]
 		c, ok := api[in.ID]
-		if h.dirty[k] || !ok {
+		if h.dirty[in.ID] || !ok {
 			continue
 		}
 		got := apiAttrs(c)
@@ -668,10 +684,10 @@ func detailsDiff(raw map[string]any, c emulator.Customer) string {
 
 // liveInState returns the keys in state whose customer the API still holds.
 func (h *harness) liveInState() []string {
-	api := h.api()
+	api, st := h.api(), h.state()
 	var out []string
-	for _, k := range sortedKeys(h.state()) {
-		if _, ok := api[h.state()[k].ID]; ok {
+	for _, k := range sortedKeys(st) {
+		if _, ok := api[st[k].ID]; ok {
 			out = append(out, k)
 		}
 	}

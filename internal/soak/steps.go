@@ -261,7 +261,7 @@ func (h *harness) portalChange(r *rand.Rand, key, what string) error {
 	id := h.state()[key].ID
 	if what == "delete" {
 		h.emu.DeleteCustomer(id)
-		h.dirty[key] = true
+		h.dirty[id] = true
 		h.describe("portal deletes %s (customer %d)", key, id)
 		return nil
 	}
@@ -288,7 +288,7 @@ func (h *harness) portalChange(r *rand.Rand, key, what string) error {
 	if err != nil {
 		return fmt.Errorf("portal change of %s: %w", key, err)
 	}
-	h.dirty[key] = true
+	h.dirty[id] = true
 	return nil
 }
 
@@ -346,8 +346,11 @@ func (h *harness) refreshed(keys []string) {
 		clear(h.dirty)
 		return
 	}
+	st := h.state()
 	for _, k := range keys {
-		delete(h.dirty, k)
+		if in, ok := st[k]; ok {
+			delete(h.dirty, in.ID)
+		}
 	}
 }
 
@@ -373,30 +376,35 @@ func workflowPlanfile(h *harness, r *rand.Rand) error {
 	if !h.succeeded(res, false) {
 		return nil
 	}
-	h.refreshed(nil) // applying the plan saves its refresh
 	var mid string
+	var midID int64
 	if r.IntN(10) < 6 {
 		var candidates []string
 		for _, k := range h.liveInState() {
-			if _, planned := want[k]; !planned || h.cfg.Defects["stale-write"] {
+			if !plannedFor(want, h.model, k) || h.cfg.Defects["stale-write"] {
 				candidates = append(candidates, k)
 			}
 		}
 		if len(candidates) > 0 {
 			mid = pick(r, candidates)
+			midID = h.state()[mid].ID
 			what := pick(r, append(slices.Clone(portalAttrs), "delete"))
 			if err := h.portalChange(r, mid, what); err != nil {
 				return err
 			}
 		}
 	}
-	b := budget{walks: 1, apiCount: len(h.api())}
+	b := h.refreshBudget(0, 1)
+	b.reads = 0 // the plan read them; a 404 of a write may still cost a confirming list
 	b.addWrites(want)
-	_, planned := want[mid]
-	stale := mid != "" && planned
+	stale := mid != "" && plannedFor(want, h.model, mid)
 	res = h.tf(b, args("apply", "soak.tfplan")...)
 	h.describe("apply planfile: exit %d", res.exit)
 	if h.succeeded(res, stale) {
+		h.refreshed(nil) // applying the plan saved its refresh, from before the portal change
+		if midID != 0 {
+			h.dirty[midID] = true
+		}
 		h.checkStateMatchesAPI(res)
 	}
 	return nil
@@ -414,10 +422,8 @@ func workflowRefreshFalse(h *harness, _ *rand.Rand) error {
 	}
 	want := expectPlan(h.model, st, fromState)
 	stale := false
-	for k := range want {
-		if h.dirty[k] {
-			stale = true
-		}
+	for _, in := range st {
+		stale = stale || len(want) > 0 && h.dirty[in.ID]
 	}
 	if stale && !h.cfg.Defects["stale-write"] {
 		h.describe("state lags the portal: refresh-only first")
@@ -434,7 +440,8 @@ func workflowRefreshFalse(h *harness, _ *rand.Rand) error {
 		}
 		want, stale = expectPlan(h.model, st, fromState), false
 	}
-	b := budget{walks: 2, apiCount: len(h.api())}
+	b := h.refreshBudget(0, 2)
+	b.reads = 0 // no refresh; a 404 of a write may still cost a confirming list
 	b.addWrites(want)
 	res := h.tf(b, args("apply", "-refresh=false", "-auto-approve")...)
 	h.describe("apply -refresh=false: exit %d", res.exit)
@@ -562,6 +569,14 @@ func workflowDestroySubset(h *harness, r *rand.Rand) error {
 		}
 	}
 	return nil
+}
+
+// plannedFor reports whether the oracle's plan writes the customer that state
+// holds under key (a moved customer's change is under its new key).
+func plannedFor(want map[string]change, cfg *config, key string) bool {
+	_, here := want[key]
+	_, moved := want[cfg.moveTarget(key)]
+	return here || moved
 }
 
 // --- faults ----------------------------------------------------------------
