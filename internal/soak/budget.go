@@ -65,12 +65,15 @@ func (b *budget) addWrites(changes map[string]change) {
 // retries' business and not counted; what the API answered must fit.
 func (b budget) check(reqs []emulator.Request, f faultState, took time.Duration) []string {
 	count := map[string]int{}
-	unauthorized, listFaulted := 0, false
+	unauthorized, listFaulted, gateway404s := 0, false, 0
 	for _, r := range reqs {
 		switch {
 		case r.Fault != "":
 			if r.Route == "GET /api/customers" {
 				listFaulted = true
+			}
+			if r.Fault == emulator.FaultGatewayNotFound {
+				gateway404s++ // a 404 the provider must check with a list before it believes it
 			}
 		case r.Status == http.StatusUnauthorized:
 			unauthorized++
@@ -82,7 +85,7 @@ func (b budget) check(reqs []emulator.Request, f faultState, took time.Duration)
 	if f.Pages {
 		pages = (b.apiCount+b.creates+pageSize-1)/pageSize + 1
 	}
-	lists := b.missing + b.deletes + int(took/listMaxAge)
+	lists := b.missing + b.deletes + gateway404s + int(took/listMaxAge)
 	if b.reads > bulkRefreshThreshold {
 		lists++
 	}
