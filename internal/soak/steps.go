@@ -469,14 +469,11 @@ func workflowTarget(h *harness, r *rand.Rand) error {
 		b.addWrites(map[string]change{key: c})
 	}
 	target, scope := address(key), []string{key}
-	for k := range h.state() {
-		if h.model.moveTarget(k) != k {
-			// Terraform plans moved instances only with their whole resource
-			// ("Moved resource instances excluded by targeting").
-			target, scope = "cloudlx_customer.fleet", nil
-			b.addWrites(want)
-			break
-		}
+	if movesPending(h) {
+		// Terraform plans moved instances only with their whole resource
+		// ("Moved resource instances excluded by targeting").
+		target, scope = "cloudlx_customer.fleet", nil
+		b.addWrites(want)
 	}
 	res := h.tf(b, args("apply", "-target="+target, "-auto-approve")...)
 	h.describe("apply -target %s: exit %d", target, res.exit)
@@ -551,15 +548,12 @@ func workflowImport(how string) func(h *harness, r *rand.Rand) error {
 }
 
 func workflowDestroySubset(h *harness, r *rand.Rand) error {
-	for k := range h.state() {
-		if h.model.moveTarget(k) != k {
-			// A targeted plan must cover moved instances with their whole
-			// resource: let an apply carry out the moves first.
-			h.describe("moves pending: apply first")
-			if err := workflowApply(h, r); err != nil || h.violation != nil || res0Failed(h) {
-				return err
-			}
-			break
+	if movesPending(h) {
+		// A targeted plan must cover moved instances with their whole
+		// resource: let an apply carry out the moves first.
+		h.describe("moves pending: apply first")
+		if err := workflowApply(h, r); err != nil || h.violation != nil || movesPending(h) {
+			return err
 		}
 	}
 	st := h.state()
@@ -592,9 +586,9 @@ func workflowDestroySubset(h *harness, r *rand.Rand) error {
 	return nil
 }
 
-// res0Failed reports whether moves are still pending after an apply (it
-// failed under faults).
-func res0Failed(h *harness) bool {
+// movesPending reports whether state holds an instance a moved block has yet
+// to move.
+func movesPending(h *harness) bool {
 	for k := range h.state() {
 		if h.model.moveTarget(k) != k {
 			return true
