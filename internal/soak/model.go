@@ -70,15 +70,6 @@ type importBlock struct {
 	Identity bool // import { identity = { id = N } } instead of id = "N"
 }
 
-func (c *config) clone() *config {
-	out := &config{Fleet: make(map[string]spec, len(c.Fleet)), Moves: slices.Clone(c.Moves),
-		Imports: slices.Clone(c.Imports), NextKey: c.NextKey}
-	for k, s := range c.Fleet {
-		out.Fleet[k] = s.clone()
-	}
-	return out
-}
-
 // newKey returns a key no customer has had before.
 func (c *config) newKey() string {
 	c.NextKey++

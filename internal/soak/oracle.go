@@ -266,7 +266,7 @@ var detailInputs = map[string][]string{
 // comparePlan checks a plan against the oracle's changes and the API (the
 // values the plan's "before" must hold after a refresh). It returns one line
 // per disagreement.
-func comparePlan(p planJSON, want map[string]change, api map[int64]attrs, refreshed bool) []string {
+func comparePlan(p planJSON, want map[string]change, api map[int64]attrs) []string {
 	var problems []string
 	got := map[string]change{}
 	for _, rc := range p.ResourceChanges {
@@ -288,7 +288,7 @@ func comparePlan(p planJSON, want map[string]change, api map[int64]attrs, refres
 				c.Attrs = append(c.Attrs, "admin_user")
 			}
 			sort.Strings(c.Attrs)
-			if id, ok := rc.Change.Before["id"].(float64); ok && refreshed {
+			if id, ok := rc.Change.Before["id"].(float64); ok {
 				if a, ok := api[int64(id)]; ok {
 					if d := before.diff(a); len(d) > 0 {
 						problems = append(problems, fmt.Sprintf("%s: the refreshed state differs from the API in %s", rc.Address, strings.Join(d, ", ")))

@@ -156,22 +156,22 @@ func TestComparePlan(t *testing.T) {
 	p := planJSON{ResourceChanges: []plannedChange{rc}}
 	api := map[int64]attrs{1: apiA}
 
-	if got := comparePlan(p, map[string]change{"a": {Action: "update", Attrs: []string{"name"}}}, api, true); len(got) != 0 {
+	if got := comparePlan(p, map[string]change{"a": {Action: "update", Attrs: []string{"name"}}}, api); len(got) != 0 {
 		t.Fatalf("a matching plan: %v", got)
 	}
-	if got := comparePlan(p, map[string]change{}, api, true); len(got) != 1 || !strings.Contains(got[0], "expected no change, the plan shows update of name") {
+	if got := comparePlan(p, map[string]change{}, api); len(got) != 1 || !strings.Contains(got[0], "expected no change, the plan shows update of name") {
 		t.Fatalf("an unexpected update: %v", got)
 	}
 	rc.Change.AfterUnknown = map[string]any{"currency": true}
 	p.ResourceChanges[0] = rc
-	got := comparePlan(p, map[string]change{"a": {Action: "update", Attrs: []string{"name"}}}, api, true)
+	got := comparePlan(p, map[string]change{"a": {Action: "update", Attrs: []string{"name"}}}, api)
 	if len(got) != 1 || !strings.Contains(got[0], "currency is unknown=true") {
 		t.Fatalf("noise in the plan: %v", got)
 	}
 	rc.Change.AfterUnknown = map[string]any{}
 	rc.Change.Before = obj("stale")
 	p.ResourceChanges[0] = rc
-	got = comparePlan(p, map[string]change{"a": {Action: "update", Attrs: []string{"name"}}}, api, true)
+	got = comparePlan(p, map[string]change{"a": {Action: "update", Attrs: []string{"name"}}}, api)
 	if len(got) != 1 || !strings.Contains(got[0], "refreshed state differs from the API in name") {
 		t.Fatalf("a stale refresh: %v", got)
 	}
