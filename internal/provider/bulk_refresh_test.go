@@ -9,12 +9,14 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"reflect"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 
 	"github.com/cloudlx-community/terraform-provider-cloudlx/internal/cloudlx"
 	"github.com/cloudlx-community/terraform-provider-cloudlx/internal/emulator"
@@ -71,7 +73,7 @@ func newRefreshEnv(t *testing.T, opts emulator.Options, threshold, customers int
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.b = newBulkRefresh(client, threshold)
+	e.b = newBulkRefresh(client, threshold, newAPILogger(client.Redactor()))
 	return e
 }
 
@@ -429,4 +431,101 @@ func TestBulkRefresh_listEntriesWithoutEverythingStateNeedsAreNotUsed(t *testing
 		}
 	}
 	e.expectCounts(4, 1)
+}
+
+// confirm is what Read does with a read's answer: a 404 goes to ConfirmGone.
+// It returns the read's error, or ConfirmGone's (nil: the customer is gone).
+func (e *refreshEnv) confirm(id int64) (gone bool, err error) {
+	e.t.Helper()
+	_, err = e.b.Customer(context.Background(), id)
+	if !cloudlx.IsNotFound(err) {
+		return false, err
+	}
+	err = e.b.ConfirmGone(context.Background(), id, err)
+	return err == nil, err
+}
+
+func TestConfirmGone_aDeletedCustomerIsConfirmedByOneListRequest(t *testing.T) {
+	e := newRefreshEnv(t, emulator.Options{}, 5, 2, nil)
+	e.emu.DeleteCustomer(e.ids[0])
+	e.emu.DeleteCustomer(e.ids[1])
+	if gone, err := e.confirm(e.ids[0]); !gone {
+		t.Fatalf("a customer deleted in the portal was not confirmed gone: %v", err)
+	}
+	e.expectCounts(1, 1) // its GET (the 404), then the list
+	// The list it loaded lacks the other one too: it confirms without a request.
+	if gone, err := e.confirm(e.ids[1]); !gone || err != nil {
+		t.Fatalf("err = %v", err)
+	}
+	e.expectCounts(2, 1)
+}
+
+func TestConfirmGone_aGateway404ForAListedCustomerIsAnError(t *testing.T) {
+	e := newRefreshEnv(t, emulator.Options{GatewayNotFoundRoutes: []string{routeGet}}, 5, 1, nil)
+	gone, err := e.confirm(e.ids[0])
+	var unconfirmed *notFoundUnconfirmed
+	if gone || !errors.As(err, &unconfirmed) || unconfirmed.listErr != nil || cloudlx.IsNotFound(err) {
+		t.Fatalf("gone %v, err %v: want the list's contradiction", gone, err)
+	}
+	var d diag.Diagnostics
+	addAPIError(&d, "Could not read CloudLX customer", err)
+	detail := d[0].Detail()
+	for _, want := range []string{"/api/customers/" + fmt.Sprint(e.ids[0]) + ": HTTP 404", "still holds customer",
+		"HTML page", "stays in Terraform state", "Check endpoint"} {
+		if !strings.Contains(detail, want) {
+			t.Errorf("detail lacks %q:\n%s", want, detail)
+		}
+	}
+	e.expectCounts(1, 1)
+}
+
+// A list loaded before the deletion still holds the customer: it is loaded
+// again before deciding, and the fresh one confirms.
+func TestConfirmGone_aLoadedListThatHoldsTheCustomerIsLoadedAgain(t *testing.T) {
+	e := newRefreshEnv(t, emulator.Options{}, 1, 3, nil)
+	e.read(e.ids[0])
+	e.read(e.ids[1]) // loads the list
+	e.expectCounts(1, 1)
+	e.emu.DeleteCustomer(e.ids[2])
+	// The loaded list answers the read; only a GET can see the 404.
+	e.b.Forget(e.ids[2])
+	if gone, err := e.confirm(e.ids[2]); !gone {
+		t.Fatalf("err = %v", err)
+	}
+	e.expectCounts(2, 2)
+}
+
+// A customer this process wrote is never confirmed gone by a list loaded
+// before the write: the list is loaded again.
+func TestConfirmGone_aWrittenCustomerIsNeverConfirmedByAnOlderList(t *testing.T) {
+	e := newRefreshEnv(t, emulator.Options{GatewayNotFoundRoutes: []string{"DELETE /api/customers/{id}"}}, 1, 3, nil)
+	e.read(e.ids[0])
+	e.read(e.ids[1]) // loads the list, which holds every customer
+	late, err := e.emu.CreateCustomer(emulator.CustomerInput{Name: "Late", CurrencyISO: "USD", CountryISO: "US", Realms: []int64{1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.b.Forget(late.ID) // as if this process created it
+	delErr := e.b.client.DeleteCustomer(context.Background(), late.ID)
+	if !cloudlx.IsNotFound(delErr) {
+		t.Fatalf("DELETE: %v", delErr)
+	}
+	if err := e.b.ConfirmGone(context.Background(), late.ID, delErr); err == nil {
+		t.Fatal("a gateway's 404 for a DELETE counted as done, from a list older than the customer")
+	}
+	e.expectCounts(1, 2)
+}
+
+func TestConfirmGone_anUnreadableListIsAnError(t *testing.T) {
+	e := newRefreshEnv(t, emulator.Options{GatewayNotFoundRoutes: []string{routeGet, routeList}}, 5, 1, nil)
+	gone, err := e.confirm(e.ids[0])
+	var unconfirmed *notFoundUnconfirmed
+	if gone || !errors.As(err, &unconfirmed) || unconfirmed.listErr == nil {
+		t.Fatalf("gone %v, err %v: want the list's failure", gone, err)
+	}
+	var d diag.Diagnostics
+	addAPIError(&d, "Could not read CloudLX customer", err)
+	if detail := d[0].Detail(); !strings.Contains(detail, "could not be read") || !strings.Contains(detail, "GET "+e.b.client.URL("/api/customers")+": HTTP 404") {
+		t.Errorf("detail:\n%s", detail)
+	}
 }

@@ -495,7 +495,7 @@ func TestAccCustomer_maxRetriesIsHonoured(t *testing.T) {
 					env.emu.InjectFault("GET /api/customers/{id}", emulator.Fault{Status: http.StatusBadGateway}, 3)
 				},
 				Config:      cfg,
-				ExpectError: regexp.MustCompile(`(?s)Could not read CloudLX customer \d+.*GET /api/customers/\d+: HTTP 502 Bad Gateway`),
+				ExpectError: regexp.MustCompile(`(?s)Could not read CloudLX customer \d+.*GET ` + regexp.QuoteMeta(env.url) + `/api/customers/\d+: HTTP 502 Bad Gateway`),
 			},
 			{
 				PreConfig: func() {
@@ -549,7 +549,7 @@ func TestAccFaults_interruptStopsPromptly(t *testing.T) {
 				})
 			},
 			// Nothing was processed: a plain error, not the import hint.
-			wantErr: `(?s)Error: Could not create CloudLX customer.*POST /api/customers: context canceled`,
+			wantErr: `(?s)Error: Could not create CloudLX customer.*POST\s+\S+/api/customers:\s+context\s+canceled`,
 		},
 		{
 			name: "while the POST is on the wire",
@@ -570,7 +570,7 @@ func TestAccFaults_interruptStopsPromptly(t *testing.T) {
 			},
 			// The server holds the POST until the client gives up.
 			heldUp:  func(posts int32, _ []map[string]string) bool { return posts > 0 },
-			wantErr: `(?s)Error: CloudLX customer may have been created.*Creating customer "Acme Ltd" failed.*context canceled`,
+			wantErr: `(?s)Error: CloudLX customer may have been created.*Creating customer "Acme Ltd" failed.*context\s+canceled`,
 		},
 	}
 	for _, tc := range cases {

@@ -88,6 +88,9 @@ func run(args []string) error {
 	fs.Var(&gatewayRoutes, "gateway-404-route", `answer this route with a reverse proxy's HTML 404 page, e.g. "GET /api/customers/{id}" (repeatable)`)
 	var implicitRealms int64List
 	fs.Var(&implicitRealms, "implicit-realm", "add this realm id to every customer on create and PATCH, as an API with an implicit realm 1 would (repeatable)")
+	fs.BoolVar(&opts.EchoRequests, "echo-requests", false, "echo the request (headers, Authorization included, and body) into every error answer, as a debug-mode server does")
+	fs.BoolVar(&opts.ListIgnoresPage, "list-ignores-page", false, "answer the first page of a list whatever ?page asks for (with -page-size: num_results larger than a page)")
+	neverAnswer := fs.Bool("never-answer", false, "accept connections and never answer them (no API at all): an endpoint that hangs")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -143,6 +146,17 @@ func run(args []string) error {
 			return err
 		}
 	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if *neverAnswer {
+		log.Printf("accepting connections on %s and never answering", base)
+		silent := emulator.NewSilent(ln)
+		<-ctx.Done()
+		if *addrFile != "" {
+			_ = os.Remove(*addrFile)
+		}
+		return silent.Close()
+	}
 	log.Printf("serving the CloudLX API on %s (client_id %q)", base, clientIDShown(opts.ClientID))
 
 	hs := &http.Server{
@@ -150,8 +164,6 @@ func run(args []string) error {
 		ReadHeaderTimeout: 10 * time.Second,
 		ErrorLog:          log.Default(),
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 
