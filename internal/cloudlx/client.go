@@ -21,7 +21,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/hashicorp/go-cleanhttp"
 	"github.com/hashicorp/go-retryablehttp"
 )
 
@@ -68,8 +67,13 @@ type Config struct {
 	RetryWaitMin   time.Duration // 0 means DefaultRetryWaitMin
 	RetryWaitMax   time.Duration // 0 means DefaultRetryWaitMax
 
+	// CACertificates is PEM text of CA certificates trusted in addition to
+	// the system's (a private CA, or a TLS-inspecting proxy's). Certificates
+	// are always verified; there is no way to turn that off.
+	CACertificates []byte
+
 	Logger    Logger
-	Transport http.RoundTripper // for tests; default is a pooled transport
+	Transport http.RoundTripper // for tests; default is newTransport's
 
 	// Redactor, when set, is the one the client teaches its secrets to (so a
 	// caller that masks its own output with it, the provider's diagnostics,
@@ -105,10 +109,10 @@ func New(cfg Config) (*Client, error) {
 
 	transport := cfg.Transport
 	if transport == nil {
-		pooled := cleanhttp.DefaultPooledTransport()
-		// Terraform runs up to 10 (or -parallelism) operations at once; keep
-		// their connections instead of reopening one per request.
-		pooled.MaxIdleConnsPerHost = 64
+		pooled, err := newTransport(cfg.CACertificates)
+		if err != nil {
+			return nil, fmt.Errorf("the CA certificates are not usable: %w", err)
+		}
 		transport = pooled
 	}
 	timeout := cfg.RequestTimeout
@@ -314,6 +318,9 @@ func (c *Client) send(ctx context.Context, method, path string, body []byte, con
 				return answer{}, &UncertainError{Method: method, Path: where, Err: cause}
 			}
 			return answer{}, failed(method, where, cause)
+		}
+		if tlsErr := asTLSError(u.Host, err); tlsErr != nil {
+			return answer{}, failed(method, where, tlsErr)
 		}
 		if policy == policyCreate && !neverSent(err) && !errors.As(err, new(*retryPrepareError)) {
 			return answer{}, &UncertainError{Method: method, Path: where, Err: cause}

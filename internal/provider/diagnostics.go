@@ -38,6 +38,13 @@ func fieldPath(field string) (path.Path, bool) {
 // operation, method, path, status and the API's message, plus one error per
 // field the API rejected, attached to that attribute.
 func addAPIError(diags *diag.Diagnostics, operation string, err error) {
+	// A certificate that cannot be verified fails the first request, which is
+	// usually the token request: its fix (ca_certificates) comes before the
+	// generic authentication hint.
+	if detail, ok := tlsFailureDetail(err); ok {
+		diags.AddError(operation, detail)
+		return
+	}
 	if authErr, ok := cloudlx.AsAuthError(err); ok {
 		addAuthError(diags, operation, authErr)
 		return

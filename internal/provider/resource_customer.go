@@ -31,6 +31,7 @@ var (
 	_ resource.ResourceWithImportState    = (*customerResource)(nil)
 	_ resource.ResourceWithModifyPlan     = (*customerResource)(nil)
 	_ resource.ResourceWithValidateConfig = (*customerResource)(nil)
+	_ resource.ResourceWithIdentity       = (*customerResource)(nil)
 )
 
 // Operation timeouts when the configuration sets none. They bound a whole
@@ -281,6 +282,7 @@ func isKnown(v interface {
 
 func (r *customerResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	defer redactDiagnostics(r.data.redactorOrNil(), &resp.Diagnostics)
+	defer recordIdentity(ctx, resp.Identity, &resp.Diagnostics, &resp.State)
 	var plan customerResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
@@ -374,6 +376,7 @@ func (m *customerResourceModel) createRequest(ctx context.Context) (cloudlx.Cust
 
 func (r *customerResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	defer redactDiagnostics(r.data.redactorOrNil(), &resp.Diagnostics)
+	defer recordIdentity(ctx, resp.Identity, &resp.Diagnostics, &resp.State, &req.State)
 	var state customerResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
@@ -406,6 +409,7 @@ func (r *customerResource) Read(ctx context.Context, req resource.ReadRequest, r
 
 func (r *customerResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	defer redactDiagnostics(r.data.redactorOrNil(), &resp.Diagnostics)
+	defer recordIdentity(ctx, resp.Identity, &resp.Diagnostics, &resp.State, &req.State)
 	var plan, state customerResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -529,6 +533,14 @@ func (r *customerResource) Delete(ctx context.Context, req resource.DeleteReques
 }
 
 func (r *customerResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	defer recordIdentity(ctx, resp.Identity, &resp.Diagnostics, &resp.State)
+	if req.ID == "" && req.Identity != nil && !req.Identity.Raw.IsNull() {
+		// An import block with identity = { id = 915 } (Terraform and OpenTofu 1.12+).
+		if id, ok := importIDFromIdentity(ctx, req.Identity, &resp.Diagnostics); ok {
+			resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+		}
+		return
+	}
 	id, ok := parseImportID(req.ID)
 	if !ok {
 		resp.Diagnostics.AddError("Invalid CloudLX customer import ID",
