@@ -301,6 +301,9 @@ type call struct {
 	id       string   // the {id} path segment
 	body     []byte
 	tooLarge bool
+	// authorizedBeforeHold: its token was valid when it reached a barrier
+	// (HoldUntil), so waiting there cannot expire it.
+	authorizedBeforeHold bool
 }
 
 func (c *call) token() bool { return c.def != nil && c.def.token }
@@ -354,7 +357,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		gatewayNotFound(rw)
 		return
 	}
-	if !s.holdAt(r.Context(), c.route) {
+	if !s.holdAt(r, c) {
 		return // the client gave up while held
 	}
 	if !c.token() {
@@ -408,7 +411,7 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request, c *call) {
 		writeError(w, http.StatusRequestEntityTooLarge, "413 Request Entity Too Large", nil)
 		return
 	}
-	if !c.def.token && !s.tokens.valid(bearerToken(r)) {
+	if !c.def.token && !c.authorizedBeforeHold && !s.tokens.valid(bearerToken(r)) {
 		writeError(w, http.StatusUnauthorized, "Unauthenticated.", nil)
 		return
 	}
