@@ -111,20 +111,21 @@ func (ts *tokenSource) fetchLocked(ctx context.Context) (string, error) {
 		}
 		ans, err = ts.client.send(ctx, http.MethodPost, tokenPath, []byte(form.Encode()), formContent, "", policyIdempotent)
 	}
+	// Every failure is an *AuthError, never the answer of the call that needed
+	// the token: a 404 here says nothing about a customer.
+	authErr := &AuthError{URL: ts.client.URL(tokenPath), ClientID: ts.clientID}
 	if err != nil {
-		return "", fmt.Errorf("requesting an access token: %w", err)
+		authErr.Err = err
+		return "", ts.client.redactor.Error(authErr)
 	}
-	status, respBody := ans.status, ans.body
-	if status/100 != 2 {
-		apiErr := newAPIError(http.MethodPost, tokenPath, status, respBody)
-		if status == http.StatusUnauthorized || status == http.StatusBadRequest {
-			return "", fmt.Errorf("requesting an access token with client_id %q: %w (check client_id and client_secret)", ts.clientID, apiErr)
-		}
-		return "", fmt.Errorf("requesting an access token: %w", apiErr)
+	if ans.status/100 != 2 {
+		authErr.Answer = newAPIError(ts.client.redactor, http.MethodPost, tokenPath, ans.url, ans.status, ans.body)
+		return "", ts.client.redactor.Error(authErr)
 	}
 	var tr tokenResponse
-	if err := json.Unmarshal(respBody, &tr); err != nil || tr.AccessToken == "" {
-		return "", fmt.Errorf("requesting an access token: the response held no access_token")
+	if err := json.Unmarshal(ans.body, &tr); err != nil || tr.AccessToken == "" {
+		authErr.Err = fmt.Errorf("POST %s answered HTTP %d without an access_token", authErr.URL, ans.status)
+		return "", authErr
 	}
 	// Known secrets from the moment they arrive, before anything can echo them.
 	ts.client.redactor.Add(tr.AccessToken)

@@ -21,7 +21,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/hashicorp/go-cleanhttp"
 	"github.com/hashicorp/go-retryablehttp"
 )
 
@@ -68,14 +67,25 @@ type Config struct {
 	RetryWaitMin   time.Duration // 0 means DefaultRetryWaitMin
 	RetryWaitMax   time.Duration // 0 means DefaultRetryWaitMax
 
+	// CACertificates is PEM text of CA certificates trusted in addition to
+	// the system's (a private CA, or a TLS-inspecting proxy's). Certificates
+	// are always verified; there is no way to turn that off.
+	CACertificates []byte
+
 	Logger    Logger
-	Transport http.RoundTripper // for tests; default is a pooled transport
+	Transport http.RoundTripper // for tests; default is newTransport's
+
+	// Redactor, when set, is the one the client teaches its secrets to (so a
+	// caller that masks its own output with it, the provider's diagnostics,
+	// knows every token the client is issued); nil gives the client its own.
+	Redactor *Redactor
 }
 
 // Client talks to one CloudLX endpoint. It is safe for concurrent use.
 type Client struct {
 	base       *url.URL
 	maxRetries int
+	timeout    time.Duration // per attempt
 	userAgent  string
 	http       *retryablehttp.Client
 	tokens     *tokenSource
@@ -99,10 +109,10 @@ func New(cfg Config) (*Client, error) {
 
 	transport := cfg.Transport
 	if transport == nil {
-		pooled := cleanhttp.DefaultPooledTransport()
-		// Terraform runs up to 10 (or -parallelism) operations at once; keep
-		// their connections instead of reopening one per request.
-		pooled.MaxIdleConnsPerHost = 64
+		pooled, err := newTransport(cfg.CACertificates)
+		if err != nil {
+			return nil, fmt.Errorf("the CA certificates are not usable: %w", err)
+		}
 		transport = pooled
 	}
 	timeout := cfg.RequestTimeout
@@ -127,7 +137,11 @@ func New(cfg Config) (*Client, error) {
 		Backoff:      backoff,
 		ErrorHandler: retryablehttp.PassthroughErrorHandler,
 	}
-	c := &Client{base: base, maxRetries: retries, userAgent: cfg.UserAgent, http: rc, redactor: &Redactor{}}
+	redactor := cfg.Redactor
+	if redactor == nil {
+		redactor = &Redactor{}
+	}
+	c := &Client{base: base, maxRetries: retries, timeout: timeout, userAgent: cfg.UserAgent, http: rc, redactor: redactor}
 	c.redactor.Add(cfg.ClientSecret)
 	c.redactor.Add(cfg.AccessToken)
 	rc.CheckRetry = c.checkRetry
@@ -147,6 +161,14 @@ func New(cfg Config) (*Client, error) {
 // token and every token the API has issued to it. Text that leaves the process
 // (errors, diagnostics, log lines) goes through it.
 func (c *Client) Redactor() *Redactor { return c.redactor }
+
+// URL is the full URL of an API path on this client's endpoint, as errors
+// name it: an endpoint with a wrong prefix shows there, where the path alone
+// would hide it.
+func (c *Client) URL(path string) string {
+	u := url.URL{Scheme: c.base.Scheme, Host: c.base.Host, Path: c.base.Path + path}
+	return u.String()
+}
 
 func orDefault(d, def time.Duration) time.Duration {
 	if d <= 0 {
@@ -179,7 +201,12 @@ const (
 
 // do sends one API call: it adds the bearer token, renews the token once on a
 // 401, turns a non-2xx answer into *APIError and decodes a 2xx body into out.
+// Every error it returns is redacted: no secret of this client is in its text.
 func (c *Client) do(ctx context.Context, method, path string, in, out any, policy retryPolicy) error {
+	return c.redactor.Error(c.call(ctx, method, path, in, out, policy))
+}
+
+func (c *Client) call(ctx context.Context, method, path string, in, out any, policy retryPolicy) error {
 	var body []byte
 	if in != nil {
 		var err error
@@ -207,7 +234,7 @@ func (c *Client) do(ctx context.Context, method, path string, in, out any, polic
 	}
 	respBody := ans.body
 	if ans.status/100 != 2 {
-		apiErr := newAPIError(method, path, ans.status, respBody)
+		apiErr := newAPIError(c.redactor, method, path, ans.url, ans.status, respBody)
 		if ans.status == http.StatusUnauthorized {
 			if c.tokens.CanRenew() {
 				apiErr.Message += " (a freshly issued token was rejected: check that the API client still exists and its portal user has access)"
@@ -226,18 +253,19 @@ func (c *Client) do(ctx context.Context, method, path string, in, out any, polic
 			// A 2xx means the object was created; only its id is lost.
 			return &UncertainError{Method: method, Path: path, Err: err}
 		}
-		return fmt.Errorf("%s %s: %w", method, path, err)
+		return fmt.Errorf("%s %s: %w", method, ans.url, err)
 	}
 	return nil
 }
 
 // answer is the final response of a request: its status, its body (read and
-// closed by send, so no caller can leak a connection) and the bearer token the
-// last attempt carried.
+// closed by send, so no caller can leak a connection), the bearer token the
+// last attempt carried and the full URL requested.
 type answer struct {
 	status int
 	body   []byte
 	bearer string
+	url    string
 }
 
 // send performs the HTTP exchange with retries and returns the final answer.
@@ -247,6 +275,7 @@ func (c *Client) send(ctx context.Context, method, path string, body []byte, con
 	pathOnly, rawQuery, _ := cutQuery(path)
 	u.Path += pathOnly
 	u.RawQuery = rawQuery
+	where := c.URL(pathOnly)
 
 	var rawBody any
 	if len(body) > 0 {
@@ -272,29 +301,52 @@ func (c *Client) send(ctx context.Context, method, path string, body []byte, con
 
 	resp, err := c.http.Do(req)
 	if err != nil {
-		if ctxErr := ctx.Err(); ctxErr != nil {
+		ctxErr := ctx.Err()
+		if ctxErr != nil {
+			err = ctxErr
+		}
+		cause := err
+		if attempts.noAnswer() {
+			// Connected, and no attempt got an answer in time: say so, with
+			// the numbers, rather than a bare "deadline exceeded".
+			cause = &NoAnswerError{Method: method, URL: where, Attempts: attempts.count(), PerAttempt: c.timeout, Err: err}
+		}
+		if ctxErr != nil {
 			// Interrupted. Between attempts of a create (waiting out a 429 or
 			// 503) nothing was processed; during one, it may have been.
 			if policy == policyCreate && attempts.interruptedInFlight() {
-				return answer{}, &UncertainError{Method: method, Path: pathOnly, Err: ctxErr}
+				return answer{}, &UncertainError{Method: method, Path: where, Err: cause}
 			}
-			return answer{}, fmt.Errorf("%s %s: %w", method, pathOnly, ctxErr)
+			return answer{}, failed(method, where, cause)
+		}
+		if tlsErr := asTLSError(u.Host, err); tlsErr != nil {
+			return answer{}, failed(method, where, tlsErr)
 		}
 		if policy == policyCreate && !neverSent(err) && !errors.As(err, new(*retryPrepareError)) {
-			return answer{}, &UncertainError{Method: method, Path: pathOnly, Err: err}
+			return answer{}, &UncertainError{Method: method, Path: where, Err: cause}
 		}
-		return answer{}, fmt.Errorf("%s %s: %w", method, pathOnly, err)
+		return answer{}, failed(method, where, cause)
 	}
 	defer resp.Body.Close()
 	respBody, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
 	if err != nil {
 		if policy == policyCreate {
-			return answer{}, &UncertainError{Method: method, Path: pathOnly, Err: err}
+			return answer{}, &UncertainError{Method: method, Path: where, Err: err}
 		}
-		return answer{}, fmt.Errorf("%s %s: reading the response: %w", method, pathOnly, err)
+		return answer{}, fmt.Errorf("%s %s: reading the response: %w", method, where, err)
 	}
-	return answer{status: resp.StatusCode, body: respBody,
+	return answer{status: resp.StatusCode, body: respBody, url: where,
 		bearer: strings.TrimPrefix(resp.Request.Header.Get("Authorization"), "Bearer ")}, nil
+}
+
+// failed names the request in a transport failure, unless the error already
+// does (*NoAnswerError).
+func failed(method, where string, err error) error {
+	var noAnswer *NoAnswerError
+	if errors.As(err, &noAnswer) {
+		return err
+	}
+	return fmt.Errorf("%s %s: %w", method, where, err)
 }
 
 // refreshBearer runs before every retry. Retries can wait minutes (Retry-After,
@@ -337,6 +389,10 @@ func cutQuery(path string) (string, string, bool) {
 // and saying when to come back, so an apply at high parallelism against a
 // small quota slows down rather than fails; the operation's timeout bounds it.
 func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
+	attempts, _ := ctx.Value(attemptKey).(*attemptLog)
+	if attempts != nil {
+		attempts.outcome(resp, err)
+	}
 	retry, err := retryable(ctx, resp, err)
 	if !retry || err != nil {
 		return retry, err
@@ -344,7 +400,6 @@ func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error)
 	if resp != nil && resp.StatusCode == http.StatusTooManyRequests {
 		return true, nil
 	}
-	attempts, _ := ctx.Value(attemptKey).(*attemptLog)
 	return attempts == nil || attempts.failure() <= c.maxRetries, nil
 }
 
@@ -451,6 +506,37 @@ type attemptLog struct {
 	failures int   // retryable failures other than throttling
 	lastErr  error // nil: the last attempt got an answer (or none was sent)
 	open     bool  // an attempt is on the wire
+	silent   int   // attempts that connected and timed out with no answer
+	other    bool  // an attempt got an answer, or failed in another way
+}
+
+// outcome records how a finished attempt ended (checkRetry sees each one).
+func (a *attemptLog) outcome(resp *http.Response, err error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	var timeout interface{ Timeout() bool }
+	switch {
+	case resp == nil && err != nil && errors.As(err, &timeout) && timeout.Timeout() && !neverSent(err):
+		a.silent++
+	case err != nil && errors.Is(err, context.Canceled), err != nil && errors.Is(err, context.DeadlineExceeded):
+		// the operation ended during the attempt: not the endpoint's doing
+	default:
+		a.other = true
+	}
+}
+
+// noAnswer reports whether the request connected and never got an answer:
+// at least one attempt timed out that way, and none ended otherwise.
+func (a *attemptLog) noAnswer() bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.silent > 0 && !a.other
+}
+
+func (a *attemptLog) count() int {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.n
 }
 
 func (a *attemptLog) start() int {

@@ -186,14 +186,13 @@ func (c *Client) UpdateCustomer(ctx context.Context, id int64, patch CustomerPat
 	return checkSameCustomer(http.MethodPatch, id, &out)
 }
 
-// DeleteCustomer deletes a customer. A 404 (already gone) counts as success.
-// The documented API has no DELETE: a 405 or 501 comes back as *APIError.
+// DeleteCustomer deletes a customer with one DELETE. A 404 comes back as
+// *APIError like any other refusal: it says the route found nothing, which is
+// "already gone" only once the customer list confirms it (the caller decides,
+// see the provider's confirmation rule). The documented API has no DELETE: a
+// 405 or 501 comes back as *APIError too.
 func (c *Client) DeleteCustomer(ctx context.Context, id int64) error {
-	err := c.do(ctx, http.MethodDelete, customerPath(id), nil, nil, policyIdempotent)
-	if IsNotFound(err) {
-		return nil
-	}
-	return err
+	return c.do(ctx, http.MethodDelete, customerPath(id), nil, nil, policyIdempotent)
 }
 
 // ListCustomers returns every customer, following the API's pagination.
@@ -222,7 +221,7 @@ func (c *Client) ListSubRealms(ctx context.Context) ([]SubRealm, error) {
 // MaxPerPage is the largest page the API documents.
 const MaxPerPage = 200
 
-// maxPages stops a server that keeps answering full pages from looping forever.
+// maxPages bounds a list that paginates without saying how many items it holds.
 const maxPages = 10000
 
 // listAll fetches a list endpoint. When the answer says it paginates, it asks
@@ -230,11 +229,19 @@ const maxPages = 10000
 // one, or num_results items are in hand. It never assumes the server honoured
 // max_per_page, and drops items seen on an earlier page (lists can shift while
 // they are paged).
+//
+// It always ends: a page that adds no new item (a server that ignores `page`
+// answers the first page again and again) ends the list, and so does reaching
+// ceil(num_results / first page's size) + 1 pages (one more than the count
+// needs, for items that shifted while paging; maxPages without a count). When either stop is reached
+// with fewer items than num_results promised, the answer contradicts itself:
+// that is an error, because a caller deciding that a customer is gone must not
+// read a truncated list as the whole.
 func listAll[T any](ctx context.Context, c *Client, path, key string, idOf func(T) int64, policy retryPolicy) ([]T, error) {
 	var all []T
 	seen := map[int64]bool{}
-	firstPageLen := 0
-	for page := 1; page <= maxPages; page++ {
+	firstPageLen, total, pageLimit := 0, 0, 1
+	for page := 1; page <= pageLimit; page++ {
 		q := url.Values{"page": {strconv.Itoa(page)}, "max_per_page": {strconv.Itoa(MaxPerPage)}}
 		var doc map[string]jsonRaw
 		if err := c.do(ctx, http.MethodGet, path+"?"+q.Encode(), nil, &doc, policy); err != nil {
@@ -243,27 +250,54 @@ func listAll[T any](ctx context.Context, c *Client, path, key string, idOf func(
 		var items []T
 		if raw, ok := doc[key]; ok {
 			if err := raw.decode(&items); err != nil {
-				return nil, fmt.Errorf("GET %s: decoding %q: %w", path, key, err)
+				return nil, fmt.Errorf("GET %s: decoding %q: %w", c.URL(path), key, err)
 			}
 		} else {
-			return nil, fmt.Errorf("GET %s: the response has no %q list", path, key)
+			return nil, fmt.Errorf("GET %s: the response has no %q list", c.URL(path), key)
 		}
+		added := 0
 		for _, it := range items {
 			if id := idOf(it); !seen[id] {
 				seen[id] = true
 				all = append(all, it)
+				added++
 			}
 		}
 		var paginates bool
-		var total int
 		_ = doc["paginates"].decode(&paginates)
-		_ = doc["num_results"].decode(&total)
 		if page == 1 {
+			_ = doc["num_results"].decode(&total)
 			firstPageLen = len(items)
+			switch {
+			case !paginates || firstPageLen == 0:
+			case total > 0:
+				pageLimit = pagesFor(total, firstPageLen) + 1
+			default: // no count: only a short page (or a repeated one) ends it
+				pageLimit = maxPages
+			}
 		}
 		if !paginates || len(items) == 0 || len(items) < firstPageLen || (total > 0 && len(all) >= total) {
 			return all, nil
 		}
+		if added == 0 {
+			return nil, inconsistentList(c.URL(path), page, len(all), total,
+				fmt.Sprintf("page %d added no item that earlier pages did not hold (the server may ignore the page parameter)", page))
+		}
 	}
-	return nil, fmt.Errorf("GET %s: still paginating after %d pages", path, maxPages)
+	return nil, inconsistentList(c.URL(path), pageLimit, len(all), total,
+		fmt.Sprintf("%d pages of up to %d items should hold them all", pageLimit, firstPageLen))
+}
+
+// pagesFor is ceil(total / perPage), at least 1.
+func pagesFor(total, perPage int) int {
+	if total <= 0 || perPage <= 0 {
+		return 1
+	}
+	return (total + perPage - 1) / perPage
+}
+
+func inconsistentList(where string, pages, got, total int, why string) error {
+	return fmt.Errorf("GET %s: the list is inconsistent: it says \"paginates\": true and \"num_results\": %d, but %d pages "+
+		"returned %d distinct items and %s. The list was not used; check for a proxy that caches or rewrites the query string",
+		where, total, pages, got, why)
 }

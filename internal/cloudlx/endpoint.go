@@ -38,6 +38,12 @@ func ParseEndpoint(raw string) (*url.URL, error) {
 		return nil, fmt.Errorf("%q must start with https:// (or http:// for a loopback host)", raw)
 	}
 	u.Path = strings.TrimRight(u.Path, "/")
+	if strings.HasSuffix(strings.ToLower(u.Path), "/api") {
+		// The most common mistake: every request would go to /api/api/...,
+		// and answer 404 for reasons that have nothing to do with customers.
+		return nil, fmt.Errorf("%q ends in /api, but the endpoint is the portal's base URL, without /api (for example %q): "+
+			"the provider adds /api/... to it itself", raw, strings.TrimSuffix(u.Scheme+"://"+u.Host+u.Path, u.Path[len(u.Path)-4:]))
+	}
 	return u, nil
 }
 

@@ -77,7 +77,7 @@ func FuzzErrorResponse(f *testing.F) {
 	f.Add(502, []byte(`<html><body>Bad Gateway</body></html>`))
 	f.Fuzz(func(t *testing.T, status int, body []byte) {
 		status = 400 + (status%200+200)%200 // 400..599
-		e := newAPIError(http.MethodPost, "/api/customers", status, body)
+		e := newAPIError(&Redactor{}, http.MethodPost, "/api/customers", "", status, body)
 		msg := e.Error()
 		if !strings.HasPrefix(msg, fmt.Sprintf("POST /api/customers: HTTP %d", status)) {
 			t.Fatalf("Error() = %q", msg)

@@ -18,6 +18,12 @@
 // for demos and benchmarks. Options add what a real service does now and then (latency,
 // throttling, 5xx, dropped connections, short-lived tokens, pagination, a missing DELETE,
 // responses that differ in harmless ways) so the provider's handling of each can be tested.
+// Other options play the wrong answers a provider must not believe: a proxy's HTML 404 for
+// chosen routes (GatewayNotFoundRoutes), error bodies that echo the request's headers and
+// body (EchoRequests), a list that ignores ?page (ListIgnoresPage), realms added to every
+// customer (ImplicitRealms). A path the API does not serve (an endpoint ending in /api
+// sends requests to /api/api/...) gets routing's JSON 404 under the route "METHOD (unknown)".
+// Silent is an endpoint that accepts connections and never answers.
 // Every request is logged (Requests, Count, Counts) so tests can assert the exact traffic
 // the provider causes, and InjectFault answers chosen requests with a chosen failure.
 //

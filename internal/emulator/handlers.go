@@ -350,7 +350,7 @@ func (s *Server) pageBounds(q url.Values, total int) (lo, hi int) {
 		per = n
 	}
 	page := 1
-	if n, err := strconv.Atoi(q.Get("page")); err == nil && n > 1 {
+	if n, err := strconv.Atoi(q.Get("page")); err == nil && n > 1 && !s.options().ListIgnoresPage {
 		page = n
 	}
 	if page-1 > total/per { // past the end (and no overflow for huge page numbers)

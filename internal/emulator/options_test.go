@@ -1,6 +1,8 @@
 package emulator
 
 import (
+	"errors"
+	"net/http"
 	"strconv"
 	"strings"
 	"sync"
@@ -92,4 +94,93 @@ func TestSetOptionsConcurrentWithRequests(t *testing.T) {
 		e.do("GET", "/api/customers", nil)
 	}
 	wg.Wait()
+}
+
+func TestEchoRequestsPutsTheRequestInErrorBodies(t *testing.T) {
+	e := startAuthed(t, Options{EchoRequests: true})
+	// A JSON error: the message ends with the request, Authorization included.
+	r := e.do("GET", "/api/customers/4242", nil)
+	m := r.must(t, 404)
+	msg, _ := m["message"].(string)
+	if !strings.HasPrefix(msg, "Customer not found. [request: GET /api/customers/4242;") ||
+		!strings.Contains(msg, "Authorization: Bearer "+e.token+";") || m["status_code"] != float64(404) {
+		t.Fatalf("message %q", msg)
+	}
+	// The token route echoes its form, client_secret and all.
+	form := "grant_type=client_credentials&client_id=test-client-id&client_secret=wrong-secret"
+	r = e.do("POST", "/api/oauth2/access-token", form, header("Content-Type", "application/x-www-form-urlencoded"), noHeader("Authorization"))
+	if m := r.must(t, 401); !strings.Contains(m["message"].(string), `body: "`+form+`"`) {
+		t.Fatalf("token 401: %s", r.body)
+	}
+	// An HTML page gets the echo in a <pre>.
+	e.s.SetOptions(func(o *Options) { o.GatewayNotFoundRoutes = []string{"GET /api/customers/{id}"} })
+	r = e.do("GET", "/api/customers/4242", nil)
+	if r.status != 404 || !strings.Contains(string(r.body), "<pre>[request: GET /api/customers/4242;") ||
+		!strings.Contains(string(r.body), "Authorization: Bearer "+e.token) || !strings.HasSuffix(strings.TrimSpace(string(r.body)), "</html>") {
+		t.Fatalf("gateway page: %d %s", r.status, r.body)
+	}
+	// Successful answers are untouched.
+	if r := e.do("GET", "/api/realms", nil); r.status != 200 || strings.Contains(string(r.body), "[request:") {
+		t.Fatalf("realms: %d %s", r.status, r.body)
+	}
+	if reqs := e.s.Requests(); reqs[0].Status != 404 || reqs[len(reqs)-1].Status != 200 {
+		t.Errorf("the request log lost the statuses: %+v", reqs)
+	}
+}
+
+func TestListIgnoresPageAnswersTheFirstPageAgain(t *testing.T) {
+	e := startAuthed(t, Options{PageSize: 2, ListIgnoresPage: true})
+	for _, name := range []string{"A", "B", "C"} {
+		mustCreate(t, e.s, name)
+	}
+	first := string(e.do("GET", "/api/customers?page=1&max_per_page=200", nil).body)
+	second := string(e.do("GET", "/api/customers?page=2&max_per_page=200", nil).body)
+	if first != second || !strings.Contains(first, `"num_results":3,"paginates":true`) || strings.Count(first, `"currency"`) != 2 {
+		t.Fatalf("page 1 %s\npage 2 %s", first, second)
+	}
+}
+
+// A path the API does not serve, such as /api/api/... behind an endpoint that
+// ends in /api, or any other prefix, is answered by routing: the API's JSON 404,
+// logged as the unknown route. No option is needed for it.
+func TestUnservedPrefixIsAnsweredByRouting(t *testing.T) {
+	e := start(t, Options{})
+	for _, path := range []string{"/api/api/oauth2/access-token", "/cloudlx/api/customers/1"} {
+		r := e.do("POST", path, `{}`)
+		r.exact(t, 404, `{"message":"404 Not Found","status_code":404}`)
+	}
+	for _, req := range e.s.Requests() {
+		if req.Route != "POST "+UnknownRoute {
+			t.Errorf("logged route %q", req.Route)
+		}
+	}
+}
+
+func TestSilentAcceptsAndNeverAnswers(t *testing.T) {
+	s, err := ListenSilent()
+	if err != nil {
+		t.Fatal(err)
+	}
+	client := &http.Client{Timeout: 100 * time.Millisecond}
+	for range 2 {
+		resp, err := client.Get(s.URL() + "/api/customers")
+		if err == nil {
+			resp.Body.Close()
+			t.Fatalf("an answer: %d", resp.StatusCode)
+		}
+		var timeout interface{ Timeout() bool }
+		if !errors.As(err, &timeout) || !timeout.Timeout() {
+			t.Fatalf("err = %v, want a timeout", err)
+		}
+	}
+	if s.Accepted() != 2 {
+		t.Errorf("accepted %d connections, want 2", s.Accepted())
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if resp, err := client.Get(s.URL()); err == nil {
+		resp.Body.Close()
+		t.Fatal("still accepting after Close")
+	}
 }

@@ -72,6 +72,17 @@ type Options struct {
 	// proxy in front of the API answers with its own HTML 404 page, before the API sees
 	// them: an answer that says nothing about the customer.
 	GatewayNotFoundRoutes []string
+	// EchoRequests makes every error answer (4xx and 5xx) echo the request, as some
+	// gateways and debug-mode servers do: a JSON error's message ends with the request's
+	// method, path, headers (Authorization included) and body (a token request's form
+	// with its client_secret), and an HTML page (GatewayNotFoundRoutes) shows them in a
+	// <pre>. A client must mask its secrets in whatever it shows of an error body.
+	EchoRequests bool
+	// ListIgnoresPage makes the list endpoints answer the first page whatever ?page
+	// asks for, while still saying "paginates": true and the full num_results (so, with
+	// PageSize, more than a page returns): a server or cache that drops the query
+	// string. A client that pages until it has num_results items never stops.
+	ListIgnoresPage bool
 }
 
 // Defaults for empty Options fields.
@@ -105,6 +116,8 @@ type Server struct {
 
 	faultMu sync.Mutex
 	faults  map[string][]*pendingFault
+
+	holds holds // HoldUntil's barriers
 }
 
 // New returns a Server for opts. It panics if Options.StatePath names a file that exists
@@ -253,8 +266,10 @@ func (c *call) token() bool { return c.def != nil && c.def.token }
 const UnknownRoute = "(unknown)"
 
 // ServeHTTP answers one API request. The steps, in order: log the request; wait for
-// Latency; answer an injected fault, if one is pending for the route; for non-token
-// routes, throttle (RateLimit), drop (DropRate) or fail (FailureRate); then handle it.
+// Latency; answer an injected fault, if one is pending for the route, or the
+// gateway's 404 (GatewayNotFoundRoutes); wait at the route's barrier, if one is
+// armed (HoldUntil); for non-token routes, throttle (RateLimit), drop (DropRate) or
+// fail (FailureRate); then handle it.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	live := s.live.Load()
 	o := &live.opts
@@ -273,8 +288,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 
 	entry := s.logArrival(r, c)
-	rw := &recorder{ResponseWriter: w}
-	defer s.logDone(entry, rw)
+	rec := &recorder{ResponseWriter: w}
+	defer s.logDone(entry, rec)
+	var rw http.ResponseWriter = rec
+	if o.EchoRequests {
+		echo := &echoWriter{ResponseWriter: rec, request: describeRequest(r, c.body)}
+		defer echo.finish()
+		rw = echo
+	}
 
 	if o.Latency > 0 && !sleep(r.Context(), o.Latency) {
 		return // the client gave up; nobody is listening for an answer
@@ -288,6 +309,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.setFault(entry, FaultGatewayNotFound)
 		gatewayNotFound(rw)
 		return
+	}
+	if !s.holdAt(r.Context(), c.route) {
+		return // the client gave up while held
 	}
 	if !c.token() {
 		if ok, wait := live.limiter.allow(); !ok {

@@ -2,10 +2,9 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"time"
-
-	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/cloudlx-community/terraform-provider-cloudlx/internal/cloudlx"
 )
@@ -21,7 +20,8 @@ import (
 //     so a plan never sees data older than a refresh would.
 //   - A customer missing from the list, or listed without everything state
 //     needs, is read with its own GET: only a GET's 404 removes a customer
-//     from state, never the list's word alone.
+//     from state, never the list's word alone, and the 404 only with the
+//     list's word too (see ConfirmGone).
 //   - A customer this process creates, changes or deletes is always read with
 //     its own GET afterwards.
 //   - A list that fails or is throttled is not retried: every read falls back
@@ -40,12 +40,14 @@ const (
 // at once, and all reads past the threshold share one list load.
 type bulkRefresh struct {
 	client    *cloudlx.Client
+	log       *apiLogger
 	threshold int // 0: never load the list
 	now       func() time.Time
 
 	mu      sync.Mutex
 	reads   int
 	load    *listLoad      // the latest list load, in flight or done; nil before the first
+	checked *listLoad      // the latest list ConfirmGone loaded; nil before the first
 	failed  bool           // a list load failed: GET for the rest of the process
 	written map[int64]bool // customers this process created, changed or deleted
 }
@@ -59,8 +61,8 @@ type listLoad struct {
 	loadedAt time.Time
 }
 
-func newBulkRefresh(client *cloudlx.Client, threshold int) *bulkRefresh {
-	return &bulkRefresh{client: client, threshold: threshold, now: time.Now, written: map[int64]bool{}}
+func newBulkRefresh(client *cloudlx.Client, threshold int, log *apiLogger) *bulkRefresh {
+	return &bulkRefresh{client: client, log: log, threshold: threshold, now: time.Now, written: map[int64]bool{}}
 }
 
 // Customer reads customer id: from the list when this process has loaded one
@@ -139,10 +141,7 @@ func (b *bulkRefresh) startLoad(ctx context.Context) *listLoad {
 	go func() {
 		defer cancel()
 		customers, err := b.client.ListCustomersOnce(loadCtx)
-		byID := make(map[int64]*cloudlx.Customer, len(customers))
-		for i := range customers {
-			byID[customers[i].ID] = &customers[i]
-		}
+		byID := indexByID(customers)
 		b.mu.Lock()
 		l.byID, l.err, l.loadedAt = byID, err, b.now()
 		if err != nil {
@@ -151,14 +150,101 @@ func (b *bulkRefresh) startLoad(ctx context.Context) *listLoad {
 		b.mu.Unlock()
 		close(l.done)
 		if err != nil {
-			tflog.Warn(ctx, "loading the CloudLX customer list failed: reading each customer with its own request instead",
-				map[string]any{"error": err.Error()})
+			b.log.Warn(ctx, "loading the CloudLX customer list failed: reading each customer with its own request instead",
+				map[string]any{"error": err})
 			return
 		}
-		tflog.Debug(ctx, "loaded the CloudLX customer list to answer the remaining reads",
+		b.log.Debug(ctx, "loaded the CloudLX customer list to answer the remaining reads",
 			map[string]any{"customers": len(customers), "reads_so_far": reads})
 	}()
 	return l
+}
+
+// ConfirmGone decides what the 404 of customer id's own route means. Only the
+// API's own answer that this customer does not exist may remove it from state
+// (or count a DELETE as done): the 404, confirmed by a customer list that
+// answered 200 on every page and does not hold the id. A 404 says only that
+// the route found nothing; a proxy, a gateway or a wrong endpoint answers one
+// for a customer that exists, and believing it loses the customer from state
+// and duplicates it on the next apply.
+//
+// A list this process already loaded (bulk refresh, or an earlier
+// confirmation) confirms without a request when it lacks the id; one that
+// still holds it may predate the deletion, so the list is loaded again. The
+// extra request is spent only here, after a 404. ConfirmGone returns nil when
+// the customer is gone, else a *notFoundUnconfirmed saying why not.
+func (b *bulkRefresh) ConfirmGone(ctx context.Context, id int64, notFound error) error {
+	if b.loadedWithout(id) {
+		return nil
+	}
+	customers, err := b.client.ListCustomers(ctx)
+	if err != nil {
+		return &notFoundUnconfirmed{id: id, notFound: notFound, listURL: b.client.URL(customersPath), listErr: err}
+	}
+	l := &listLoad{done: make(chan struct{}), byID: indexByID(customers), loadedAt: b.now()}
+	close(l.done)
+	b.mu.Lock()
+	b.checked = l
+	b.mu.Unlock()
+	if _, listed := l.byID[id]; listed {
+		return &notFoundUnconfirmed{id: id, notFound: notFound, listURL: b.client.URL(customersPath)}
+	}
+	return nil
+}
+
+// indexByID maps each customer's id to it, in place: the list is held once.
+func indexByID(customers []cloudlx.Customer) map[int64]*cloudlx.Customer {
+	byID := make(map[int64]*cloudlx.Customer, len(customers))
+	for i := range customers {
+		byID[customers[i].ID] = &customers[i]
+	}
+	return byID
+}
+
+// customersPath is the customer list's API path, for messages.
+const customersPath = "/api/customers"
+
+// loadedWithout reports whether a list this process loaded, recently enough
+// to answer reads, lacks customer id. A customer this process wrote may be
+// newer than any list it loaded, so it is never confirmed from one.
+func (b *bulkRefresh) loadedWithout(id int64) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.written[id] {
+		return false
+	}
+	for _, l := range []*listLoad{b.load, b.checked} {
+		if l == nil {
+			continue
+		}
+		select {
+		case <-l.done:
+		default:
+			continue // in flight
+		}
+		if _, listed := l.byID[id]; l.err == nil && !listed && b.now().Sub(l.loadedAt) <= listMaxAge {
+			return true
+		}
+	}
+	return false
+}
+
+// notFoundUnconfirmed is a 404 the customer list did not confirm: the list
+// could not be read (listErr), or it still holds the customer. It does not
+// unwrap to the 404, so nothing can take it for "not found".
+type notFoundUnconfirmed struct {
+	id       int64
+	notFound error  // the route's 404
+	listURL  string // the list that was asked
+	listErr  error  // nil: the list answered and holds the customer
+}
+
+func (e *notFoundUnconfirmed) Error() string {
+	if e.listErr != nil {
+		return fmt.Sprintf("%v; the customer list (%s) that must confirm customer %d is gone could not be read: %v",
+			e.notFound, e.listURL, e.id, e.listErr)
+	}
+	return fmt.Sprintf("%v; but the customer list (%s) still holds customer %d", e.notFound, e.listURL, e.id)
 }
 
 // completeForState reports whether a listed customer carries everything a

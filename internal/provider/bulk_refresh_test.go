@@ -9,12 +9,14 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"reflect"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 
 	"github.com/cloudlx-community/terraform-provider-cloudlx/internal/cloudlx"
 	"github.com/cloudlx-community/terraform-provider-cloudlx/internal/emulator"
@@ -71,8 +73,28 @@ func newRefreshEnv(t *testing.T, opts emulator.Options, threshold, customers int
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.b = newBulkRefresh(client, threshold)
+	e.b = newBulkRefresh(client, threshold, newAPILogger(client.Redactor()))
 	return e
+}
+
+// readsCounted is how many reads the bulk refresh has counted so far. A read
+// past the threshold is counted as it joins the list load, before it waits.
+func (e *refreshEnv) readsCounted() int {
+	e.b.mu.Lock()
+	defer e.b.mu.Unlock()
+	return e.b.reads
+}
+
+// eventually waits until cond holds, and reports whether it did. It waits for
+// an event, not for time to pass: the minute is only there to turn a hang
+// into a failure.
+func eventually(cond func() bool) bool {
+	for deadline := time.Now().Add(time.Minute); !cond(); time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			return false
+		}
+	}
+	return true
 }
 
 // read reads customer id, failing the test on any error.
@@ -85,15 +107,17 @@ func (e *refreshEnv) read(id int64) *cloudlx.Customer {
 	return c
 }
 
-// readAll reads every customer with 10 workers, as Terraform's default
-// -parallelism does, and returns what each read answered.
+// readWorkers is how many reads readAll runs at once: Terraform's default -parallelism.
+const readWorkers = 10
+
+// readAll reads every customer with readWorkers workers, and returns what each read answered.
 func (e *refreshEnv) readAll() map[int64]*cloudlx.Customer {
 	e.t.Helper()
 	var mu sync.Mutex
 	got := map[int64]*cloudlx.Customer{}
 	ids := make(chan int64)
 	var wg sync.WaitGroup
-	for range 10 {
+	for range readWorkers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -141,9 +165,22 @@ func TestBulkRefresh_zeroThresholdNeverLoadsTheList(t *testing.T) {
 }
 
 func TestBulkRefresh_concurrentReadsShareOneListLoadAndGetWhatGETWould(t *testing.T) {
-	// Latency makes the reads past the threshold arrive while the list is
-	// still loading; the small pages make the load follow pagination.
-	e := newRefreshEnv(t, emulator.Options{Latency: 20 * time.Millisecond, PageSize: 7, Quirks: true, Seed: 3}, 2, 40, nil)
+	// The list's first page is held until every worker's read is waiting for
+	// it (the 2 GETs under the threshold, then one read per worker), so the
+	// reads past the threshold certainly arrive while the list is loading;
+	// the small pages make the load follow pagination.
+	const threshold = 2
+	var e *refreshEnv
+	untilAllWait := func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path == "/api/customers" && r.URL.Query().Get("page") == "1" &&
+				!eventually(func() bool { return e.readsCounted() >= threshold+readWorkers }) {
+				t.Errorf("only %d reads counted while the list was held, want %d", e.readsCounted(), threshold+readWorkers)
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+	e = newRefreshEnv(t, emulator.Options{PageSize: 7, Quirks: true, Seed: 3}, threshold, 40, untilAllWait)
 	got := e.readAll()
 	e.expectCounts(2, 6) // 40 customers in pages of 7
 
@@ -290,6 +327,8 @@ func TestBulkRefresh_aFailingListFallsBackToGETsAndIsNotTriedAgain(t *testing.T)
 			if gets := e.emu.Count(routeGet); gets != 6 {
 				t.Errorf("%d GETs, want one per customer", gets)
 			}
+			// Waiting for the list's Retry-After would take 60 s; falling back
+			// takes 7 local requests, so 10 s holds on a machine 10x slower.
 			if waited := time.Since(start); waited > 10*time.Second {
 				t.Errorf("took %s: a throttled list must not be waited for", waited)
 			}
@@ -325,7 +364,10 @@ func TestBulkRefresh_eachReadStopsWaitingWhenItsOwnContextEnds(t *testing.T) {
 		}
 		done <- c
 	}()
-	time.Sleep(50 * time.Millisecond)
+	// The third read counted has joined the load that is still held.
+	if !eventually(func() bool { return e.readsCounted() == 3 }) {
+		t.Fatalf("%d reads counted, want 3", e.readsCounted())
+	}
 	close(release)
 	if c := <-done; c == nil || c.Name != "Customer 2" {
 		t.Fatalf("read %+v", c)
@@ -389,4 +431,101 @@ func TestBulkRefresh_listEntriesWithoutEverythingStateNeedsAreNotUsed(t *testing
 		}
 	}
 	e.expectCounts(4, 1)
+}
+
+// confirm is what Read does with a read's answer: a 404 goes to ConfirmGone.
+// It returns the read's error, or ConfirmGone's (nil: the customer is gone).
+func (e *refreshEnv) confirm(id int64) (gone bool, err error) {
+	e.t.Helper()
+	_, err = e.b.Customer(context.Background(), id)
+	if !cloudlx.IsNotFound(err) {
+		return false, err
+	}
+	err = e.b.ConfirmGone(context.Background(), id, err)
+	return err == nil, err
+}
+
+func TestConfirmGone_aDeletedCustomerIsConfirmedByOneListRequest(t *testing.T) {
+	e := newRefreshEnv(t, emulator.Options{}, 5, 2, nil)
+	e.emu.DeleteCustomer(e.ids[0])
+	e.emu.DeleteCustomer(e.ids[1])
+	if gone, err := e.confirm(e.ids[0]); !gone {
+		t.Fatalf("a customer deleted in the portal was not confirmed gone: %v", err)
+	}
+	e.expectCounts(1, 1) // its GET (the 404), then the list
+	// The list it loaded lacks the other one too: it confirms without a request.
+	if gone, err := e.confirm(e.ids[1]); !gone || err != nil {
+		t.Fatalf("err = %v", err)
+	}
+	e.expectCounts(2, 1)
+}
+
+func TestConfirmGone_aGateway404ForAListedCustomerIsAnError(t *testing.T) {
+	e := newRefreshEnv(t, emulator.Options{GatewayNotFoundRoutes: []string{routeGet}}, 5, 1, nil)
+	gone, err := e.confirm(e.ids[0])
+	var unconfirmed *notFoundUnconfirmed
+	if gone || !errors.As(err, &unconfirmed) || unconfirmed.listErr != nil || cloudlx.IsNotFound(err) {
+		t.Fatalf("gone %v, err %v: want the list's contradiction", gone, err)
+	}
+	var d diag.Diagnostics
+	addAPIError(&d, "Could not read CloudLX customer", err)
+	detail := d[0].Detail()
+	for _, want := range []string{"/api/customers/" + fmt.Sprint(e.ids[0]) + ": HTTP 404", "still holds customer",
+		"HTML page", "stays in Terraform state", "Check endpoint"} {
+		if !strings.Contains(detail, want) {
+			t.Errorf("detail lacks %q:\n%s", want, detail)
+		}
+	}
+	e.expectCounts(1, 1)
+}
+
+// A list loaded before the deletion still holds the customer: it is loaded
+// again before deciding, and the fresh one confirms.
+func TestConfirmGone_aLoadedListThatHoldsTheCustomerIsLoadedAgain(t *testing.T) {
+	e := newRefreshEnv(t, emulator.Options{}, 1, 3, nil)
+	e.read(e.ids[0])
+	e.read(e.ids[1]) // loads the list
+	e.expectCounts(1, 1)
+	e.emu.DeleteCustomer(e.ids[2])
+	// The loaded list answers the read; only a GET can see the 404.
+	e.b.Forget(e.ids[2])
+	if gone, err := e.confirm(e.ids[2]); !gone {
+		t.Fatalf("err = %v", err)
+	}
+	e.expectCounts(2, 2)
+}
+
+// A customer this process wrote is never confirmed gone by a list loaded
+// before the write: the list is loaded again.
+func TestConfirmGone_aWrittenCustomerIsNeverConfirmedByAnOlderList(t *testing.T) {
+	e := newRefreshEnv(t, emulator.Options{GatewayNotFoundRoutes: []string{"DELETE /api/customers/{id}"}}, 1, 3, nil)
+	e.read(e.ids[0])
+	e.read(e.ids[1]) // loads the list, which holds every customer
+	late, err := e.emu.CreateCustomer(emulator.CustomerInput{Name: "Late", CurrencyISO: "USD", CountryISO: "US", Realms: []int64{1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.b.Forget(late.ID) // as if this process created it
+	delErr := e.b.client.DeleteCustomer(context.Background(), late.ID)
+	if !cloudlx.IsNotFound(delErr) {
+		t.Fatalf("DELETE: %v", delErr)
+	}
+	if err := e.b.ConfirmGone(context.Background(), late.ID, delErr); err == nil {
+		t.Fatal("a gateway's 404 for a DELETE counted as done, from a list older than the customer")
+	}
+	e.expectCounts(1, 2)
+}
+
+func TestConfirmGone_anUnreadableListIsAnError(t *testing.T) {
+	e := newRefreshEnv(t, emulator.Options{GatewayNotFoundRoutes: []string{routeGet, routeList}}, 5, 1, nil)
+	gone, err := e.confirm(e.ids[0])
+	var unconfirmed *notFoundUnconfirmed
+	if gone || !errors.As(err, &unconfirmed) || unconfirmed.listErr == nil {
+		t.Fatalf("gone %v, err %v: want the list's failure", gone, err)
+	}
+	var d diag.Diagnostics
+	addAPIError(&d, "Could not read CloudLX customer", err)
+	if detail := d[0].Detail(); !strings.Contains(detail, "could not be read") || !strings.Contains(detail, "GET "+e.b.client.URL("/api/customers")+": HTTP 404") {
+		t.Errorf("detail:\n%s", detail)
+	}
 }

@@ -108,6 +108,7 @@ func (d *customerDataSource) Schema(ctx context.Context, _ datasource.SchemaRequ
 	attrs := customerDataSourceAttributes()
 	attrs["id"] = schema.Int64Attribute{
 		MarkdownDescription: "The ID of the customer to read. Exactly one of `id` and `name` must be set.",
+		CustomType:          wholeInt64Type{},
 		Optional:            true,
 		Computed:            true,
 		Validators:          []validator.Int64{int64validator.AtLeast(1)},
@@ -143,6 +144,7 @@ func (d *customerDataSource) Configure(_ context.Context, req datasource.Configu
 }
 
 func (d *customerDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	defer redactDiagnostics(d.data.redactorOrNil(), &resp.Diagnostics)
 	var cfg customerDataSourceModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
 	if resp.Diagnostics.HasError() {
@@ -171,8 +173,8 @@ func (d *customerDataSource) readByID(ctx context.Context, id int64, resp *datas
 	customer, err := d.data.client.GetCustomer(ctx, id)
 	if cloudlx.IsNotFound(err) {
 		resp.Diagnostics.AddAttributeError(path.Root("id"), "CloudLX customer not found",
-			fmt.Sprintf("No CloudLX customer has id %d (GET /api/customers/%d answered HTTP 404). Check the id, or look the "+
-				"customer up by name instead.", id, id))
+			fmt.Sprintf("No CloudLX customer has id %d (GET %s answered HTTP 404). Check the id, or look the "+
+				"customer up by name instead.%s", id, d.data.client.URL(fmt.Sprintf("/api/customers/%d", id)), gatewayHint(err)))
 		return nil
 	}
 	if err != nil {

@@ -73,6 +73,7 @@ func (d *customersDataSource) Configure(_ context.Context, req datasource.Config
 }
 
 func (d *customersDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	defer redactDiagnostics(d.data.redactorOrNil(), &resp.Diagnostics)
 	var cfg customersDataSourceModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
 	if resp.Diagnostics.HasError() {

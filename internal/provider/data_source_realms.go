@@ -62,6 +62,7 @@ func (d *catalogueDataSource) Configure(_ context.Context, req datasource.Config
 }
 
 func (d *catalogueDataSource) Read(ctx context.Context, req datasource.ReadRequest, resp *datasource.ReadResponse) {
+	defer redactDiagnostics(d.data.redactorOrNil(), &resp.Diagnostics)
 	var readTimeouts timeouts.Value
 	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("timeouts"), &readTimeouts)...)
 	if resp.Diagnostics.HasError() {

@@ -10,18 +10,21 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-log/tflog"
 
 	"github.com/cloudlx-community/terraform-provider-cloudlx/internal/cloudlx"
 )
 
-var _ provider.Provider = (*cloudlxProvider)(nil)
+var (
+	_ provider.Provider                  = (*cloudlxProvider)(nil)
+	_ provider.ProviderWithListResources = (*cloudlxProvider)(nil)
+)
 
 // Environment variables read when the matching attribute is not configured.
 const (
@@ -29,6 +32,8 @@ const (
 	envClientID     = "CLOUDLX_CLIENT_ID"
 	envClientSecret = "CLOUDLX_CLIENT_SECRET"
 	envAccessToken  = "CLOUDLX_ACCESS_TOKEN"
+	// envCACertificatesFile names a PEM file, where the attribute holds the PEM itself.
+	envCACertificatesFile = "CLOUDLX_CA_CERTIFICATES_FILE"
 )
 
 const defaultRequestTimeout = "60s"
@@ -50,12 +55,30 @@ type providerModel struct {
 	MaxRetries     types.Int64  `tfsdk:"max_retries"`
 	RequestTimeout types.String `tfsdk:"request_timeout"`
 	BulkRefresh    types.Int64  `tfsdk:"bulk_refresh_threshold"`
+	CACertificates types.String `tfsdk:"ca_certificates"`
 }
 
 // providerData is what resources and data sources receive from Configure.
 type providerData struct {
-	client  *cloudlx.Client
-	refresh *bulkRefresh // answers customer reads, from one list load once there are many
+	client   *cloudlx.Client
+	refresh  *bulkRefresh      // answers customer reads, from one list load once there are many
+	redactor *cloudlx.Redactor // masks this process's secrets in every diagnostic and log line
+	log      *apiLogger
+}
+
+// newProviderData is what Configure hands to resources and data sources; the
+// redactor is the client's, which learns every token the client is issued.
+func newProviderData(client *cloudlx.Client, logger *apiLogger, bulkRefreshThreshold int) *providerData {
+	return &providerData{client: client, refresh: newBulkRefresh(client, bulkRefreshThreshold, logger),
+		redactor: client.Redactor(), log: logger}
+}
+
+// redactorOrNil is the data's redactor, or nil before Configure ran.
+func (d *providerData) redactorOrNil() *cloudlx.Redactor {
+	if d == nil {
+		return nil
+	}
+	return d.redactor
 }
 
 func (p *cloudlxProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
@@ -70,7 +93,8 @@ func (p *cloudlxProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 			"or with an `access_token` issued elsewhere. Every setting can come from an environment variable instead.",
 		Attributes: map[string]schema.Attribute{
 			"endpoint": schema.StringAttribute{
-				MarkdownDescription: "Base URL of the CloudLX API. Defaults to `" + cloudlx.DefaultEndpoint + "`, or the `" + envEndpoint +
+				MarkdownDescription: "Base URL of the CloudLX portal, without `/api` (the provider adds `/api/...` itself; an endpoint ending in " +
+					"`/api` is refused). Defaults to `" + cloudlx.DefaultEndpoint + "`, or the `" + envEndpoint +
 					"` environment variable. Must use `https://`; plain `http://` is accepted only for a loopback host (an emulator or a local tunnel), " +
 					"so credentials never cross a network in clear text.",
 				Optional:   true,
@@ -98,6 +122,7 @@ func (p *cloudlxProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 					"Throttled requests (HTTP 429) are retried as the API asks without counting against this limit, until the "+
 					"operation's `timeouts` run out. Waits grow exponentially from 0.5s to 30s with jitter and are never shorter than "+
 					"the API's `Retry-After`. `0` disables all retries.", cloudlx.DefaultMaxRetries),
+				CustomType: wholeInt64Type{},
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.Between(0, 20)},
 			},
@@ -106,6 +131,13 @@ func (p *cloudlxProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 					"The resource's `timeouts` bound a whole operation including its retries.",
 				Optional:   true,
 				Validators: []validator.String{durationValidator},
+			},
+			"ca_certificates": schema.StringAttribute{
+				MarkdownDescription: "PEM text of one or more CA certificates to trust in addition to the system's, for an " +
+					"endpoint whose certificate a private CA signs or a network whose TLS-inspecting proxy re-signs traffic, " +
+					"usually `file(\"corporate-ca.pem\")`. When unset, the file that `" + envCACertificatesFile + "` names is read " +
+					"instead. Certificates are always verified: there is no setting to skip verification.",
+				Optional: true,
 			},
 			"bulk_refresh_threshold": schema.Int64Attribute{
 				MarkdownDescription: fmt.Sprintf("How many customers one plan or apply reads one by one before it loads the "+
@@ -116,6 +148,7 @@ func (p *cloudlxProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 					"`0` reads every customer on its own, which costs fewer requests only when the account holds many more customers "+
 					"than the configuration manages.",
 					defaultBulkRefreshThreshold, listMaxAge),
+				CustomType: wholeInt64Type{},
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.AtLeast(0)},
 			},
@@ -124,6 +157,8 @@ func (p *cloudlxProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 }
 
 func (p *cloudlxProvider) Configure(ctx context.Context, req provider.ConfigureRequest, resp *provider.ConfigureResponse) {
+	redactor := &cloudlx.Redactor{}
+	defer redactDiagnostics(redactor, &resp.Diagnostics)
 	var cfg providerModel
 	resp.Diagnostics.Append(req.Config.Get(ctx, &cfg)...)
 	if resp.Diagnostics.HasError() {
@@ -142,6 +177,7 @@ func (p *cloudlxProvider) Configure(ctx context.Context, req provider.ConfigureR
 		"request_timeout": {cfg.RequestTimeout, ""},
 
 		"bulk_refresh_threshold": {cfg.BulkRefresh, ""},
+		"ca_certificates":        {cfg.CACertificates, envCACertificatesFile},
 	}
 	for name, u := range unknown {
 		if !u.value.IsUnknown() {
@@ -163,6 +199,8 @@ func (p *cloudlxProvider) Configure(ctx context.Context, req provider.ConfigureR
 	clientID := firstNonEmpty(cfg.ClientID.ValueString(), os.Getenv(envClientID))
 	clientSecret := firstNonEmpty(cfg.ClientSecret.ValueString(), os.Getenv(envClientSecret))
 	accessToken := firstNonEmpty(cfg.AccessToken.ValueString(), os.Getenv(envAccessToken))
+	redactor.Add(clientSecret)
+	redactor.Add(accessToken)
 
 	if _, err := cloudlx.ParseEndpoint(endpoint); err != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("endpoint"), "Invalid CloudLX endpoint",
@@ -186,6 +224,7 @@ func (p *cloudlxProvider) Configure(ctx context.Context, req provider.ConfigureR
 		resp.Diagnostics.AddAttributeError(path.Root("client_secret"), "Missing CloudLX client_secret",
 			"client_id is set but client_secret is not. Set client_secret or the "+envClientSecret+" environment variable.")
 	}
+	caCertificates := caCertificatesFrom(cfg.CACertificates, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -200,6 +239,7 @@ func (p *cloudlxProvider) Configure(ctx context.Context, req provider.ConfigureR
 		threshold = cfg.BulkRefresh.ValueInt64()
 	}
 
+	logger := newAPILogger(redactor)
 	client, err := cloudlx.New(cloudlx.Config{
 		Endpoint:       endpoint,
 		ClientID:       clientID,
@@ -208,20 +248,23 @@ func (p *cloudlxProvider) Configure(ctx context.Context, req provider.ConfigureR
 		UserAgent:      userAgent(p.version, req.TerraformVersion),
 		MaxRetries:     int(retries),
 		RequestTimeout: timeout,
-		Logger:         newAPILogger(clientSecret, accessToken),
+		CACertificates: caCertificates,
+		Logger:         logger,
+		Redactor:       redactor,
 	})
 	if err != nil {
 		resp.Diagnostics.AddError("Could not configure the CloudLX client", err.Error())
 		return
 	}
-	tflog.Debug(ctx, "configured the CloudLX client", map[string]any{
+	logger.Debug(ctx, "configured the CloudLX client", map[string]any{
 		"endpoint": endpoint, "client_id": clientID, "auth": authKind(accessToken), "max_retries": retries, "request_timeout": timeout.String(),
 		"bulk_refresh_threshold": threshold,
 	})
 
-	data := &providerData{client: client, refresh: newBulkRefresh(client, int(threshold))}
+	data := newProviderData(client, logger, int(threshold))
 	resp.ResourceData = data
 	resp.DataSourceData = data
+	resp.ListResourceData = data
 }
 
 func authKind(accessToken string) string {
@@ -251,6 +294,13 @@ func firstNonEmpty(values ...string) string {
 func (p *cloudlxProvider) Resources(_ context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		newCustomerResource,
+	}
+}
+
+// ListResources serve `terraform query` (Terraform 1.14+); older CLIs never ask for them.
+func (p *cloudlxProvider) ListResources(_ context.Context) []func() list.ListResource {
+	return []func() list.ListResource{
+		newCustomerListResource,
 	}
 }
 

@@ -31,6 +31,7 @@ var (
 	_ resource.ResourceWithImportState    = (*customerResource)(nil)
 	_ resource.ResourceWithModifyPlan     = (*customerResource)(nil)
 	_ resource.ResourceWithValidateConfig = (*customerResource)(nil)
+	_ resource.ResourceWithIdentity       = (*customerResource)(nil)
 )
 
 // Operation timeouts when the configuration sets none. They bound a whole
@@ -99,14 +100,17 @@ func (r *customerResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 				Validators:          []validator.String{countryCodeValidator},
 			},
 			"realms": schema.SetAttribute{
-				MarkdownDescription: "IDs of the realms the customer can access (see the `cloudlx_realms` data source). Order does not matter.",
+				MarkdownDescription: "IDs of the realms the customer can access, at least one (see the `cloudlx_realms` data source). Order does not matter.",
 				ElementType:         types.Int64Type,
+				CustomType:          idSetType,
 				Required:            true,
-				Validators:          positiveIDs,
+				Validators: append([]validator.Set{nonEmptyValidator{fix: "A customer needs access to at least one realm: " +
+					"find their ids with the cloudlx_realms data source."}}, positiveIDs...),
 			},
 			"shown_sub_realms": schema.SetAttribute{
 				MarkdownDescription: "IDs of the sub-realms the customer can see. Defaults to none; sub-realms added in the portal show as drift.",
 				ElementType:         types.Int64Type,
+				CustomType:          idSetType,
 				Optional:            true,
 				Computed:            true,
 				Default:             emptySet,
@@ -115,6 +119,7 @@ func (r *customerResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 			"enabled_sub_realms": schema.SetAttribute{
 				MarkdownDescription: "IDs of the sub-realms the customer can use. Each must also be in `shown_sub_realms`. Defaults to none.",
 				ElementType:         types.Int64Type,
+				CustomType:          idSetType,
 				Optional:            true,
 				Computed:            true,
 				Default:             emptySet,
@@ -253,6 +258,8 @@ func (r *customerResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 }
 
 func (r *customerResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	defer redactDiagnostics(r.data.redactorOrNil(), &resp.Diagnostics)
+	defer recordIdentity(ctx, resp.Identity, &resp.Diagnostics, &resp.State)
 	var plan customerResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
@@ -303,8 +310,9 @@ func (r *customerResource) Create(ctx context.Context, req resource.CreateReques
 		}
 		customer = got
 	}
-	resp.Diagnostics.Append(plan.setFromAPI(customer)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	state, d := settleWriteAnswer(plan, customer, sentByCreate)
+	resp.Diagnostics.Append(d...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
 // saveAfterIncompleteCreate records a created customer whose answer was
@@ -344,6 +352,8 @@ func (m *customerResourceModel) createRequest(ctx context.Context) (cloudlx.Cust
 }
 
 func (r *customerResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
+	defer redactDiagnostics(r.data.redactorOrNil(), &resp.Diagnostics)
+	defer recordIdentity(ctx, resp.Identity, &resp.Diagnostics, &resp.State, &req.State)
 	var state customerResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
@@ -358,9 +368,12 @@ func (r *customerResource) Read(ctx context.Context, req resource.ReadRequest, r
 	// bulkRefresh). A 404 only ever comes from the customer's own GET.
 	customer, err := r.data.refresh.Customer(ctx, state.ID.ValueInt64())
 	if cloudlx.IsNotFound(err) {
-		// Deleted outside Terraform: drop it, so the plan offers to create it again.
-		resp.State.RemoveResource(ctx)
-		return
+		if err = r.data.refresh.ConfirmGone(ctx, state.ID.ValueInt64(), err); err == nil {
+			// Deleted outside Terraform, and the list agrees: drop it, so the
+			// plan offers to create it again.
+			resp.State.RemoveResource(ctx)
+			return
+		}
 	}
 	if err != nil {
 		addAPIError(&resp.Diagnostics, fmt.Sprintf("Could not read CloudLX customer %d", state.ID.ValueInt64()), err)
@@ -372,6 +385,8 @@ func (r *customerResource) Read(ctx context.Context, req resource.ReadRequest, r
 }
 
 func (r *customerResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	defer redactDiagnostics(r.data.redactorOrNil(), &resp.Diagnostics)
+	defer recordIdentity(ctx, resp.Identity, &resp.Diagnostics, &resp.State, &req.State)
 	var plan, state customerResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -408,8 +423,9 @@ func (r *customerResource) Update(ctx context.Context, req resource.UpdateReques
 			return
 		}
 	}
-	resp.Diagnostics.Append(plan.setFromAPI(updated)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	newState, d := settleWriteAnswer(plan, updated, sentByPatch(patch))
+	resp.Diagnostics.Append(d...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &newState)...)
 }
 
 // changedFields builds a PATCH holding only what differs between plan and
@@ -460,6 +476,7 @@ func fillUnknownFromState(plan, state *customerResourceModel) {
 }
 
 func (r *customerResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
+	defer redactDiagnostics(r.data.redactorOrNil(), &resp.Diagnostics)
 	var state customerResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
@@ -473,6 +490,10 @@ func (r *customerResource) Delete(ctx context.Context, req resource.DeleteReques
 	id := state.ID.ValueInt64()
 	r.data.refresh.Forget(id)
 	err := r.data.client.DeleteCustomer(ctx, id)
+	if cloudlx.IsNotFound(err) {
+		// Already gone, only if the customer list agrees (the rule Read follows).
+		err = r.data.refresh.ConfirmGone(ctx, id, err)
+	}
 	switch status := cloudlx.StatusCode(err); {
 	case err == nil:
 	case status == http.StatusMethodNotAllowed || status == http.StatusNotImplemented:
@@ -489,6 +510,14 @@ func (r *customerResource) Delete(ctx context.Context, req resource.DeleteReques
 }
 
 func (r *customerResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	defer recordIdentity(ctx, resp.Identity, &resp.Diagnostics, &resp.State)
+	if req.ID == "" && req.Identity != nil && !req.Identity.Raw.IsNull() {
+		// An import block with identity = { id = 915 } (Terraform and OpenTofu 1.12+).
+		if id, ok := importIDFromIdentity(ctx, req.Identity, &resp.Diagnostics); ok {
+			resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+		}
+		return
+	}
 	id, ok := parseImportID(req.ID)
 	if !ok {
 		resp.Diagnostics.AddError("Invalid CloudLX customer import ID",

@@ -118,7 +118,7 @@ func TestDeleteWithoutAPIDeleteWarnsAndSucceeds(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := &customerResource{data: &providerData{client: client, refresh: newBulkRefresh(client, 5)}}
+	r := &customerResource{data: newProviderData(client, newAPILogger(client.Redactor()), 5)}
 	state := stateFrom(t, map[string]any{"id": customer.ID, "name": "Acme"})
 	resp := resource.DeleteResponse{State: state}
 	r.Delete(ctx, resource.DeleteRequest{State: state}, &resp)
@@ -137,5 +137,49 @@ func TestDeleteWithoutAPIDeleteWarnsAndSucceeds(t *testing.T) {
 	}
 	if _, ok := emu.Customer(customer.ID); !ok {
 		t.Fatal("the customer should still exist")
+	}
+}
+
+// A DELETE's 404 counts as "already gone" only when the customer list agrees:
+// a gateway's 404 for a customer that exists fails the destroy, naming the
+// URL, and costs one list request; a customer really gone is done.
+func TestDeleteCountsA404AsDoneOnlyWhenTheListConfirmsIt(t *testing.T) {
+	ctx := context.Background()
+	emu := emulator.New(emulator.Options{GatewayNotFoundRoutes: []string{"DELETE /api/customers/{id}"}})
+	srv := httptest.NewServer(emu)
+	defer srv.Close()
+	client, err := cloudlx.New(cloudlx.Config{Endpoint: srv.URL, ClientID: emulator.DefaultClientID, ClientSecret: emulator.DefaultClientSecret})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &customerResource{data: newProviderData(client, newAPILogger(client.Redactor()), 5)}
+	del := func(id int64) resource.DeleteResponse {
+		state := stateFrom(t, map[string]any{"id": id, "name": "Acme"})
+		resp := resource.DeleteResponse{State: state}
+		r.Delete(ctx, resource.DeleteRequest{State: state}, &resp)
+		return resp
+	}
+
+	customer, err := emu.CreateCustomer(emulator.CustomerInput{Name: "Acme", CurrencyISO: "USD", CountryISO: "US", Realms: []int64{2}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp := del(customer.ID)
+	if !resp.Diagnostics.HasError() {
+		t.Fatal("a gateway's 404 for an existing customer counted as deleted")
+	}
+	if d := resp.Diagnostics.Errors()[0].Detail(); !strings.Contains(d, "DELETE "+srv.URL+"/api/customers/") || !strings.Contains(d, "still holds customer") {
+		t.Errorf("detail:\n%s", d)
+	}
+	if _, ok := emu.Customer(customer.ID); !ok || emu.Count("GET /api/customers") != 1 {
+		t.Fatalf("customer kept %v, %d list requests (want 1)", ok, emu.Count("GET /api/customers"))
+	}
+
+	emu.DeleteCustomer(customer.ID) // gone for real: the list confirms the 404
+	if resp := del(customer.ID); resp.Diagnostics.HasError() {
+		t.Fatalf("a confirmed 404 failed the destroy: %v", resp.Diagnostics)
+	}
+	if emu.Count("GET /api/customers") != 2 {
+		t.Fatalf("%d list requests, want 2", emu.Count("GET /api/customers"))
 	}
 }

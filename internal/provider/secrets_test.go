@@ -77,10 +77,14 @@ func randomSecret(t *testing.T) string {
 func TestAccSecrets_neverInLogsStateOrPlanOutput(t *testing.T) {
 	clientSecret, staticToken := randomSecret(t), randomSecret(t)
 	emu := emulator.New(emulator.Options{
-		ClientID:      "secrets-test-client",
-		ClientSecret:  clientSecret,
-		StaticTokens:  []string{staticToken},
-		TokenLifetime: 2 * time.Second, // several tokens over the run
+		ClientID:     "secrets-test-client",
+		ClientSecret: clientSecret,
+		StaticTokens: []string{staticToken},
+		// Several tokens over the run. No check counts on a token expiring at a
+		// given moment: every walk fetches its own, and the PATCH retried
+		// below reaches the API 1 s (its Retry-After) after its walk's token
+		// was issued, with a second to spare for work that takes milliseconds.
+		TokenLifetime: 2 * time.Second,
 	})
 	tap := &tokenTap{next: emu}
 	srv := httptest.NewServer(tap)
@@ -213,4 +217,76 @@ func apiRequestLines(log string) []map[string]string {
 		out = append(out, fields)
 	}
 	return out
+}
+
+// TestAccSecrets_echoedByErrorBodies is case 3 of issue 10: error answers
+// that echo the request. A token endpoint's 400 echoes the form it was sent
+// (client_secret=...), and a gateway's HTML error page echoes the request's
+// headers (Authorization: Bearer ...). Terraform's output shows those errors,
+// masked, and neither the output nor the TF_LOG file holds a secret.
+func TestAccSecrets_echoedByErrorBodies(t *testing.T) {
+	clientSecret := randomSecret(t)
+	emu := emulator.New(emulator.Options{ClientID: "echo-test-client", ClientSecret: clientSecret, EchoRequests: true})
+	tap := &tokenTap{next: emu}
+	srv := httptest.NewServer(tap)
+	t.Cleanup(srv.Close)
+
+	run := newCLIRun(t, map[string]string{"TF_LOG": "trace", "TF_LOG_PATH": "terraform.log"})
+	run.WriteFile("main.tf", cliProviderBlock(fmt.Sprintf("  endpoint      = %q\n  client_id     = \"echo-test-client\"\n  client_secret = %q",
+		srv.URL, clientSecret))+`
+resource "cloudlx_customer" "test" {
+  name         = "Echo Chamber"
+  currency_iso = "EUR"
+  country_iso  = "DE"
+  realms       = [2]
+}
+`)
+	run.MustRun("apply", "-auto-approve", "-input=false", "-no-color")
+
+	var outputs []string
+	failing := func(what string, wantShown ...string) {
+		t.Helper()
+		res := run.Run("plan", "-input=false", "-no-color")
+		if res.ExitCode == 0 {
+			t.Fatalf("%s: the plan succeeded:\n%s", what, res.Combined())
+		}
+		out := oneLine(res.Combined())
+		// The echo reaches the output, masked: without it this test proves nothing.
+		for _, want := range wantShown {
+			if !strings.Contains(out, want) {
+				t.Errorf("%s: the output does not show %q:\n%s", what, want, res.Combined())
+			}
+		}
+		outputs = append(outputs, res.Combined())
+	}
+
+	// The JSON token request and then the form are both refused with an echo.
+	emu.InjectFault("POST /api/oauth2/access-token", emulator.Fault{Status: http.StatusBadRequest}, 2)
+	failing("a token 400 echoing the form", "CloudLX authentication failed", "client_secret=***&grant_type=client_credentials")
+
+	// A gateway's page for the refresh GET echoes the Authorization header.
+	emu.SetOptions(func(o *emulator.Options) { o.GatewayNotFoundRoutes = []string{"GET /api/customers/{id}"} })
+	failing("an error page echoing the Authorization header", "Authorization: Bearer ***", "still holds customer")
+
+	logFile, err := os.ReadFile(filepath.Join(run.Dir, "terraform.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(logFile), "Authorization: Bearer ***") {
+		t.Error("the TF_LOG file does not hold the masked echo: the diagnostics were not logged, so the log check proves nothing")
+	}
+	secrets := map[string]string{"client_secret": clientSecret}
+	for i, tok := range tap.issued() {
+		secrets[fmt.Sprintf("issued token #%d", i+1)] = tok
+	}
+	if len(secrets) < 3 {
+		t.Fatalf("only %d secrets to look for", len(secrets))
+	}
+	for place, text := range map[string]string{"the TF_LOG file": string(logFile), "the command output": strings.Join(outputs, "\n")} {
+		for what, secret := range secrets {
+			if strings.Contains(text, secret) {
+				t.Errorf("%s contains the %s", place, what)
+			}
+		}
+	}
 }
