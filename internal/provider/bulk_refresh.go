@@ -141,10 +141,7 @@ func (b *bulkRefresh) startLoad(ctx context.Context) *listLoad {
 	go func() {
 		defer cancel()
 		customers, err := b.client.ListCustomersOnce(loadCtx)
-		byID := make(map[int64]*cloudlx.Customer, len(customers))
-		for i := range customers {
-			byID[customers[i].ID] = &customers[i]
-		}
+		byID := indexByID(customers)
 		b.mu.Lock()
 		l.byID, l.err, l.loadedAt = byID, err, b.now()
 		if err != nil {
@@ -184,10 +181,7 @@ func (b *bulkRefresh) ConfirmGone(ctx context.Context, id int64, notFound error)
 	if err != nil {
 		return &notFoundUnconfirmed{id: id, notFound: notFound, listURL: b.client.URL(customersPath), listErr: err}
 	}
-	l := &listLoad{done: make(chan struct{}), byID: make(map[int64]*cloudlx.Customer, len(customers)), loadedAt: b.now()}
-	for i := range customers {
-		l.byID[customers[i].ID] = &customers[i]
-	}
+	l := &listLoad{done: make(chan struct{}), byID: indexByID(customers), loadedAt: b.now()}
 	close(l.done)
 	b.mu.Lock()
 	b.checked = l
@@ -196,6 +190,15 @@ func (b *bulkRefresh) ConfirmGone(ctx context.Context, id int64, notFound error)
 		return &notFoundUnconfirmed{id: id, notFound: notFound, listURL: b.client.URL(customersPath)}
 	}
 	return nil
+}
+
+// indexByID maps each customer's id to it, in place: the list is held once.
+func indexByID(customers []cloudlx.Customer) map[int64]*cloudlx.Customer {
+	byID := make(map[int64]*cloudlx.Customer, len(customers))
+	for i := range customers {
+		byID[customers[i].ID] = &customers[i]
+	}
+	return byID
 }
 
 // customersPath is the customer list's API path, for messages.
