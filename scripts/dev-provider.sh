@@ -4,6 +4,8 @@
 #
 #   source scripts/dev-provider.sh "$work"
 dev_provider_dir=${1:?usage: source scripts/dev-provider.sh WORKDIR}
+# shellcheck source=scripts/go-toolchain.sh
+source "$(dirname "${BASH_SOURCE[0]}")/go-toolchain.sh"
 go build -o "$dev_provider_dir/bin/terraform-provider-cloudlx" .
 cat >"$dev_provider_dir/cli.tfrc" <<RC
 provider_installation {

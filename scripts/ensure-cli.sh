@@ -13,6 +13,12 @@ terraform_version=${TERRAFORM_VERSION:-1.5.7}
 opentofu_version=${OPENTOFU_VERSION:-1.12.6}
 
 log() { echo "ensure-cli: $*" >&2; }
+# The CLIs are test fixtures, never shipped: they are built with this machine's
+# own Go setup (GOTOOLCHAIN unset, whatever the GNUmakefile exported), as
+# before the provider pinned its toolchain, so their cache stays keyed by the
+# CLI version alone and caches built before the pin stay valid. GOFLAGS is
+# cleared for the same reason: the project's settings play no part.
+cli_go() { env -u GOTOOLCHAIN GOFLAGS= go "$@"; }
 
 case "$kind" in
 terraform)
@@ -27,7 +33,7 @@ terraform)
     log "building Terraform v$terraform_version from its Go module (about 4 minutes, once)"
     mkdir -p "$(dirname "$bin")"
     # Build outside the project so its go.mod plays no part.
-    (cd "$(mktemp -d)" && GOFLAGS= GOBIN="$(dirname "$bin")" go install "github.com/hashicorp/terraform@v$terraform_version") >&2
+    (cd "$(mktemp -d)" && GOBIN="$(dirname "$bin")" cli_go install "github.com/hashicorp/terraform@v$terraform_version") >&2
   fi
   echo "$bin"
   ;;
@@ -39,7 +45,7 @@ tofu)
   if [[ ! -x "$bin" ]]; then
     log "building OpenTofu v$opentofu_version from its Go module (about 7 minutes, once)"
     mkdir -p "$(dirname "$bin")"
-    src=$(cd "$(mktemp -d)" && GOFLAGS= go mod download -json "github.com/opentofu/opentofu@v$opentofu_version" |
+    src=$(cd "$(mktemp -d)" && cli_go mod download -json "github.com/opentofu/opentofu@v$opentofu_version" |
       sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
     [[ -d "$src" ]] || { log "could not download the OpenTofu module"; exit 1; }
     # The module cache is read-only and OpenTofu's go.mod replaces hcl with a
@@ -47,7 +53,7 @@ tofu)
     work=$(mktemp -d)
     cp -r "$src/." "$work/"
     chmod -R u+w "$work"
-    (cd "$work" && GOFLAGS= go build -o "$bin.tmp" ./cmd/tofu) >&2
+    (cd "$work" && cli_go build -o "$bin.tmp" ./cmd/tofu) >&2
     mv "$bin.tmp" "$bin"
     rm -rf "$work"
   fi

@@ -4,11 +4,16 @@
 # like the CLIs of scripts/ensure-cli.sh, so a fresh clone reuses them.
 #
 #   scripts/ensure-tool.sh golangci-lint   # v$GOLANGCI_LINT_VERSION, built from its own module
-#   scripts/ensure-tool.sh tfplugindocs    # the version pinned in tools/go.mod
+#   scripts/ensure-tool.sh tfplugindocs    # the version (and dependencies) pinned in tools/go.mod
+#   scripts/ensure-tool.sh govulncheck     # v$GOVULNCHECK_VERSION (set by the GNUmakefile)
+#   scripts/ensure-tool.sh vulndb          # the directory of the Go vulnerability database
+#                                          # built from golang.org/x/vulndb@$VULNDB_VERSION
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=scripts/go-toolchain.sh
+source scripts/go-toolchain.sh
 
-tool=${1:?usage: ensure-tool.sh golangci-lint|tfplugindocs}
+tool=${1:?usage: ensure-tool.sh golangci-lint|tfplugindocs|govulncheck|vulndb}
 cache=${CLOUDLX_TOOLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/terraform-provider-cloudlx}
 
 log() { echo "ensure-tool: $*" >&2; }
@@ -17,27 +22,63 @@ case "$tool" in
 golangci-lint)
   # Built from its own module, not from tools/go.mod: golangci-lint's authors
   # advise against sharing a go.mod, whose resolution would change its deps.
+  # Built by the Go it checks the code with (it type-checks that Go's standard
+  # library), so the cache key names that Go too.
   version=${GOLANGCI_LINT_VERSION:-2.15.0}
-  bin="$cache/golangci-lint-$version/golangci-lint"
-  if [[ ! -x "$bin" ]]; then
+  out="$cache/golangci-lint-$version-$(go env GOVERSION)/golangci-lint"
+  if [[ ! -x "$out" ]]; then
     log "building golangci-lint v$version from its Go module (a few minutes, once)"
-    mkdir -p "$(dirname "$bin")"
-    (cd "$(mktemp -d)" && GOFLAGS= GOBIN="$(dirname "$bin")" \
+    mkdir -p "$(dirname "$out")"
+    (cd "$(mktemp -d)" && GOFLAGS= GOBIN="$(dirname "$out")" \
       go install "github.com/golangci/golangci-lint/v2/cmd/golangci-lint@v$version") >&2
   fi
   ;;
 tfplugindocs)
   pkg=github.com/hashicorp/terraform-plugin-docs
   version=$(cd tools && GOFLAGS= go list -m -f '{{.Version}}' "$pkg")
-  bin="$cache/tfplugindocs-$version/tfplugindocs"
-  if [[ ! -x "$bin" ]]; then
+  # Keyed by tools/go.mod too: a dependency upgraded there (for a fix) is
+  # upgraded in the binary.
+  deps=$(sha256sum tools/go.mod | cut -c1-12)
+  out="$cache/tfplugindocs-$version-$deps/tfplugindocs"
+  if [[ ! -x "$out" ]]; then
     log "building tfplugindocs $version from tools/go.mod (about a minute, once)"
-    mkdir -p "$(dirname "$bin")"
-    (cd tools && GOFLAGS= go build -o "$bin.tmp" "$pkg/cmd/tfplugindocs") >&2
-    mv "$bin.tmp" "$bin"
+    mkdir -p "$(dirname "$out")"
+    (cd tools && GOFLAGS= go build -o "$out.tmp" "$pkg/cmd/tfplugindocs") >&2
+    mv "$out.tmp" "$out"
+  fi
+  ;;
+govulncheck)
+  # Like golangci-lint, built by the Go whose standard library it scans.
+  version=${GOVULNCHECK_VERSION:?set by the GNUmakefile}
+  out="$cache/govulncheck-$version-$(go env GOVERSION)/govulncheck"
+  if [[ ! -x "$out" ]]; then
+    log "building govulncheck v$version from its Go module (about a minute, once)"
+    mkdir -p "$(dirname "$out")"
+    (cd "$(mktemp -d)" && GOFLAGS= GOBIN="$(dirname "$out")" \
+      go install "golang.org/x/vuln/cmd/govulncheck@v$version") >&2
+  fi
+  ;;
+vulndb)
+  # The module golang.org/x/vulndb holds every report of the Go vulnerability
+  # database (data/osv) and the command that indexes them into the database
+  # govulncheck reads (cmd/indexdb), so the database is built offline and
+  # pinned like any module. Prints the database's directory.
+  version=${VULNDB_VERSION:?set by the GNUmakefile}
+  out="$cache/vulndb-$version"
+  if [[ ! -f "$out/index/db.json" ]]; then
+    log "building the vulnerability database from golang.org/x/vulndb@$version (a few minutes, once)"
+    work=$(mktemp -d)
+    src=$(cd "$work" && GOFLAGS= go mod download -json "golang.org/x/vulndb@$version" |
+      sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
+    [[ -d "$src/data/osv" ]] || { log "could not download golang.org/x/vulndb@$version"; exit 1; }
+    (cd "$work" && GOFLAGS= GOBIN="$work/bin" go install "golang.org/x/vulndb/cmd/indexdb@$version") >&2
+    rm -rf "$out" "$out.tmp"
+    "$work/bin/indexdb" -vulns "$src/data/osv" -out "$out.tmp" >&2
+    mv "$out.tmp" "$out"
+    rm -rf "$work"
   fi
   ;;
 *)
   log "unknown tool $tool"; exit 2 ;;
 esac
-echo "$bin"
+echo "$out"

@@ -457,6 +457,8 @@ func TestCancelledContextStopsRetrying(t *testing.T) {
 	defer cancel()
 	start := time.Now()
 	_, err := c.GetCustomer(ctx, 1)
+	// Waiting out the Retry-After would take 30 s; stopping takes the 200 ms
+	// timeout and two local requests, so 5 s holds on a machine 10x slower.
 	if !errors.Is(err, context.DeadlineExceeded) || time.Since(start) > 5*time.Second {
 		t.Fatalf("err = %v after %s", err, time.Since(start))
 	}
@@ -577,6 +579,8 @@ func TestListCustomersOnceNeverRetries(t *testing.T) {
 			if StatusCode(err) != status || f.calls.Load() != 1 {
 				t.Fatalf("err %v after %d requests", err, f.calls.Load())
 			}
+			// Honouring the Retry-After would take 30 s; not honouring it takes
+			// two local requests, so 5 s holds on a machine 10x slower.
 			if waited := time.Since(start); waited > 5*time.Second {
 				t.Fatalf("waited %s: Retry-After must not hold up a call that is never retried", waited)
 			}
@@ -832,24 +836,31 @@ func TestRetryCarriesTheCurrentToken(t *testing.T) {
 }
 
 func TestWaitingForATokenStopsOnCancel(t *testing.T) {
-	release := make(chan struct{})
+	release, fetching := make(chan struct{}), make(chan struct{}, 1)
 	f := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request, _ int) { _, _ = io.WriteString(w, customerJSON) })
 	// A token endpoint that hangs until released.
 	slow := f.srv.Config.Handler
 	f.srv.Config.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == tokenPath {
+			select {
+			case fetching <- struct{}{}:
+			default:
+			}
 			<-release
 		}
 		slow.ServeHTTP(w, r)
 	})
 	defer close(release)
 	c := f.client(t)
-	go func() { _, _ = c.GetCustomer(context.Background(), 1) }() // holds the token lock
-	time.Sleep(50 * time.Millisecond)
+	go func() { _, _ = c.GetCustomer(context.Background(), 1) }()
+	<-fetching // the first call holds the token lock while its token request hangs
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()
 	start := time.Now()
 	_, err := c.GetCustomer(ctx, 1)
+	// Without the cancellation the call would wait as long as the token
+	// request hangs (until the test ends); with it, 100 ms and no request, so
+	// 2 s holds on a machine 10x slower.
 	if !errors.Is(err, context.DeadlineExceeded) || time.Since(start) > 2*time.Second {
 		t.Fatalf("err = %v after %s, want a prompt cancellation", err, time.Since(start))
 	}
@@ -875,15 +886,24 @@ func TestMayHaveSucceeded(t *testing.T) {
 	}
 }
 
+// logHook calls fn for every attempt the client logs.
+type logHook func(fields map[string]any)
+
+func (h logHook) Debug(_ context.Context, _ string, fields map[string]any) { h(fields) }
+
+// Each case interrupts the create on an event (the server has the POST; the
+// client has logged the 429), never on a timer that a slow machine could
+// let fire before the create got there.
 func TestInterruptedCreate(t *testing.T) {
 	t.Run("while the POST is on the wire: it may have been processed", func(t *testing.T) {
-		f := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request, _ int) {
-			<-r.Context().Done() // the server is still working when the client gives up
-		})
-		ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+		ctx, cancel := context.WithCancel(context.Background())
 		defer cancel()
+		f := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request, _ int) {
+			cancel()             // the client gives up while the server is still working
+			<-r.Context().Done() // and the server notices
+		})
 		_, err := f.client(t).CreateCustomer(ctx, CustomerCreate{Name: "Acme"})
-		if !IsUncertain(err) || !errors.Is(err, context.DeadlineExceeded) {
+		if !IsUncertain(err) || !errors.Is(err, context.Canceled) {
 			t.Fatalf("err = %v, want an uncertain outcome", err)
 		}
 	})
@@ -892,11 +912,20 @@ func TestInterruptedCreate(t *testing.T) {
 			w.Header().Set("Retry-After", "30")
 			w.WriteHeader(http.StatusTooManyRequests)
 		})
-		ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+		ctx, cancel := context.WithCancel(context.Background())
 		defer cancel()
+		// Cancelled once the client has the 429: it logs each attempt after
+		// its answer, then waits to retry.
+		answered := logHook(func(fields map[string]any) {
+			if fields["path"] == "/api/customers" && fields["status"] == http.StatusTooManyRequests {
+				cancel()
+			}
+		})
 		start := time.Now()
-		_, err := f.client(t).CreateCustomer(ctx, CustomerCreate{Name: "Acme"})
-		if MayHaveSucceeded(err) || !errors.Is(err, context.DeadlineExceeded) || time.Since(start) > 5*time.Second {
+		_, err := f.client(t, func(c *Config) { c.Logger = answered }).CreateCustomer(ctx, CustomerCreate{Name: "Acme"})
+		// Waiting out the Retry-After would take 30 s; stopping takes two local
+		// requests, so 5 s holds on a machine 10x slower.
+		if MayHaveSucceeded(err) || !errors.Is(err, context.Canceled) || time.Since(start) > 5*time.Second {
 			t.Fatalf("err = %v after %s, want a prompt, certain failure", err, time.Since(start))
 		}
 		if f.calls.Load() != 1 {

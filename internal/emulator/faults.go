@@ -138,11 +138,12 @@ type bucket struct {
 	burst  float64
 	tokens float64
 	last   time.Time
+	now    func() time.Time // time.Now; a test's clock in this package's tests
 }
 
 func newBucket(rate float64) *bucket {
 	burst := max(1, rate)
-	return &bucket{rate: rate, burst: burst, tokens: burst, last: time.Now()}
+	return &bucket{rate: rate, burst: burst, tokens: burst, last: time.Now(), now: time.Now}
 }
 
 // allow takes a token if there is one; otherwise it says how long until there will be.
@@ -153,7 +154,7 @@ func (b *bucket) allow() (bool, time.Duration) {
 	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	now := time.Now()
+	now := b.now()
 	b.tokens = min(b.burst, b.tokens+now.Sub(b.last).Seconds()*b.rate)
 	b.last = now
 	if b.tokens >= 1 {

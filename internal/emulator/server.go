@@ -116,6 +116,8 @@ type Server struct {
 
 	faultMu sync.Mutex
 	faults  map[string][]*pendingFault
+
+	holds holds // HoldUntil's barriers
 }
 
 // New returns a Server for opts. It panics if Options.StatePath names a file that exists
@@ -264,8 +266,10 @@ func (c *call) token() bool { return c.def != nil && c.def.token }
 const UnknownRoute = "(unknown)"
 
 // ServeHTTP answers one API request. The steps, in order: log the request; wait for
-// Latency; answer an injected fault, if one is pending for the route; for non-token
-// routes, throttle (RateLimit), drop (DropRate) or fail (FailureRate); then handle it.
+// Latency; answer an injected fault, if one is pending for the route, or the
+// gateway's 404 (GatewayNotFoundRoutes); wait at the route's barrier, if one is
+// armed (HoldUntil); for non-token routes, throttle (RateLimit), drop (DropRate) or
+// fail (FailureRate); then handle it.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	live := s.live.Load()
 	o := &live.opts
@@ -305,6 +309,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.setFault(entry, FaultGatewayNotFound)
 		gatewayNotFound(rw)
 		return
+	}
+	if !s.holdAt(r.Context(), c.route) {
+		return // the client gave up while held
 	}
 	if !c.token() {
 		if ok, wait := live.limiter.allow(); !ok {

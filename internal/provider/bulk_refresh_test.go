@@ -77,6 +77,26 @@ func newRefreshEnv(t *testing.T, opts emulator.Options, threshold, customers int
 	return e
 }
 
+// readsCounted is how many reads the bulk refresh has counted so far. A read
+// past the threshold is counted as it joins the list load, before it waits.
+func (e *refreshEnv) readsCounted() int {
+	e.b.mu.Lock()
+	defer e.b.mu.Unlock()
+	return e.b.reads
+}
+
+// eventually waits until cond holds, and reports whether it did. It waits for
+// an event, not for time to pass: the minute is only there to turn a hang
+// into a failure.
+func eventually(cond func() bool) bool {
+	for deadline := time.Now().Add(time.Minute); !cond(); time.Sleep(time.Millisecond) {
+		if time.Now().After(deadline) {
+			return false
+		}
+	}
+	return true
+}
+
 // read reads customer id, failing the test on any error.
 func (e *refreshEnv) read(id int64) *cloudlx.Customer {
 	e.t.Helper()
@@ -87,15 +107,17 @@ func (e *refreshEnv) read(id int64) *cloudlx.Customer {
 	return c
 }
 
-// readAll reads every customer with 10 workers, as Terraform's default
-// -parallelism does, and returns what each read answered.
+// readWorkers is how many reads readAll runs at once: Terraform's default -parallelism.
+const readWorkers = 10
+
+// readAll reads every customer with readWorkers workers, and returns what each read answered.
 func (e *refreshEnv) readAll() map[int64]*cloudlx.Customer {
 	e.t.Helper()
 	var mu sync.Mutex
 	got := map[int64]*cloudlx.Customer{}
 	ids := make(chan int64)
 	var wg sync.WaitGroup
-	for range 10 {
+	for range readWorkers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -143,9 +165,22 @@ func TestBulkRefresh_zeroThresholdNeverLoadsTheList(t *testing.T) {
 }
 
 func TestBulkRefresh_concurrentReadsShareOneListLoadAndGetWhatGETWould(t *testing.T) {
-	// Latency makes the reads past the threshold arrive while the list is
-	// still loading; the small pages make the load follow pagination.
-	e := newRefreshEnv(t, emulator.Options{Latency: 20 * time.Millisecond, PageSize: 7, Quirks: true, Seed: 3}, 2, 40, nil)
+	// The list's first page is held until every worker's read is waiting for
+	// it (the 2 GETs under the threshold, then one read per worker), so the
+	// reads past the threshold certainly arrive while the list is loading;
+	// the small pages make the load follow pagination.
+	const threshold = 2
+	var e *refreshEnv
+	untilAllWait := func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path == "/api/customers" && r.URL.Query().Get("page") == "1" &&
+				!eventually(func() bool { return e.readsCounted() >= threshold+readWorkers }) {
+				t.Errorf("only %d reads counted while the list was held, want %d", e.readsCounted(), threshold+readWorkers)
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+	e = newRefreshEnv(t, emulator.Options{PageSize: 7, Quirks: true, Seed: 3}, threshold, 40, untilAllWait)
 	got := e.readAll()
 	e.expectCounts(2, 6) // 40 customers in pages of 7
 
@@ -292,6 +327,8 @@ func TestBulkRefresh_aFailingListFallsBackToGETsAndIsNotTriedAgain(t *testing.T)
 			if gets := e.emu.Count(routeGet); gets != 6 {
 				t.Errorf("%d GETs, want one per customer", gets)
 			}
+			// Waiting for the list's Retry-After would take 60 s; falling back
+			// takes 7 local requests, so 10 s holds on a machine 10x slower.
 			if waited := time.Since(start); waited > 10*time.Second {
 				t.Errorf("took %s: a throttled list must not be waited for", waited)
 			}
@@ -327,7 +364,10 @@ func TestBulkRefresh_eachReadStopsWaitingWhenItsOwnContextEnds(t *testing.T) {
 		}
 		done <- c
 	}()
-	time.Sleep(50 * time.Millisecond)
+	// The third read counted has joined the load that is still held.
+	if !eventually(func() bool { return e.readsCounted() == 3 }) {
+		t.Fatalf("%d reads counted, want 3", e.readsCounted())
+	}
 	close(release)
 	if c := <-done; c == nil || c.Name != "Customer 2" {
 		t.Fatalf("read %+v", c)

@@ -151,6 +151,9 @@ func TestAccCustomersDataSource_nameRegex(t *testing.T) {
 
 func TestAccCustomersDataSource_readTimeout(t *testing.T) {
 	// Every page is slow; the read timeout bounds the whole read, pages and retries included.
+	// No luck involved either way: the three pages take at least 900 ms however
+	// fast the machine, more than 500 ms; and a minute is 60 times what they
+	// need here, which a machine 10x slower still meets.
 	env := newTestEnv(t, emulator.Options{PageSize: 1, Latency: 300 * time.Millisecond})
 	for _, name := range []string{"One", "Two", "Three"} {
 		env.mustCreateCustomer(simpleCustomer(name))

@@ -77,10 +77,14 @@ func randomSecret(t *testing.T) string {
 func TestAccSecrets_neverInLogsStateOrPlanOutput(t *testing.T) {
 	clientSecret, staticToken := randomSecret(t), randomSecret(t)
 	emu := emulator.New(emulator.Options{
-		ClientID:      "secrets-test-client",
-		ClientSecret:  clientSecret,
-		StaticTokens:  []string{staticToken},
-		TokenLifetime: 2 * time.Second, // several tokens over the run
+		ClientID:     "secrets-test-client",
+		ClientSecret: clientSecret,
+		StaticTokens: []string{staticToken},
+		// Several tokens over the run. No check counts on a token expiring at a
+		// given moment: every walk fetches its own, and the PATCH retried
+		// below reaches the API 1 s (its Retry-After) after its walk's token
+		// was issued, with a second to spare for work that takes milliseconds.
+		TokenLifetime: 2 * time.Second,
 	})
 	tap := &tokenTap{next: emu}
 	srv := httptest.NewServer(tap)
