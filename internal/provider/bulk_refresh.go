@@ -174,6 +174,7 @@ func (b *bulkRefresh) startLoad(ctx context.Context) *listLoad {
 // extra request is spent only here, after a 404. ConfirmGone returns nil when
 // the customer is gone, else a *notFoundUnconfirmed saying why not.
 func (b *bulkRefresh) ConfirmGone(ctx context.Context, id int64, notFound error) error {
+	b.awaitLoad(ctx) // a bulk load in flight may confirm it without a request of our own
 	if b.loadedWithout(id) {
 		return nil
 	}
@@ -199,6 +200,20 @@ func indexByID(customers []cloudlx.Customer) map[int64]*cloudlx.Customer {
 		byID[customers[i].ID] = &customers[i]
 	}
 	return byID
+}
+
+// awaitLoad waits for the bulk-refresh list load in flight, if any.
+func (b *bulkRefresh) awaitLoad(ctx context.Context) {
+	b.mu.Lock()
+	l := b.load
+	b.mu.Unlock()
+	if l == nil {
+		return
+	}
+	select {
+	case <-l.done:
+	case <-ctx.Done():
+	}
 }
 
 // customersPath is the customer list's API path, for messages.
