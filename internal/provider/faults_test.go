@@ -604,8 +604,8 @@ func TestAccFaults_interruptStopsPromptly(t *testing.T) {
 			stop := func(format string, args ...any) {
 				t.Helper()
 				_ = cmd.Process.Kill()
-				<-exited
-				t.Fatalf(format+"\n%s", append(args, out.String())...)
+				killed := <-exited
+				t.Fatalf(format+"\nterraform, killed: %v\n%s", append(args, killed, out.String())...)
 			}
 			heldUp := func() bool {
 				log, _ := os.ReadFile(filepath.Join(run.Dir, "terraform.log"))
