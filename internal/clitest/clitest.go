@@ -396,3 +396,103 @@ func firstLine(s string) string {
 	line, _, _ := strings.Cut(s, "\n")
 	return line
 }
+
+// DebugProvider is the provider built by ProviderDir running in debug mode
+// (-debug): one process that serves every command whose environment sets
+// TF_REATTACH_PROVIDERS to Reattach, and whose own standard error the test
+// can read. A CLI-started provider's log lines only reach Terraform, which
+// drops them unless its log is on; this shows what the process itself writes.
+type DebugProvider struct {
+	// Reattach is the value of TF_REATTACH_PROVIDERS that makes the CLI use this process.
+	Reattach string
+
+	cmd    *exec.Cmd
+	stderr *syncBuffer
+	done   chan struct{}
+}
+
+// StartDebugProvider starts the provider in debug mode with the caller's
+// environment cleaned as for a Workdir, plus env (TF_LOG, say), and waits
+// until it prints its reattach configuration. It is stopped with the test.
+func StartDebugProvider(t testing.TB, env map[string]string) *DebugProvider {
+	t.Helper()
+	p := &DebugProvider{stderr: &syncBuffer{}, done: make(chan struct{})}
+	p.cmd = exec.Command(filepath.Join(ProviderDir(t), "terraform-provider-cloudlx"), "-debug")
+	p.cmd.Env = cleanEnv(env)
+	p.cmd.Stderr = p.stderr
+	stdout, err := p.cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := p.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	found := make(chan string, 1)
+	go func() {
+		defer close(p.done)
+		// Bash form: "\tTF_REATTACH_PROVIDERS='{...}'" (single quotes escaped as '"'"').
+		re := regexp.MustCompile(`^\s*TF_REATTACH_PROVIDERS='(.*)'$`)
+		buf := make([]byte, 0, 4096)
+		chunk := make([]byte, 4096)
+		for {
+			n, err := stdout.Read(chunk)
+			buf = append(buf, chunk[:n]...)
+			for {
+				line, rest, ok := bytes.Cut(buf, []byte("\n"))
+				if !ok {
+					break
+				}
+				if m := re.FindSubmatch(line); m != nil {
+					found <- strings.ReplaceAll(string(m[1]), `'"'"'`, `'`)
+				}
+				buf = rest
+			}
+			if err != nil {
+				_ = p.cmd.Wait()
+				return
+			}
+		}
+	}()
+	t.Cleanup(func() { p.Stop() })
+	select {
+	case p.Reattach = <-found:
+	case <-p.done:
+		t.Fatalf("the provider exited before printing its reattach configuration:\n%s", p.stderr.String())
+	case <-time.After(time.Minute):
+		t.Fatalf("the provider printed no reattach configuration within a minute:\n%s", p.stderr.String())
+	}
+	return p
+}
+
+// Stop interrupts the provider, waits for it to exit and returns everything
+// it wrote to standard error. Calling it again returns the same.
+func (p *DebugProvider) Stop() string {
+	if p.cmd.Process != nil {
+		_ = p.cmd.Process.Signal(os.Interrupt)
+		select {
+		case <-p.done:
+		case <-time.After(10 * time.Second):
+			_ = p.cmd.Process.Kill()
+			<-p.done
+		}
+	}
+	return p.stderr.String()
+}
+
+// syncBuffer is a bytes.Buffer that a process writes while a test reads it.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}

@@ -21,7 +21,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/hashicorp/go-cleanhttp"
 	"github.com/hashicorp/go-retryablehttp"
 )
 
@@ -68,8 +67,13 @@ type Config struct {
 	RetryWaitMin   time.Duration // 0 means DefaultRetryWaitMin
 	RetryWaitMax   time.Duration // 0 means DefaultRetryWaitMax
 
+	// CACertificates is PEM text of CA certificates trusted in addition to
+	// the system's (a private CA, or a TLS-inspecting proxy's). Certificates
+	// are always verified; there is no way to turn that off.
+	CACertificates []byte
+
 	Logger    Logger
-	Transport http.RoundTripper // for tests; default is a pooled transport
+	Transport http.RoundTripper // for tests; default is newTransport's
 
 	// Redactor, when set, is the one the client teaches its secrets to (so a
 	// caller that masks its own output with it, the provider's diagnostics,
@@ -105,10 +109,10 @@ func New(cfg Config) (*Client, error) {
 
 	transport := cfg.Transport
 	if transport == nil {
-		pooled := cleanhttp.DefaultPooledTransport()
-		// Terraform runs up to 10 (or -parallelism) operations at once; keep
-		// their connections instead of reopening one per request.
-		pooled.MaxIdleConnsPerHost = 64
+		pooled, err := newTransport(cfg.CACertificates)
+		if err != nil {
+			return nil, fmt.Errorf("the CA certificates are not usable: %w", err)
+		}
 		transport = pooled
 	}
 	timeout := cfg.RequestTimeout
@@ -193,6 +197,7 @@ type ctxKey int
 const (
 	policyKey ctxKey = iota
 	attemptKey
+	rawKey // a Raw request: its bearer token is the caller's, never swapped
 )
 
 // do sends one API call: it adds the bearer token, renews the token once on a
@@ -259,6 +264,7 @@ func (c *Client) call(ctx context.Context, method, path string, in, out any, pol
 // last attempt carried and the full URL requested.
 type answer struct {
 	status int
+	header http.Header
 	body   []byte
 	bearer string
 	url    string
@@ -315,6 +321,9 @@ func (c *Client) send(ctx context.Context, method, path string, body []byte, con
 			}
 			return answer{}, failed(method, where, cause)
 		}
+		if tlsErr := asTLSError(u.Host, err); tlsErr != nil {
+			return answer{}, failed(method, where, tlsErr)
+		}
 		if policy == policyCreate && !neverSent(err) && !errors.As(err, new(*retryPrepareError)) {
 			return answer{}, &UncertainError{Method: method, Path: where, Err: cause}
 		}
@@ -328,7 +337,7 @@ func (c *Client) send(ctx context.Context, method, path string, body []byte, con
 		}
 		return answer{}, fmt.Errorf("%s %s: reading the response: %w", method, where, err)
 	}
-	return answer{status: resp.StatusCode, body: respBody, url: where,
+	return answer{status: resp.StatusCode, header: resp.Header, body: respBody, url: where,
 		bearer: strings.TrimPrefix(resp.Request.Header.Get("Authorization"), "Bearer ")}, nil
 }
 
@@ -345,9 +354,10 @@ func failed(method, where string, err error) error {
 // refreshBearer runs before every retry. Retries can wait minutes (Retry-After,
 // backoff), longer than a short-lived token lives, so each attempt carries the
 // token that is current when it leaves rather than the one the first attempt
-// had. Token requests carry no bearer and are left alone.
+// had. Token requests carry no bearer and are left alone, and so are Raw
+// requests, whose token is the caller's.
 func (c *Client) refreshBearer(req *http.Request) error {
-	if req.Header.Get("Authorization") == "" {
+	if req.Header.Get("Authorization") == "" || req.Context().Value(rawKey) != nil {
 		return nil
 	}
 	token, err := c.tokens.Token(req.Context())

@@ -5,6 +5,7 @@ import (
 	"mime/multipart"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -197,5 +198,26 @@ func TestAcceptHeader(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// IssuedTokens names every token minted, by any route, also after it expired
+// or was revoked: the list a secrets check scans outputs for.
+func TestIssuedTokens(t *testing.T) {
+	t.Parallel()
+	e := start(t, Options{TokenLifetime: time.Millisecond})
+	m := e.do("POST", "/api/oauth2/access-token", map[string]string{
+		"grant_type": "client_credentials", "client_id": DefaultClientID, "client_secret": DefaultClientSecret,
+	}).must(t, 200)
+	m2 := e.do("POST", "/api/oauth2/refresh-token", map[string]string{
+		"grant_type": "refresh_token", "refresh_token": m["refresh_token"].(string),
+		"client_id": DefaultClientID, "client_secret": DefaultClientSecret,
+	}).must(t, 200)
+	direct := e.s.IssueToken()
+	e.s.RevokeTokens()
+	want := []string{m["access_token"].(string), m["refresh_token"].(string), m2["access_token"].(string), m2["refresh_token"].(string)}
+	got := e.s.IssuedTokens()
+	if len(got) != 6 || !slices.Equal(got[:4], want) || got[4] != direct {
+		t.Fatalf("IssuedTokens() = %q, want %q then %q and its refresh token", got, want, direct)
 	}
 }

@@ -3,6 +3,7 @@ package emulator
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"sync"
 	"time"
 )
@@ -21,6 +22,10 @@ type Barrier struct {
 	// when fewer than N arrived in time, so a run that cannot prove the point
 	// still ends; Hold.Err then says so. 0 means DefaultBarrierTimeout.
 	Timeout time.Duration
+	// OnOpen, if set, is called once when N requests are held, before any of
+	// them goes on: something the test wants to happen at that moment (say,
+	// RevokeTokens).
+	OnOpen func()
 }
 
 // DefaultBarrierTimeout is a Barrier's Timeout when it has none: far longer
@@ -55,6 +60,10 @@ type holds struct {
 // on, and so does every later request: a barrier opens once. Arming a route
 // again replaces its barrier (the old one opens). A request whose client
 // gives up while held is answered with nothing and stops counting.
+//
+// A held request's token is checked as it reaches the barrier, as a gateway
+// that authenticates and then queues would: a token that expires while its
+// request waits does not turn the request into a 401.
 func (s *Server) HoldUntil(b Barrier) *Hold {
 	if b.N < 1 {
 		panic("emulator: a Barrier needs N >= 1")
@@ -75,25 +84,34 @@ func (s *Server) HoldUntil(b Barrier) *Hold {
 	return h
 }
 
-// holdAt makes a request on route wait at its barrier, if one is armed. It
+// holdAt makes a request wait at its route's barrier, if one is armed and
+// has not opened; its token is checked first (c.authorizedBeforeHold). It
 // returns false when the client gave up while waiting.
-func (s *Server) holdAt(ctx context.Context, route string) bool {
+func (s *Server) holdAt(r *http.Request, c *call) bool {
 	s.holds.mu.Lock()
-	h := s.holds.byRoute[route]
+	h := s.holds.byRoute[c.route]
 	s.holds.mu.Unlock()
-	if h == nil {
+	if h == nil || h.opened() {
 		return true
 	}
-	return h.wait(ctx)
+	c.authorizedBeforeHold = s.tokens.valid(bearerToken(r))
+	return h.wait(r.Context())
+}
+
+func (h *Hold) opened() bool {
+	select {
+	case <-h.open:
+		return true
+	default:
+		return false
+	}
 }
 
 func (h *Hold) wait(ctx context.Context) bool {
 	h.mu.Lock()
-	select {
-	case <-h.open:
+	if h.opened() {
 		h.mu.Unlock()
 		return true
-	default:
 	}
 	h.held++
 	h.peak = max(h.peak, h.held)
@@ -104,6 +122,9 @@ func (h *Hold) wait(ctx context.Context) bool {
 	if h.held >= h.b.N {
 		h.filled = time.Since(h.first)
 		h.timer.Stop()
+		if h.b.OnOpen != nil {
+			h.b.OnOpen()
+		}
 		close(h.open)
 		h.mu.Unlock()
 		return true
@@ -124,9 +145,7 @@ func (h *Hold) wait(ctx context.Context) bool {
 func (h *Hold) release(timedOut bool) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	select {
-	case <-h.open:
-	default:
+	if !h.opened() {
 		h.timedOut = timedOut
 		close(h.open)
 	}

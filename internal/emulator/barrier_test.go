@@ -125,6 +125,31 @@ func TestBarrier(t *testing.T) {
 		}
 	})
 
+	t.Run("the token is checked on arrival; OnOpen runs before any held request goes on", func(t *testing.T) {
+		e := startAuthed(t, Options{})
+		var answeredAtOpen int
+		h := e.s.HoldUntil(Barrier{Route: "GET /api/customers", N: 2, OnOpen: func() {
+			for _, r := range e.s.Requests() {
+				if r.Status != 0 {
+					answeredAtOpen++
+				}
+			}
+			e.s.RevokeTokens()
+		}})
+		first := e.getInBackground(context.Background())
+		waitFor(t, "one request held", func() bool { return h.heldNow() == 1 })
+		second := e.getInBackground(context.Background())
+		// Both held requests were authorized on arrival: the revocation at the
+		// opening does not turn them into 401s; the next request meets it.
+		if a, b := <-first, <-second; a != 200 || b != 200 {
+			t.Fatalf("held requests answered %d and %d, want 200", a, b)
+		}
+		if answeredAtOpen != 0 {
+			t.Errorf("%d requests answered before OnOpen ran", answeredAtOpen)
+		}
+		e.do("GET", "/api/customers", nil).must(t, 401)
+	})
+
 	t.Run("a request answered by an injected fault is not held", func(t *testing.T) {
 		e := startAuthed(t, Options{})
 		h := e.s.HoldUntil(Barrier{Route: "GET /api/customers", N: 2})

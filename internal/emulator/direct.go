@@ -78,6 +78,12 @@ func (s *Server) IssueToken() string {
 	return access
 }
 
+// IssuedTokens returns every access and refresh token the server has minted, in order,
+// expired and revoked ones included: the secrets a test must never find in an output.
+func (s *Server) IssuedTokens() []string {
+	return s.tokens.all()
+}
+
 // RevokeTokens invalidates every minted access and refresh token (Options.StaticTokens
 // stay valid), as revoking the API client in the portal would: the next request with an
 // old token gets 401.

@@ -24,6 +24,10 @@
 // customer (ImplicitRealms). A path the API does not serve (an endpoint ending in /api
 // sends requests to /api/api/...) gets routing's JSON 404 under the route "METHOD (unknown)".
 // Silent is an endpoint that accepts connections and never answers.
+// Further Options play the other answers to the questions the docs leave open (a page size
+// that ignores max_per_page, a PATCH that merges arrays or needs every field, realms added
+// implicitly, currency or country locked, a form-only token endpoint, other catalogue
+// paths), so cloudlx-probe and the provider can be tested against each.
 // Every request is logged (Requests, Count, Counts) so tests can assert the exact traffic
 // the provider causes, and InjectFault answers chosen requests with a chosen failure.
 //

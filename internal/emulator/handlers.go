@@ -86,6 +86,10 @@ func (s *Server) clientOK(params map[string]string) bool {
 
 func (s *Server) accessToken(w http.ResponseWriter, r *http.Request, c *call) {
 	params, err := tokenParams(r, c.body)
+	if s.options().TokenFormOnly && tokenBodyKind(r.Header.Get("Content-Type"), c.body) == "json" {
+		// A server that reads forms only finds nothing in a JSON body but the query.
+		params, err = tokenParams(&http.Request{URL: r.URL, Header: http.Header{}}, nil)
+	}
 	if err != nil {
 		writeError(w, http.StatusBadRequest, "The request body could not be parsed.", nil)
 		return
@@ -247,7 +251,36 @@ func (s *Server) patchCustomer(w http.ResponseWriter, _ *http.Request, c *call) 
 		delete(fe, k)
 		delete(bad, k)
 	}
+	if s.options().PatchRequiresAll {
+		present := map[string]bool{"name": cb.Name != nil, "currency_iso": cb.CurrencyISO != nil,
+			"country_iso": cb.CountryISO != nil, "realms": cb.Realms != nil}
+		for _, k := range []string{"name", "currency_iso", "country_iso", "realms"} {
+			if !present[k] {
+				fe.add(k, fmt.Sprintf("The %s field is required.", human(k)))
+			}
+		}
+		if len(fe) > 0 {
+			writeError(w, http.StatusUnprocessableEntity, msgUpdateFailed, fe)
+			return
+		}
+	}
+	merge := s.options().PatchMergesArrays
+	locked := s.options().LockedFields
 	rec, err := s.store.update(id, func(cur CustomerInput) (CustomerInput, error) {
+		if cb.CurrencyISO != nil && *cb.CurrencyISO != cur.CurrencyISO && slices.Contains(locked, "currency_iso") {
+			fe.add("currency_iso", "The currency iso cannot be changed after the customer has been created.")
+		}
+		if cb.CountryISO != nil && *cb.CountryISO != cur.CountryISO && slices.Contains(locked, "country_iso") {
+			fe.add("country_iso", "The country iso cannot be changed after the customer has been created.")
+		}
+		if len(fe) > 0 {
+			return cur, &ValidationError{Message: msgUpdateFailed, Fields: fe}
+		}
+		if merge {
+			cb.Realms = mergeIDs(cur.Realms, cb.Realms)
+			cb.ShownSubRealms = mergeIDs(cur.ShownSubRealms, cb.ShownSubRealms)
+			cb.EnabledSubRealms = mergeIDs(cur.EnabledSubRealms, cb.EnabledSubRealms)
+		}
 		if cb.Name != nil {
 			cur.Name = *cb.Name
 		}
@@ -284,6 +317,21 @@ func (s *Server) patchCustomer(w http.ResponseWriter, _ *http.Request, c *call) 
 	default:
 		writeJSON(w, http.StatusOK, s.customerView(buildCustomer(rec.ID, rec.Input), false))
 	}
+}
+
+// mergeIDs is what a PATCH that merges arrays stores: the ids held plus the ids
+// sent. A field not sent stays nil (not part of the PATCH).
+func mergeIDs(held []int64, sent *[]int64) *[]int64 {
+	if sent == nil {
+		return nil
+	}
+	out := slices.Clone(held)
+	for _, id := range *sent {
+		if !slices.Contains(out, id) {
+			out = append(out, id)
+		}
+	}
+	return &out
 }
 
 func (s *Server) deleteCustomer(w http.ResponseWriter, _ *http.Request, c *call) {
@@ -340,13 +388,14 @@ func (s *Server) listSubRealms(w http.ResponseWriter, r *http.Request, _ *call) 
 // pageBounds picks the slice of a list of total items that the request's page holds.
 // Without PageSize everything is one page and the query is ignored. With it, ?page is
 // 1-based (missing or invalid: 1) and ?max_per_page can only make pages smaller: like
-// servers that cap it, this one never returns more than PageSize items.
+// servers that cap it, this one never returns more than PageSize items. With
+// IgnoreMaxPerPage every page holds PageSize items.
 func (s *Server) pageBounds(q url.Values, total int) (lo, hi int) {
 	if s.options().PageSize <= 0 {
 		return 0, total
 	}
 	per := s.options().PageSize
-	if n, err := strconv.Atoi(q.Get("max_per_page")); err == nil && n > 0 && n < per {
+	if n, err := strconv.Atoi(q.Get("max_per_page")); err == nil && n > 0 && n < per && !s.options().IgnoreMaxPerPage {
 		per = n
 	}
 	page := 1

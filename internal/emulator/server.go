@@ -83,7 +83,38 @@ type Options struct {
 	// PageSize, more than a page returns): a server or cache that drops the query
 	// string. A client that pages until it has num_results items never stops.
 	ListIgnoresPage bool
+
+	// The variants below play the other answers the docs leave open (API reference
+	// section 9), so that cloudlx-probe and the provider can be tested against each.
+
+	// IgnoreMaxPerPage, with PageSize, answers every page with PageSize items whatever
+	// ?max_per_page asks: a server that paginates but does not honour the page size.
+	IgnoreMaxPerPage bool
+	// PatchMergesArrays makes PATCH add the ids in realms, shown_sub_realms and
+	// enabled_sub_realms to the stored lists instead of replacing them.
+	PatchMergesArrays bool
+	// PatchRequiresAll makes PATCH a full update: a body without name, currency_iso,
+	// country_iso and realms is refused with 422, naming each missing field.
+	PatchRequiresAll bool
+	// LockedFields lists the PATCH fields ("currency_iso", "country_iso") that cannot
+	// change after creation: a PATCH that changes one is refused with 422 on that field.
+	LockedFields []string
+	// TokenFormOnly makes the token endpoint read its parameters from a form or the
+	// query string only: a JSON body reads as no parameters (422, each one required).
+	TokenFormOnly bool
+	// RealmsPath and SubRealmsPath serve the catalogues elsewhere than the inferred
+	// /api/realms and /api/sub-realms (e.g. "/api/sub_realms"); NoPath serves none.
+	RealmsPath, SubRealmsPath string
 }
+
+// NoPath, as Options.RealmsPath or SubRealmsPath, serves no such catalogue.
+const NoPath = "-"
+
+// Default catalogue paths, as inferred from the docs.
+const (
+	DefaultRealmsPath    = "/api/realms"
+	DefaultSubRealmsPath = "/api/sub-realms"
+)
 
 // Defaults for empty Options fields.
 const (
@@ -197,6 +228,7 @@ func (s *Server) SetOptions(change func(*Options)) {
 	next.FaultRoutes = slices.Clone(prev.opts.FaultRoutes)
 	next.ImplicitRealms = slices.Clone(prev.opts.ImplicitRealms)
 	next.GatewayNotFoundRoutes = slices.Clone(prev.opts.GatewayNotFoundRoutes)
+	next.LockedFields = slices.Clone(prev.opts.LockedFields)
 	change(&next)
 	next.ClientID, next.ClientSecret = prev.opts.ClientID, prev.opts.ClientSecret
 	next.StaticTokens, next.StatePath, next.Seed = prev.opts.StaticTokens, prev.opts.StatePath, prev.opts.Seed
@@ -226,14 +258,26 @@ func routes(opts Options) []*pathDef {
 	if opts.DisableDelete {
 		delete(item, http.MethodDelete)
 	}
-	return []*pathDef{
+	paths := []*pathDef{
 		{template: "/api/oauth2/access-token", token: true, methods: map[string]endpoint{http.MethodPost: (*Server).accessToken}},
 		{template: "/api/oauth2/refresh-token", token: true, methods: map[string]endpoint{http.MethodPost: (*Server).refreshToken}},
 		{template: "/api/customers", methods: map[string]endpoint{http.MethodGet: (*Server).listCustomers, http.MethodPost: (*Server).createCustomer}},
 		{template: "/api/customers/{id}", methods: item},
-		{template: "/api/realms", methods: map[string]endpoint{http.MethodGet: (*Server).listRealms}},
-		{template: "/api/sub-realms", methods: map[string]endpoint{http.MethodGet: (*Server).listSubRealms}},
 	}
+	if p := pathOr(opts.RealmsPath, DefaultRealmsPath); p != NoPath {
+		paths = append(paths, &pathDef{template: p, methods: map[string]endpoint{http.MethodGet: (*Server).listRealms}})
+	}
+	if p := pathOr(opts.SubRealmsPath, DefaultSubRealmsPath); p != NoPath {
+		paths = append(paths, &pathDef{template: p, methods: map[string]endpoint{http.MethodGet: (*Server).listSubRealms}})
+	}
+	return paths
+}
+
+func pathOr(p, def string) string {
+	if p == "" {
+		return def
+	}
+	return p
 }
 
 // match finds the path definition for a URL path and the value of its {id}, if any.
@@ -257,6 +301,9 @@ type call struct {
 	id       string   // the {id} path segment
 	body     []byte
 	tooLarge bool
+	// authorizedBeforeHold: its token was valid when it reached a barrier
+	// (HoldUntil), so waiting there cannot expire it.
+	authorizedBeforeHold bool
 }
 
 func (c *call) token() bool { return c.def != nil && c.def.token }
@@ -310,7 +357,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		gatewayNotFound(rw)
 		return
 	}
-	if !s.holdAt(r.Context(), c.route) {
+	if !s.holdAt(r, c) {
 		return // the client gave up while held
 	}
 	if !c.token() {
@@ -364,7 +411,7 @@ func (s *Server) handle(w http.ResponseWriter, r *http.Request, c *call) {
 		writeError(w, http.StatusRequestEntityTooLarge, "413 Request Entity Too Large", nil)
 		return
 	}
-	if !c.def.token && !s.tokens.valid(bearerToken(r)) {
+	if !c.def.token && !c.authorizedBeforeHold && !s.tokens.valid(bearerToken(r)) {
 		writeError(w, http.StatusUnauthorized, "Unauthenticated.", nil)
 		return
 	}

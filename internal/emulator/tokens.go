@@ -23,6 +23,9 @@ type tokenStore struct {
 	access   map[string]time.Time // token -> expiry
 	refresh  map[string]time.Time
 	minted   int
+	// issued is every access and refresh token ever minted, expired or not, so
+	// that a test can prove none of them reached an output (IssuedTokens).
+	issued []string
 }
 
 func newTokenStore(lifetime time.Duration, static []string) *tokenStore {
@@ -55,6 +58,7 @@ func (ts *tokenStore) mint() (access, refresh string) {
 	defer ts.mu.Unlock()
 	ts.access[access] = now.Add(ts.lifetime)
 	ts.refresh[refresh] = now.Add(refreshLifetime)
+	ts.issued = append(ts.issued, access, refresh)
 	// Long benchmark runs mint many tokens; sweep the expired ones now and then so the
 	// maps stay small without a background goroutine.
 	ts.minted++
@@ -106,6 +110,13 @@ func (ts *tokenStore) useRefresh(token string) bool {
 	exp, ok := ts.refresh[token]
 	delete(ts.refresh, token)
 	return ok && time.Now().Before(exp)
+}
+
+// all returns every token minted so far.
+func (ts *tokenStore) all() []string {
+	ts.mu.Lock()
+	defer ts.mu.Unlock()
+	return append([]string(nil), ts.issued...)
 }
 
 // revokeAll forgets every minted token; static tokens stay valid.

@@ -56,7 +56,7 @@ type bulkRefresh struct {
 // is closed and never change afterwards.
 type listLoad struct {
 	done     chan struct{}
-	byID     map[int64]cloudlx.Customer
+	byID     map[int64]*cloudlx.Customer // into the loaded slice: one copy of the list per process
 	err      error
 	loadedAt time.Time
 }
@@ -99,10 +99,11 @@ func (b *bulkRefresh) fromList(ctx context.Context, id int64) (*cloudlx.Customer
 	b.mu.Lock()
 	written := b.written[id]
 	b.mu.Unlock()
-	c, ok := load.byID[id]
-	if written || !ok || !completeForState(&c) {
+	listed, ok := load.byID[id]
+	if written || !ok || !completeForState(listed) {
 		return nil, false
 	}
+	c := *listed // the caller's own copy; the list stays as loaded
 	return &c, true
 }
 
@@ -140,9 +141,9 @@ func (b *bulkRefresh) startLoad(ctx context.Context) *listLoad {
 	go func() {
 		defer cancel()
 		customers, err := b.client.ListCustomersOnce(loadCtx)
-		byID := make(map[int64]cloudlx.Customer, len(customers))
-		for _, c := range customers {
-			byID[c.ID] = c
+		byID := make(map[int64]*cloudlx.Customer, len(customers))
+		for i := range customers {
+			byID[customers[i].ID] = &customers[i]
 		}
 		b.mu.Lock()
 		l.byID, l.err, l.loadedAt = byID, err, b.now()
@@ -184,9 +185,9 @@ func (b *bulkRefresh) ConfirmGone(ctx context.Context, id int64, notFound error)
 	if err != nil {
 		return &notFoundUnconfirmed{id: id, notFound: notFound, listURL: b.client.URL(customersPath), listErr: err}
 	}
-	l := &listLoad{done: make(chan struct{}), byID: make(map[int64]cloudlx.Customer, len(customers)), loadedAt: b.now()}
-	for _, c := range customers {
-		l.byID[c.ID] = c
+	l := &listLoad{done: make(chan struct{}), byID: make(map[int64]*cloudlx.Customer, len(customers)), loadedAt: b.now()}
+	for i := range customers {
+		l.byID[customers[i].ID] = &customers[i]
 	}
 	close(l.done)
 	b.mu.Lock()

@@ -7,7 +7,10 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/cloudlx-community/terraform-provider-cloudlx/internal/cloudlx"
 )
@@ -162,4 +165,34 @@ func int64s(ctx context.Context, s types.Set) ([]int64, diag.Diagnostics) {
 	diags := s.ElementsAs(ctx, &ids, false)
 	slices.Sort(ids)
 	return ids, diags
+}
+
+// setState writes m into st: what st.Set(ctx, m) does, without its reflection
+// over the struct and its walk of the schema. Read runs it for every customer
+// of every plan. An attribute added to the schema must be added here too
+// (TestSetStateMatchesFrameworkSet fails until it is).
+func setState(ctx context.Context, st *tfsdk.State, m *customerResourceModel) diag.Diagnostics {
+	var diags diag.Diagnostics
+	values := map[string]attr.Value{
+		"id": m.ID, "name": m.Name, "currency_iso": m.CurrencyISO, "country_iso": m.CountryISO,
+		"realms": m.Realms, "shown_sub_realms": m.ShownSubRealms, "enabled_sub_realms": m.EnabledSubRealms,
+		"currency": m.Currency, "country": m.Country, "realm_details": m.RealmDetails, "sub_realm_details": m.SubRealmDetails,
+		"admin_user": m.AdminUser, "timeouts": m.Timeouts,
+	}
+	raw := make(map[string]tftypes.Value, len(values))
+	for name, v := range values {
+		tv, err := v.ToTerraformValue(ctx)
+		if err != nil {
+			diags.AddAttributeError(path.Root(name), "Could not save the CloudLX customer", err.Error())
+			return diags
+		}
+		raw[name] = tv
+	}
+	typ := st.Raw.Type() // the response's state starts with the schema's type
+	if err := tftypes.ValidateValue(typ, raw); err != nil {
+		diags.AddError("Could not save the CloudLX customer", err.Error())
+		return diags
+	}
+	st.Raw = tftypes.NewValue(typ, raw)
+	return diags
 }

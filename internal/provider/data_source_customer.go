@@ -108,6 +108,7 @@ func (d *customerDataSource) Schema(ctx context.Context, _ datasource.SchemaRequ
 	attrs := customerDataSourceAttributes()
 	attrs["id"] = schema.Int64Attribute{
 		MarkdownDescription: "The ID of the customer to read. Exactly one of `id` and `name` must be set.",
+		CustomType:          wholeInt64Type{},
 		Optional:            true,
 		Computed:            true,
 		Validators:          []validator.Int64{int64validator.AtLeast(1)},

@@ -266,6 +266,7 @@ func TestAccCustomerDataSource_invalidConfig(t *testing.T) {
 		{``, `Exactly one of these attributes must be configured: [id,name]`},
 		{"id = 5\n  name = \"Acme Ltd\"", `Exactly one of these attributes must be configured: [id,name]`},
 		{`id = 0`, `Attribute id value must be at least 1, got: 0`},
+		{`id = 915.5`, `id must be a whole number, such as 2; 915.5 is not one.`},
 		{`name = " "`, `name must not be empty or only whitespace`},
 	}
 	var steps []tfresource.TestStep
@@ -284,6 +285,10 @@ func TestAccCustomerDataSource_invalidConfig(t *testing.T) {
 	})
 }
 
+// sameType: a and b are the same type, or one is the whole-number variant of
+// the other (see wholeInt64Type), whose values are the framework's own.
+func sameType(a, b attr.Type) bool { return a.Equal(b) || b.Equal(a) }
+
 // TestCustomerDataSourceSchemasMatchTheResource guards what lets users pass
 // values from a data source to the resource: the same names and types.
 func TestCustomerDataSourceSchemasMatchTheResource(t *testing.T) {
@@ -299,10 +304,10 @@ func TestCustomerDataSourceSchemasMatchTheResource(t *testing.T) {
 
 	for _, name := range customerAttributes {
 		want := res.Schema.Attributes[name].GetType()
-		if got := one.Schema.Attributes[name].GetType(); !got.Equal(want) {
+		if got := one.Schema.Attributes[name].GetType(); !sameType(got, want) {
 			t.Errorf("cloudlx_customer data source: %s is %s, the resource's is %s", name, got, want)
 		}
-		if got := listed.(attr.TypeWithAttributeTypes).AttributeTypes()[name]; got == nil || !got.Equal(want) {
+		if got := listed.(attr.TypeWithAttributeTypes).AttributeTypes()[name]; got == nil || !sameType(got, want) {
 			t.Errorf("cloudlx_customers: customers[*].%s is %v, the resource's is %s", name, got, want)
 		}
 	}

@@ -38,6 +38,13 @@ func fieldPath(field string) (path.Path, bool) {
 // operation, method, path, status and the API's message, plus one error per
 // field the API rejected, attached to that attribute.
 func addAPIError(diags *diag.Diagnostics, operation string, err error) {
+	// A certificate that cannot be verified fails the first request, which is
+	// usually the token request: its fix (ca_certificates) comes before the
+	// generic authentication hint.
+	if detail, ok := tlsFailureDetail(err); ok {
+		diags.AddError(operation, detail)
+		return
+	}
 	if authErr, ok := cloudlx.AsAuthError(err); ok {
 		addAuthError(diags, operation, authErr)
 		return
@@ -160,4 +167,37 @@ func gatewayHint(notFound error) string {
 		return " The 404 was an HTML page, which is what a proxy or gateway sends; the CloudLX API answers with JSON."
 	}
 	return ""
+}
+
+// writeAnswerDiffers warns that CloudLX answered a create or an update with a
+// value of attribute other than the planned one, which state keeps. sent says
+// whether the write sent the attribute: if it did, CloudLX contradicted it; if
+// not, CloudLX changed after the plan read it. hint, if any, says what to do.
+func writeAnswerDiffers(attribute, planned, held string, sent bool, hint string) diag.Diagnostic {
+	var detail string
+	if sent {
+		detail = fmt.Sprintf("Terraform planned %s = %s and this apply sent it, but CloudLX answered with %s = %s.",
+			attribute, planned, attribute, held)
+	} else {
+		detail = fmt.Sprintf("Terraform planned %s = %s and this apply did not change it, but CloudLX answered with %s = %s: "+
+			"it was changed in CloudLX (in the portal, or by another tool) after the plan read it, as happens when a saved plan "+
+			"is applied later or when apply runs with -refresh=false. Apply again to set it back to %s, or change the "+
+			"configuration to keep CloudLX's value.", attribute, planned, attribute, held, planned)
+	}
+	detail += "\n\nTerraform state keeps the planned value, because Terraform accepts no other after an apply; the next " +
+		"plan reads CloudLX again and shows the difference as a change."
+	if hint != "" {
+		detail += "\n\n" + hint
+	}
+	return diag.NewAttributeWarningDiagnostic(path.Root(attribute), fmt.Sprintf("CloudLX holds a different %s than planned", attribute), detail)
+}
+
+// writeAnswerDetailDiffers warns that a computed detail the plan carried over
+// from state (its inputs did not change) differs in CloudLX's answer to the
+// write, and that state keeps the planned value until the next refresh.
+func writeAnswerDetailDiffers(attribute, planned, held string) diag.Diagnostic {
+	return diag.NewAttributeWarningDiagnostic(path.Root(attribute), fmt.Sprintf("CloudLX describes %s differently than planned", attribute),
+		fmt.Sprintf("The plan kept %s from the last refresh, %s, but CloudLX answered this apply with %s (changed in CloudLX "+
+			"after the plan read it). Terraform state keeps the planned value, because Terraform accepts no other after an "+
+			"apply; the next plan or refresh reads CloudLX again and updates it.", attribute, planned, held))
 }

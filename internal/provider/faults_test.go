@@ -137,7 +137,8 @@ resource "cloudlx_customer" "fleet" {
 // TestAccFaults_fiftyCustomersOnAHostileAPI is the 3 a.m. GitOps run: 50
 // customers at -parallelism=20 against an API that throttles, fails and drops
 // a share of requests, loses answers after doing the work, and issues tokens
-// that live 2 seconds. Create, update and destroy must each end exactly: as
+// that live 5 seconds and are revoked in the middle of the update. Create,
+// update and destroy must each end exactly: as
 // many customers in the emulator as in state, and no failed operation.
 //
 // Nothing here depends on how fast the machine is. -parallelism=20 is proven
@@ -157,8 +158,12 @@ func TestAccFaults_fiftyCustomersOnAHostileAPI(t *testing.T) {
 		// A create that fails ambiguously must not be resent (it fails with an
 		// import hint, tested elsewhere), so the random 500/502 and drops hit
 		// the other routes; creates are throttled and get 503s instead.
-		FaultRoutes:   []string{"GET /api/customers/{id}", "PATCH /api/customers/{id}", "DELETE /api/customers/{id}"},
-		TokenLifetime: 2 * time.Second,
+		FaultRoutes: []string{"GET /api/customers/{id}", "PATCH /api/customers/{id}", "DELETE /api/customers/{id}"},
+		// Short enough to expire during the walks of a slow run; long enough
+		// that a token just issued is never dead by the time its request is
+		// checked, even when the request first waits out a 1 s Retry-After on
+		// a heavily loaded machine (a 2 s lifetime was not).
+		TokenLifetime: 5 * time.Second,
 		Seed:          20260401,
 	})
 	env.emu.InjectFault("POST /api/customers", emulator.Fault{Status: http.StatusServiceUnavailable, RetryAfter: "1"}, 5)
@@ -191,8 +196,8 @@ func TestAccFaults_fiftyCustomersOnAHostileAPI(t *testing.T) {
 	// all go. With fewer in flight it waits 30 s after the first (far longer
 	// than Terraform needs to start 20 operations, even on a slow machine)
 	// and the phase goes on to fail below.
-	atOnce := func(route string) *emulator.Hold {
-		return env.emu.HoldUntil(emulator.Barrier{Route: route, N: 20, Timeout: 30 * time.Second})
+	atOnce := func(route string, onOpen func()) *emulator.Hold {
+		return env.emu.HoldUntil(emulator.Barrier{Route: route, N: 20, Timeout: 30 * time.Second, OnOpen: onOpen})
 	}
 	// hostile checks that a phase ran in parallel and met the API's hostility,
 	// counting only what is certain whatever the timing: the faults injected
@@ -213,16 +218,16 @@ func TestAccFaults_fiftyCustomersOnAHostileAPI(t *testing.T) {
 		}
 	}
 	// An apply is two walks (plan, apply), each with its own provider process
-	// and first token: more token requests than that means tokens expired and
+	// and first token: more token requests than that means tokens died and
 	// were renewed in the middle of a walk, and no operation failed for it.
-	// That is certain, not likely: the update's apply walk sends 50 PATCHes
-	// that all pass the bucket, which lets 15 through at once and 15 a second
-	// after that, so the walk lasts at least (50-15)/15 s = 2.3 s however fast
-	// the machine, longer than the 2 s a token lives.
+	// The update makes that certain rather than a matter of how long its walk
+	// takes: the emulator revokes every token the moment its barrier opens,
+	// with 20 PATCHes in flight (they were authorized on arrival) and at least
+	// 30 still to send.
 	renewedMidWalk := func(name string, r trafficReport) {
 		t.Helper()
 		if r.tokens <= 2 {
-			t.Errorf("%s: %d token requests; the 2 s tokens were never renewed mid-walk, so this proves nothing", name, r.tokens)
+			t.Errorf("%s: %d token requests; no token was renewed mid-walk, so this proves nothing", name, r.tokens)
 		}
 	}
 	names := func() map[string]bool {
@@ -239,7 +244,7 @@ func TestAccFaults_fiftyCustomersOnAHostileAPI(t *testing.T) {
 	}()
 
 	run.WriteFile("main.tf", fleetConfig(env, ""))
-	hold := atOnce("POST /api/customers")
+	hold := atOnce("POST /api/customers", nil)
 	created := phase("create", 0, "apply", "-auto-approve", "-input=false", parallel)
 	hostile("create", created, hold, 5)
 	if n := len(env.emu.Customers()); n != fleetSize {
@@ -275,7 +280,7 @@ func TestAccFaults_fiftyCustomersOnAHostileAPI(t *testing.T) {
 	// Updates that succeed and then lose their answer are simply sent again.
 	env.emu.InjectFault("PATCH /api/customers/{id}", emulator.Fault{Status: http.StatusBadGateway, AfterProcessing: true}, 3)
 	run.WriteFile("main.tf", fleetConfig(env, " (renamed)"))
-	hold = atOnce("PATCH /api/customers/{id}")
+	hold = atOnce("PATCH /api/customers/{id}", env.emu.RevokeTokens)
 	updated := phase("update", 0, "apply", "-auto-approve", "-input=false", parallel)
 	hostile("update", updated, hold, 3)
 	renewedMidWalk("update", updated)
@@ -300,12 +305,10 @@ func TestAccFaults_fiftyCustomersOnAHostileAPI(t *testing.T) {
 
 	// Deletes that succeed and then lose their answer are retried and get 404: done.
 	env.emu.InjectFault("DELETE /api/customers/{id}", emulator.Fault{Status: http.StatusBadGateway, AfterProcessing: true}, 3)
-	hold = atOnce("DELETE /api/customers/{id}")
+	hold = atOnce("DELETE /api/customers/{id}", nil)
 	destroyed := phase("destroy", 0, "destroy", "-auto-approve", "-input=false", parallel)
 	hostile("destroy", destroyed, hold, 3)
-	// No renewal check here: with bulk refresh the destroy's plan walk is one
-	// list, and its apply walk sends only the DELETEs, whose throttling need
-	// not outlast a token. The update above proves renewal mid-walk.
+	// No renewal check here: the update above proves renewal mid-walk.
 	if n := len(env.emu.Customers()); n != 0 {
 		t.Errorf("destroy: %d customers left in the emulator", n)
 	}
@@ -601,7 +604,7 @@ func TestAccFaults_interruptStopsPromptly(t *testing.T) {
 			stop := func(format string, args ...any) {
 				t.Helper()
 				_ = cmd.Process.Kill()
-				_ = <-exited
+				<-exited
 				t.Fatalf(format+"\n%s", append(args, out.String())...)
 			}
 			heldUp := func() bool {

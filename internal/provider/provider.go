@@ -10,6 +10,7 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
 	"github.com/hashicorp/terraform-plugin-framework/provider/schema"
@@ -20,7 +21,10 @@ import (
 	"github.com/cloudlx-community/terraform-provider-cloudlx/internal/cloudlx"
 )
 
-var _ provider.Provider = (*cloudlxProvider)(nil)
+var (
+	_ provider.Provider                  = (*cloudlxProvider)(nil)
+	_ provider.ProviderWithListResources = (*cloudlxProvider)(nil)
+)
 
 // Environment variables read when the matching attribute is not configured.
 const (
@@ -28,6 +32,8 @@ const (
 	envClientID     = "CLOUDLX_CLIENT_ID"
 	envClientSecret = "CLOUDLX_CLIENT_SECRET"
 	envAccessToken  = "CLOUDLX_ACCESS_TOKEN"
+	// envCACertificatesFile names a PEM file, where the attribute holds the PEM itself.
+	envCACertificatesFile = "CLOUDLX_CA_CERTIFICATES_FILE"
 )
 
 const defaultRequestTimeout = "60s"
@@ -49,6 +55,7 @@ type providerModel struct {
 	MaxRetries     types.Int64  `tfsdk:"max_retries"`
 	RequestTimeout types.String `tfsdk:"request_timeout"`
 	BulkRefresh    types.Int64  `tfsdk:"bulk_refresh_threshold"`
+	CACertificates types.String `tfsdk:"ca_certificates"`
 }
 
 // providerData is what resources and data sources receive from Configure.
@@ -115,6 +122,7 @@ func (p *cloudlxProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 					"Throttled requests (HTTP 429) are retried as the API asks without counting against this limit, until the "+
 					"operation's `timeouts` run out. Waits grow exponentially from 0.5s to 30s with jitter and are never shorter than "+
 					"the API's `Retry-After`. `0` disables all retries.", cloudlx.DefaultMaxRetries),
+				CustomType: wholeInt64Type{},
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.Between(0, 20)},
 			},
@@ -123,6 +131,13 @@ func (p *cloudlxProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 					"The resource's `timeouts` bound a whole operation including its retries.",
 				Optional:   true,
 				Validators: []validator.String{durationValidator},
+			},
+			"ca_certificates": schema.StringAttribute{
+				MarkdownDescription: "PEM text of one or more CA certificates to trust in addition to the system's, for an " +
+					"endpoint whose certificate a private CA signs or a network whose TLS-inspecting proxy re-signs traffic, " +
+					"usually `file(\"corporate-ca.pem\")`. When unset, the file that `" + envCACertificatesFile + "` names is read " +
+					"instead. Certificates are always verified: there is no setting to skip verification.",
+				Optional: true,
 			},
 			"bulk_refresh_threshold": schema.Int64Attribute{
 				MarkdownDescription: fmt.Sprintf("How many customers one plan or apply reads one by one before it loads the "+
@@ -133,6 +148,7 @@ func (p *cloudlxProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 					"`0` reads every customer on its own, which costs fewer requests only when the account holds many more customers "+
 					"than the configuration manages.",
 					defaultBulkRefreshThreshold, listMaxAge),
+				CustomType: wholeInt64Type{},
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.AtLeast(0)},
 			},
@@ -161,6 +177,7 @@ func (p *cloudlxProvider) Configure(ctx context.Context, req provider.ConfigureR
 		"request_timeout": {cfg.RequestTimeout, ""},
 
 		"bulk_refresh_threshold": {cfg.BulkRefresh, ""},
+		"ca_certificates":        {cfg.CACertificates, envCACertificatesFile},
 	}
 	for name, u := range unknown {
 		if !u.value.IsUnknown() {
@@ -207,6 +224,7 @@ func (p *cloudlxProvider) Configure(ctx context.Context, req provider.ConfigureR
 		resp.Diagnostics.AddAttributeError(path.Root("client_secret"), "Missing CloudLX client_secret",
 			"client_id is set but client_secret is not. Set client_secret or the "+envClientSecret+" environment variable.")
 	}
+	caCertificates := caCertificatesFrom(cfg.CACertificates, &resp.Diagnostics)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -230,6 +248,7 @@ func (p *cloudlxProvider) Configure(ctx context.Context, req provider.ConfigureR
 		UserAgent:      userAgent(p.version, req.TerraformVersion),
 		MaxRetries:     int(retries),
 		RequestTimeout: timeout,
+		CACertificates: caCertificates,
 		Logger:         logger,
 		Redactor:       redactor,
 	})
@@ -245,6 +264,7 @@ func (p *cloudlxProvider) Configure(ctx context.Context, req provider.ConfigureR
 	data := newProviderData(client, logger, int(threshold))
 	resp.ResourceData = data
 	resp.DataSourceData = data
+	resp.ListResourceData = data
 }
 
 func authKind(accessToken string) string {
@@ -274,6 +294,13 @@ func firstNonEmpty(values ...string) string {
 func (p *cloudlxProvider) Resources(_ context.Context) []func() resource.Resource {
 	return []func() resource.Resource{
 		newCustomerResource,
+	}
+}
+
+// ListResources serve `terraform query` (Terraform 1.14+); older CLIs never ask for them.
+func (p *cloudlxProvider) ListResources(_ context.Context) []func() list.ListResource {
+	return []func() list.ListResource{
+		newCustomerListResource,
 	}
 }
 

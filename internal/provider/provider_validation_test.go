@@ -56,6 +56,9 @@ func TestAccProvider_invalidConfiguration(t *testing.T) {
 		// Retry and timeout settings.
 		{"negative max_retries", endpoint + creds + "\n  max_retries = -1", nil, "max_retries", `Attribute max_retries value must be between 0 and 20, got: -1`},
 		{"huge max_retries", endpoint + creds + "\n  max_retries = 21", nil, "max_retries", `Attribute max_retries value must be between 0 and 20, got: 21`},
+		{"fractional max_retries", endpoint + creds + "\n  max_retries = 2.5", nil, "max_retries", `max_retries must be a whole number, such as 2; 2.5 is not one.`},
+		{"fractional bulk_refresh_threshold", endpoint + creds + "\n  bulk_refresh_threshold = 0.5", nil, "bulk_refresh_threshold",
+			`bulk_refresh_threshold must be a whole number, such as 2; 0.5 is not one.`},
 		{"request_timeout without a unit", endpoint + creds + "\n  request_timeout = \"30\"", nil, "request_timeout", `"30" is not a positive duration`},
 		{"zero request_timeout", endpoint + creds + "\n  request_timeout = \"0s\"", nil, "request_timeout", `"0s" is not a positive duration`},
 		{"negative request_timeout", endpoint + creds + "\n  request_timeout = \"-1m\"", nil, "request_timeout", `"-1m" is not a positive duration`},

@@ -31,6 +31,7 @@ var (
 	_ resource.ResourceWithImportState    = (*customerResource)(nil)
 	_ resource.ResourceWithModifyPlan     = (*customerResource)(nil)
 	_ resource.ResourceWithValidateConfig = (*customerResource)(nil)
+	_ resource.ResourceWithIdentity       = (*customerResource)(nil)
 )
 
 // Operation timeouts when the configuration sets none. They bound a whole
@@ -99,14 +100,17 @@ func (r *customerResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 				Validators:          []validator.String{countryCodeValidator},
 			},
 			"realms": schema.SetAttribute{
-				MarkdownDescription: "IDs of the realms the customer can access (see the `cloudlx_realms` data source). Order does not matter.",
+				MarkdownDescription: "IDs of the realms the customer can access, at least one (see the `cloudlx_realms` data source). Order does not matter.",
 				ElementType:         types.Int64Type,
+				CustomType:          idSetType,
 				Required:            true,
-				Validators:          positiveIDs,
+				Validators: append([]validator.Set{nonEmptyValidator{fix: "A customer needs access to at least one realm: " +
+					"find their ids with the cloudlx_realms data source."}}, positiveIDs...),
 			},
 			"shown_sub_realms": schema.SetAttribute{
 				MarkdownDescription: "IDs of the sub-realms the customer can see. Defaults to none; sub-realms added in the portal show as drift.",
 				ElementType:         types.Int64Type,
+				CustomType:          idSetType,
 				Optional:            true,
 				Computed:            true,
 				Default:             emptySet,
@@ -115,6 +119,7 @@ func (r *customerResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 			"enabled_sub_realms": schema.SetAttribute{
 				MarkdownDescription: "IDs of the sub-realms the customer can use. Each must also be in `shown_sub_realms`. Defaults to none.",
 				ElementType:         types.Int64Type,
+				CustomType:          idSetType,
 				Optional:            true,
 				Computed:            true,
 				Default:             emptySet,
@@ -239,44 +244,22 @@ func (r *customerResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 	if req.Plan.Raw.IsNull() || req.State.Raw.IsNull() {
 		return // destroy, or create: everything computed is unknown until the API answers
 	}
-	var plan, state customerResourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
-	if resp.Diagnostics.HasError() {
+	plan, adminUserChanged, err := planWithDetails(req.Plan.Raw, req.State.Raw)
+	if err != nil {
+		resp.Diagnostics.AddError("Could not plan the CloudLX customer", err.Error())
 		return
 	}
-	// A null detail in state (a create whose read-back failed) is never
-	// copied: the apply must be free to fill it in.
-	if plan.CurrencyISO.Equal(state.CurrencyISO) && isKnown(state.Currency) {
-		plan.Currency = state.Currency
-	}
-	if plan.CountryISO.Equal(state.CountryISO) && isKnown(state.Country) {
-		plan.Country = state.Country
-	}
-	if plan.Realms.Equal(state.Realms) && isKnown(state.RealmDetails) {
-		plan.RealmDetails = state.RealmDetails
-	}
-	if plan.ShownSubRealms.Equal(state.ShownSubRealms) && plan.EnabledSubRealms.Equal(state.EnabledSubRealms) &&
-		isKnown(state.SubRealmDetails) {
-		plan.SubRealmDetails = state.SubRealmDetails
-	}
-	if !plan.AdminUser.Equal(state.AdminUser) {
+	if adminUserChanged {
 		resp.Diagnostics.AddAttributeWarning(path.Root("admin_user"), "admin_user only applies when the customer is created",
 			"CloudLX creates the customer's first user together with the customer and never returns it, so this change "+
 				"is saved in Terraform state only and nothing is sent to the API. To change the user, use the CloudLX portal.")
 	}
-	resp.Diagnostics.Append(resp.Plan.Set(ctx, &plan)...)
-}
-
-func isKnown(v interface {
-	IsNull() bool
-	IsUnknown() bool
-}) bool {
-	return !v.IsNull() && !v.IsUnknown()
+	resp.Plan.Raw = plan
 }
 
 func (r *customerResource) Create(ctx context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	defer redactDiagnostics(r.data.redactorOrNil(), &resp.Diagnostics)
+	defer recordIdentity(ctx, resp.Identity, &resp.Diagnostics, &resp.State)
 	var plan customerResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	if resp.Diagnostics.HasError() {
@@ -327,8 +310,9 @@ func (r *customerResource) Create(ctx context.Context, req resource.CreateReques
 		}
 		customer = got
 	}
-	resp.Diagnostics.Append(plan.setFromAPI(customer)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	state, d := settleWriteAnswer(plan, customer, sentByCreate)
+	resp.Diagnostics.Append(d...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
 }
 
 // saveAfterIncompleteCreate records a created customer whose answer was
@@ -369,6 +353,7 @@ func (m *customerResourceModel) createRequest(ctx context.Context) (cloudlx.Cust
 
 func (r *customerResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	defer redactDiagnostics(r.data.redactorOrNil(), &resp.Diagnostics)
+	defer recordIdentity(ctx, resp.Identity, &resp.Diagnostics, &resp.State, &req.State)
 	var state customerResourceModel
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
 	if resp.Diagnostics.HasError() {
@@ -396,11 +381,12 @@ func (r *customerResource) Read(ctx context.Context, req resource.ReadRequest, r
 	}
 	// admin_user and timeouts are not returned by the API and stay as they are.
 	resp.Diagnostics.Append(state.setFromAPI(customer)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(setState(ctx, &resp.State, &state)...)
 }
 
 func (r *customerResource) Update(ctx context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
 	defer redactDiagnostics(r.data.redactorOrNil(), &resp.Diagnostics)
+	defer recordIdentity(ctx, resp.Identity, &resp.Diagnostics, &resp.State, &req.State)
 	var plan, state customerResourceModel
 	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
 	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
@@ -437,8 +423,9 @@ func (r *customerResource) Update(ctx context.Context, req resource.UpdateReques
 			return
 		}
 	}
-	resp.Diagnostics.Append(plan.setFromAPI(updated)...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+	newState, d := settleWriteAnswer(plan, updated, sentByPatch(patch))
+	resp.Diagnostics.Append(d...)
+	resp.Diagnostics.Append(resp.State.Set(ctx, &newState)...)
 }
 
 // changedFields builds a PATCH holding only what differs between plan and
@@ -523,6 +510,14 @@ func (r *customerResource) Delete(ctx context.Context, req resource.DeleteReques
 }
 
 func (r *customerResource) ImportState(ctx context.Context, req resource.ImportStateRequest, resp *resource.ImportStateResponse) {
+	defer recordIdentity(ctx, resp.Identity, &resp.Diagnostics, &resp.State)
+	if req.ID == "" && req.Identity != nil && !req.Identity.Raw.IsNull() {
+		// An import block with identity = { id = 915 } (Terraform and OpenTofu 1.12+).
+		if id, ok := importIDFromIdentity(ctx, req.Identity, &resp.Diagnostics); ok {
+			resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
+		}
+		return
+	}
 	id, ok := parseImportID(req.ID)
 	if !ok {
 		resp.Diagnostics.AddError("Invalid CloudLX customer import ID",

@@ -3,26 +3,34 @@ package provider
 import (
 	"context"
 	"fmt"
+	"math/big"
 	"net/mail"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/attr/xattr"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
-	"golang.org/x/text/currency"
-	"golang.org/x/text/language"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/cloudlx-community/terraform-provider-cloudlx/internal/cloudlx"
 )
 
 // stringCheck is a plan-time validator: it rejects bad input before any API
 // call, with a message that names the fix. check returns the error's summary
-// and detail for a bad value, and "" for a good one. Null and unknown values
-// are left to Terraform (required-ness) or checked again once known.
+// and detail for a bad value, and "" for a good one. warn, if set, is asked
+// about a value check accepts, for a doubt that must not stop the plan: it
+// returns a warning's summary and detail, or "". Null and unknown values are
+// left to Terraform (required-ness) or checked again once known.
 type stringCheck struct {
 	description string
 	check       func(p path.Path, value string) (summary, detail string)
+	warn        func(p path.Path, value string) (summary, detail string)
 }
 
 func (v stringCheck) Description(context.Context) string         { return v.description }
@@ -34,6 +42,13 @@ func (v stringCheck) ValidateString(_ context.Context, req validator.StringReque
 	}
 	if summary, detail := v.check(req.Path, req.ConfigValue.ValueString()); summary != "" {
 		resp.Diagnostics.AddAttributeError(req.Path, summary, detail)
+		return
+	}
+	if v.warn == nil {
+		return
+	}
+	if summary, detail := v.warn(req.Path, req.ConfigValue.ValueString()); summary != "" {
+		resp.Diagnostics.AddAttributeWarning(req.Path, summary, detail)
 	}
 }
 
@@ -47,50 +62,62 @@ func onError(summary string, message func(string) string) func(path.Path, string
 	}
 }
 
-// currencyCodeValidator accepts an uppercase ISO 4217 code known to golang.org/x/text.
-var currencyCodeValidator = stringCheck{
-	description: "must be an uppercase ISO 4217 currency code, such as USD, EUR or GBP",
-	check:       onError("Invalid currency code", checkCurrencyCode),
+// currencyCodeValidator and countryCodeValidator check codes against the
+// dated tables in iso_codes.go.
+var (
+	currencyCodeValidator = isoCodeCheck(&currencyCodes, 3, "three", `"USD", "EUR" or "GBP"`)
+	countryCodeValidator  = isoCodeCheck(&countryCodes, 2, "two", `"US", "GB" or "DE"`)
+)
+
+// isoCodeCheck accepts an uppercase code that table lists as current. A
+// malformed or lowercase code, or one the table lists as withdrawn (or
+// reserved for something other than a country), is an error that names the
+// code to use. A well-formed code the table does not know is only a warning:
+// it may have been assigned after the table was written, and CloudLX, not a
+// stale table, has the last word.
+func isoCodeCheck(table *isoTable, length int, lengthWord, examples string) stringCheck {
+	summary := fmt.Sprintf("Invalid %s code", table.kind)
+	return stringCheck{
+		description: fmt.Sprintf("must be an uppercase %s %s code, such as %s", table.standard, table.kind, examples),
+		check: func(_ path.Path, code string) (string, string) {
+			if len(code) != length || !isASCIILetters(code) {
+				return summary, fmt.Sprintf("%q is not an %s %s code: use %s uppercase letters, such as %s.",
+					code, table.standard, table.kind, lengthWord, examples)
+			}
+			upper := strings.ToUpper(code)
+			if status, retired := table.lookup(upper); status == codeRetired {
+				return summary, fmt.Sprintf("%q is not a current %s %s code: %s. %s",
+					code, table.standard, table.kind, retired.reason, useInstead(retired.successors, table.kind))
+			}
+			if code != upper {
+				return summary, fmt.Sprintf("%q must be uppercase: use %q.", code, upper)
+			}
+			return "", ""
+		},
+		warn: func(_ path.Path, code string) (string, string) {
+			if status, _ := table.lookup(code); status == codeUnknown {
+				return fmt.Sprintf("Unknown %s code", table.kind), fmt.Sprintf("%q is not in this provider's table of %s %s codes "+
+					"(checked on %s). If it was assigned since, CloudLX decides whether it accepts it; if it is a typo, use a "+
+					"code such as %s.", code, table.standard, table.kind, isoTablesAsOf, examples)
+			}
+			return "", ""
+		},
+	}
 }
 
-// countryCodeValidator accepts an uppercase ISO 3166-1 alpha-2 code of a country.
-var countryCodeValidator = stringCheck{
-	description: "must be an uppercase ISO 3166-1 alpha-2 country code, such as US, GB or DE",
-	check:       onError("Invalid country code", checkCountryCode),
-}
-
-// checkCurrencyCode returns why code is not acceptable, or "".
-func checkCurrencyCode(code string) string {
-	upper := strings.ToUpper(code)
-	if len(code) != 3 || !isASCIILetters(code) {
-		return fmt.Sprintf("%q is not an ISO 4217 currency code: use three uppercase letters, such as \"USD\", \"EUR\" or \"GBP\".", code)
+// useInstead names the codes to use instead of a retired one.
+func useInstead(successors []string, kind string) string {
+	quoted := make([]string, len(successors))
+	for i, s := range successors {
+		quoted[i] = fmt.Sprintf("%q", s)
 	}
-	if _, err := currency.ParseISO(upper); err != nil {
-		return fmt.Sprintf("%q is not a known ISO 4217 currency code. Use a code such as \"USD\", \"EUR\" or \"GBP\".", code)
+	switch len(quoted) {
+	case 0:
+		return fmt.Sprintf("Use the code of the customer's %s.", kind)
+	case 1:
+		return fmt.Sprintf("Use %s.", quoted[0])
 	}
-	if code != upper {
-		return fmt.Sprintf("%q must be uppercase: use %q.", code, upper)
-	}
-	return ""
-}
-
-func checkCountryCode(code string) string {
-	upper := strings.ToUpper(code)
-	if len(code) != 2 || !isASCIILetters(code) {
-		return fmt.Sprintf("%q is not an ISO 3166-1 alpha-2 country code: use two uppercase letters, such as \"US\", \"GB\" or \"DE\".", code)
-	}
-	region, err := language.ParseRegion(upper)
-	if err != nil || !region.IsCountry() {
-		return fmt.Sprintf("%q is not a known ISO 3166-1 alpha-2 country code. Use a code such as \"US\", \"GB\" or \"DE\".", code)
-	}
-	if canonical := region.Canonicalize().String(); canonical != upper {
-		// Deprecated or reserved codes that x/text maps to another one (UK -> GB).
-		return fmt.Sprintf("%q is not the ISO 3166-1 code of a country; did you mean %q?", code, canonical)
-	}
-	if code != upper {
-		return fmt.Sprintf("%q must be uppercase: use %q.", code, upper)
-	}
-	return ""
+	return fmt.Sprintf("Use %s or %s, whichever is the customer's.", strings.Join(quoted[:len(quoted)-1], ", "), quoted[len(quoted)-1])
 }
 
 func isASCIILetters(s string) bool {
@@ -166,4 +193,131 @@ var regexValidator = stringCheck{
 		}
 		return ""
 	}),
+}
+
+// nonEmptyValidator refuses an empty set: a customer needs at least one realm,
+// and the API refuses a customer without one.
+type nonEmptyValidator struct{ fix string }
+
+func (v nonEmptyValidator) Description(context.Context) string {
+	return "must hold at least one element"
+}
+func (v nonEmptyValidator) MarkdownDescription(ctx context.Context) string {
+	return v.Description(ctx)
+}
+
+func (v nonEmptyValidator) ValidateSet(_ context.Context, req validator.SetRequest, resp *validator.SetResponse) {
+	if req.ConfigValue.IsNull() || req.ConfigValue.IsUnknown() || len(req.ConfigValue.Elements()) > 0 {
+		return
+	}
+	resp.Diagnostics.AddAttributeError(req.Path, "Empty set", fmt.Sprintf("%s must hold at least one id. %s", req.Path, v.fix))
+}
+
+// Whole numbers. Terraform's numbers are decimals, so a configuration can say
+// realms = [2.5] or max_retries = 1.5. The framework's Int64 types fail to
+// convert such a number with "This is always an error in the provider. Please
+// report the following to the provider developer", before any validator runs:
+// converting the configuration's raw value (ValueFromTerraform) is the first
+// place the provider sees it. wholeInt64Type and wholeInt64SetType are the
+// framework's Int64 and set-of-Int64 types in every respect but that one: a
+// whole number converts to the framework's own value (so models keep
+// types.Int64 and types.Set, and Equal accepts the framework's type), and any
+// other number to a value whose validation, which the framework runs right
+// after converting, is a plan-time error naming the attribute.
+
+// wholeInt64Type is types.Int64Type for configurable whole numbers.
+type wholeInt64Type struct{ basetypes.Int64Type }
+
+func (t wholeInt64Type) Equal(o attr.Type) bool {
+	switch o.(type) {
+	case wholeInt64Type, basetypes.Int64Type:
+		return true
+	}
+	return false
+}
+
+func (t wholeInt64Type) String() string { return "wholeInt64Type" }
+
+func (t wholeInt64Type) ValueFromTerraform(ctx context.Context, in tftypes.Value) (attr.Value, error) {
+	v, err := t.Int64Type.ValueFromTerraform(ctx, in)
+	if err != nil {
+		if n, bad := notInt64(in); bad {
+			return notWholeNumbers{Value: types.Int64Null(), numbers: []string{n}}, nil
+		}
+	}
+	return v, err
+}
+
+// wholeInt64SetType is a set of types.Int64Type for configurable sets of ids.
+// Its element type is wholeInt64Type, because the framework converts every
+// element on its own too, when it decodes a configuration and walks its paths
+// (a set element's path holds its value); its values hold types.Int64
+// elements, so that they equal the sets the provider builds.
+type wholeInt64SetType struct{ basetypes.SetType }
+
+var idSetType = wholeInt64SetType{basetypes.SetType{ElemType: wholeInt64Type{}}}
+
+func (t wholeInt64SetType) Equal(o attr.Type) bool {
+	switch o := o.(type) {
+	case wholeInt64SetType:
+		return t.SetType.Equal(o.SetType)
+	case basetypes.SetType:
+		return t.SetType.Equal(o)
+	}
+	return false
+}
+
+func (t wholeInt64SetType) String() string { return "wholeInt64SetType" }
+
+func (t wholeInt64SetType) ValueFromTerraform(ctx context.Context, in tftypes.Value) (attr.Value, error) {
+	v, err := types.SetType{ElemType: types.Int64Type}.ValueFromTerraform(ctx, in)
+	if err == nil {
+		return v, nil
+	}
+	var elems []tftypes.Value
+	if in.As(&elems) != nil {
+		return nil, err
+	}
+	var bad []string
+	for _, e := range elems {
+		if n, ok := notInt64(e); ok {
+			bad = append(bad, n)
+		}
+	}
+	if len(bad) == 0 {
+		return nil, err
+	}
+	slices.Sort(bad)
+	return notWholeNumbers{Value: types.SetNull(types.Int64Type), numbers: bad, inSet: true}, nil
+}
+
+// notInt64 returns a known number that is not a whole number within int64's
+// range, as written.
+func notInt64(v tftypes.Value) (string, bool) {
+	var f *big.Float
+	if !v.IsKnown() || v.IsNull() || v.As(&f) != nil || f == nil {
+		return "", false
+	}
+	if _, accuracy := f.Int64(); f.IsInt() && accuracy == big.Exact {
+		return "", false
+	}
+	return f.Text('g', -1), true
+}
+
+// notWholeNumbers is what the whole-number types make of a configured value
+// holding numbers that are not whole numbers. It only exists to fail
+// validation; Value is a null of the attribute's type.
+type notWholeNumbers struct {
+	attr.Value
+	numbers []string
+	inSet   bool
+}
+
+func (v notWholeNumbers) ValidateAttribute(_ context.Context, req xattr.ValidateAttributeRequest, resp *xattr.ValidateAttributeResponse) {
+	detail := fmt.Sprintf("%s must be a whole number, such as 2; %s is not one.", req.Path, v.numbers[0])
+	if v.inSet {
+		detail = fmt.Sprintf("%s must hold whole numbers, such as 2; %s %s not.", req.Path, strings.Join(v.numbers, ", "),
+			map[bool]string{true: "is", false: "are"}[len(v.numbers) == 1])
+	}
+	resp.Diagnostics.AddAttributeError(req.Path, "Not a whole number", detail)
 }

@@ -3,8 +3,10 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -50,89 +52,155 @@ func phases(parallelism int) []phase {
 	}
 }
 
-// lane is one emulator and the workspace that talks to it.
+// lane is one provider with its workspace: the no-op floor, or the real
+// provider against an emulator with one latency.
 type lane struct {
-	emu *emulatorProc
-	ws  *workspace
+	name     string
+	floor    bool
+	latency  time.Duration
+	emu      *emulatorProc // nil for the floor, which sends nothing
+	ws       *workspace
+	usageDir string // where the provider processes record their usage
 }
 
 // laneRun is what one phase measured on one lane.
 type laneRun struct {
-	wall     float64 // seconds
-	counts   map[string]int
-	requests []loggedRequest
+	wall      float64 // seconds
+	cpu       float64 // the provider processes' CPU seconds, user + system
+	peakRSSKB int64   // the largest provider process
+	processes int     // provider processes Terraform started
+	load1     float64 // the machine's 1-minute load average as the run started
+	counts    map[string]int
+	requests  []loggedRequest
 }
 
-// benchSize runs every phase for n customers, on the latency lane and the
-// zero-latency lane in turn, so that a burst of other load on the machine
-// touches both. With o.runs > 1 the whole create-to-destroy cycle repeats and
-// each phase keeps its fastest wall time per lane: other work on a shared
-// machine only ever adds time.
+// benchSize runs every phase for n customers on every lane in turn (the
+// floor, then the provider at each latency), so that a burst of other load
+// on the machine touches all of them. With o.runs > 1 the whole
+// create-to-destroy cycle repeats, in a rotated lane order, and each phase
+// keeps its fastest wall time and least CPU per lane: other work on a shared
+// machine only ever adds to both.
 func benchSize(ctx context.Context, o options, n int, dir string) ([]phaseResult, error) {
-	lanes := map[string]*lane{}
-	for name, latency := range map[string]time.Duration{"zero": 0, "latency": o.latency} {
-		emu, err := startEmulator(ctx, o.emulator, filepath.Join(dir, name), latency, o.pageSize)
+	lanes := []*lane{{name: "floor", floor: true}}
+	for _, latency := range o.latencies {
+		lanes = append(lanes, &lane{name: "latency-" + latency.String(), latency: latency})
+	}
+	for _, l := range lanes {
+		laneDir := filepath.Join(dir, l.name)
+		providerDir := o.providerDir
+		if l.floor {
+			providerDir = o.noopDir
+		} else {
+			emu, err := startEmulator(ctx, o.emulator, laneDir, l.latency, o.pageSize)
+			if err != nil {
+				return nil, err
+			}
+			defer emu.stop()
+			l.emu = emu
+		}
+		l.usageDir = filepath.Join(laneDir, "usage")
+		wrapDir := filepath.Join(laneDir, "wrapper")
+		if err := installWrapper(wrapDir); err != nil {
+			return nil, err
+		}
+		if err := os.MkdirAll(l.usageDir, 0o755); err != nil {
+			return nil, err
+		}
+		ws, err := newWorkspace(laneDir, o, wrapDir, l.emu, []string{
+			wrapTarget + "=" + filepath.Join(providerDir, providerName), wrapUsageDir + "=" + l.usageDir,
+		})
 		if err != nil {
 			return nil, err
 		}
-		defer emu.stop()
-		ws, err := newWorkspace(filepath.Join(dir, name), o, emu)
-		if err != nil {
-			return nil, err
-		}
-		lanes[name] = &lane{emu: emu, ws: ws}
+		l.ws = ws
 	}
 
 	all := phases(o.parallelism)
 	runs := make([]map[string][]laneRun, len(all)) // phase -> lane -> one laneRun per cycle
 	for cycle := range o.runs {
-		order := []string{"latency", "zero"}
-		if cycle%2 == 1 {
-			slices.Reverse(order) // neither lane always goes first
+		order := slices.Clone(lanes)
+		for range cycle % len(order) { // no lane always goes first
+			order = append(order[1:], order[0])
 		}
 		for i, ph := range all {
 			if runs[i] == nil {
 				runs[i] = map[string][]laneRun{}
 			}
-			for _, name := range order {
-				r, err := runPhase(ctx, lanes[name], ph, n, o.threshold)
-				if err != nil {
-					return nil, fmt.Errorf("%s (%s lane): %w", ph.name, name, err)
+			for _, l := range order {
+				var env []string
+				if o.profileDir != "" && !l.floor {
+					pdir := filepath.Join(o.profileDir, fmt.Sprintf("n%d", n), l.name, ph.name)
+					if err := os.MkdirAll(pdir, 0o755); err != nil {
+						return nil, err
+					}
+					env = append(env, profileDirEnv+"="+pdir)
 				}
-				runs[i][name] = append(runs[i][name], r)
+				r, err := runPhase(ctx, l, ph, n, o.threshold, env)
+				if err != nil {
+					return nil, fmt.Errorf("%s (%s lane): %w", ph.name, l.name, err)
+				}
+				runs[i][l.name] = append(runs[i][l.name], r)
 			}
 		}
 	}
 	var out []phaseResult
 	for i, ph := range all {
-		out = append(out, evaluate(o, n, ph, runs[i]["latency"], runs[i]["zero"]))
+		out = append(out, evaluate(o, n, ph, lanes, runs[i]))
 	}
 	return out, nil
 }
 
-func runPhase(ctx context.Context, l *lane, ph phase, n, threshold int) (laneRun, error) {
+// profileDirEnv tells a provider built with -tags profile where to write its
+// CPU and heap profiles (see main_profile.go).
+const profileDirEnv = "CLOUDLX_PROFILE_DIR"
+
+func runPhase(ctx context.Context, l *lane, ph phase, n, threshold int, env []string) (laneRun, error) {
 	if err := l.ws.writeConfig(n, ph.nameSuffix, threshold); err != nil {
 		return laneRun{}, err
 	}
-	if err := l.emu.resetStats(ctx); err != nil {
+	if l.emu != nil {
+		if err := l.emu.resetStats(ctx); err != nil {
+			return laneRun{}, err
+		}
+	}
+	if err := resetUsage(l.usageDir); err != nil {
 		return laneRun{}, err
 	}
-	wall, code, err := l.ws.run(ctx, ph.name, ph.args...)
+	r := laneRun{load1: loadAverage()}
+	wall, code, err := l.ws.run(ctx, ph.name, env, ph.args...)
 	if err != nil {
 		return laneRun{}, err
 	}
 	if code != ph.wantExit {
 		return laneRun{}, fmt.Errorf("terraform %s exited with %d, want %d:\n%s", ph.args[0], code, ph.wantExit, l.ws.tail(ph.name, 30))
 	}
-	counts, err := l.emu.stats(ctx)
-	if err != nil {
+	r.wall = wall.Seconds()
+	if r.cpu, r.peakRSSKB, r.processes, err = collectUsage(l.usageDir); err != nil {
 		return laneRun{}, err
 	}
-	reqs, err := l.emu.requests(ctx)
-	if err != nil {
+	if r.processes == 0 {
+		return laneRun{}, fmt.Errorf("no provider process recorded its usage in %s", l.usageDir)
+	}
+	if l.emu == nil {
+		return r, nil
+	}
+	if r.counts, err = l.emu.stats(ctx); err != nil {
 		return laneRun{}, err
 	}
-	return laneRun{wall: wall.Seconds(), counts: counts, requests: reqs}, nil
+	if r.requests, err = l.emu.requests(ctx); err != nil {
+		return laneRun{}, err
+	}
+	return r, nil
+}
+
+// loadAverage is the first field of /proc/loadavg (0 where there is none).
+func loadAverage() float64 {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return 0
+	}
+	f, _ := strconv.ParseFloat(strings.Fields(string(b))[0], 64)
+	return f
 }
 
 // walk is the API traffic of one provider process, told apart by its token.

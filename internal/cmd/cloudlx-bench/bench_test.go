@@ -17,7 +17,7 @@ func traffic(tokens int, walks map[string][]string) laneRun {
 			counts[route]++
 		}
 	}
-	return laneRun{wall: 1, counts: counts, requests: reqs}
+	return laneRun{wall: 1, cpu: 1, peakRSSKB: 1024, counts: counts, requests: reqs}
 }
 
 func repeat(route string, n int) []string {
@@ -63,47 +63,74 @@ func TestCheckRun(t *testing.T) {
 	}
 }
 
+// testLanes is the floor and one provider lane at 20ms.
+func testLanes() []*lane {
+	return []*lane{{name: "floor", floor: true}, {name: "latency-20ms", latency: 20 * time.Millisecond}}
+}
+
 func TestEvaluateBound(t *testing.T) {
-	o := options{latency: 20 * time.Millisecond, parallelism: 10, pageSize: 0}
+	o := options{latencies: []time.Duration{20 * time.Millisecond}, parallelism: 10, runs: 1}
 	update := phases(10)[2]
 	lat := traffic(2, map[string][]string{"a": append(repeat(getRoute, 5), listRoute), "b": repeat(update.writeRoute, 500)})
-	lat.wall = 12
-	zero := lat
-	zero.wall = 10
-	r := evaluate(o, 500, update, []laneRun{lat}, []laneRun{zero})
+	lat.wall, lat.cpu, lat.peakRSSKB = 12, 6, 40*1024
+	floor := laneRun{wall: 10, cpu: 5, peakRSSKB: 20 * 1024}
+	r := evaluate(o, 500, update, testLanes(), map[string][]laneRun{"floor": {floor}, "latency-20ms": {lat}})
+	p := r.Providers[0]
 	// Needed: 500 PATCHes, 3 list pages of 200, 2 tokens; ceil(505/10) x 20ms = 1.02s.
-	if r.Needed.API != 503 || r.Needed.Tokens != 2 || math.Abs(r.BoundSeconds-11.02) > 1e-9 {
-		t.Errorf("needed %+v, bound %v", r.Needed, r.BoundSeconds)
+	if p.Needed.API != 503 || p.Needed.Tokens != 2 || math.Abs(p.BoundSeconds-11.02) > 1e-9 {
+		t.Errorf("needed %+v, bound %v", p.Needed, p.BoundSeconds)
 	}
-	if r.APIRequests != 506 || r.TokenRequests != 2 || math.Abs(r.Ratio-12/11.02) > 1e-9 {
-		t.Errorf("requests %d, tokens %d, ratio %v", r.APIRequests, r.TokenRequests, r.Ratio)
+	if p.APIRequests != 506 || p.TokenRequests != 2 || math.Abs(p.WallRatio-12/11.02) > 1e-9 ||
+		p.CPURatio != 1.2 || p.RSSRatio != 2 || p.CPUPerCustomerMs != 12 {
+		t.Errorf("got %+v", p)
 	}
-	if got := failed(r.Checks); len(got) != 0 {
+	if got := failed(append(r.Checks, r.Targets...)); len(got) != 0 {
 		t.Errorf("failed checks %v", got)
 	}
 
-	// A smaller server page makes more pages needed; the fastest run counts.
-	o.pageSize = 50
-	slow := zero
-	slow.wall = 30
-	r = evaluate(o, 500, update, []laneRun{lat, lat}, []laneRun{slow, zero})
-	if r.Needed.API != 510 || r.ZeroLatencyWallSeconds != 10 {
-		t.Errorf("needed %+v, zero-latency wall %v", r.Needed, r.ZeroLatencyWallSeconds)
+	// The fastest run and the least CPU count, each on its own; past a bound is a failure.
+	o.pageSize, o.runs = 50, 2
+	slow := lat
+	slow.wall, slow.cpu = 30, 5.5
+	r = evaluate(o, 500, update, testLanes(), map[string][]laneRun{"floor": {floor, floor}, "latency-20ms": {slow, lat}})
+	if p := r.Providers[0]; p.Needed.API != 510 || p.WallSeconds != 12 || p.CPUSeconds != 5.5 {
+		t.Errorf("needed %+v, wall %v, CPU %v", p.Needed, p.WallSeconds, p.CPUSeconds)
+	}
+	hungry := lat
+	hungry.cpu, hungry.wall = 8, 14
+	r = evaluate(o, 500, update, testLanes(), map[string][]laneRun{"floor": {floor}, "latency-20ms": {hungry}})
+	if got := strings.Join(failed(r.Targets), ", "); got != "wall time, latency 20ms, provider CPU, latency 20ms" {
+		t.Errorf("failed targets %q", got)
+	}
+}
+
+func TestCheckGrowth(t *testing.T) {
+	at := func(n int, cpuMs float64) phaseResult {
+		return phaseResult{N: n, Phase: "update", Providers: []providerRun{{Latency: "0s", measurement: measurement{CPUPerCustomerMs: cpuMs}}}}
+	}
+	phases := []phaseResult{at(10, 50), at(500, 10), at(2000, 10.9), at(4000, 11.1)}
+	checkGrowth(phases)
+	if len(phases[0].Targets)+len(phases[1].Targets) != 0 {
+		t.Errorf("targets below MinN or at the base N: %v %v", phases[0].Targets, phases[1].Targets)
+	}
+	if len(phases[2].Targets) != 1 || !phases[2].Targets[0].OK || len(phases[3].Targets) != 1 || phases[3].Targets[0].OK {
+		t.Errorf("growth targets %v, %v", phases[2].Targets, phases[3].Targets)
 	}
 }
 
 func TestRefreshTarget(t *testing.T) {
-	o := options{latency: 20 * time.Millisecond, parallelism: 10}
+	o := options{latencies: []time.Duration{20 * time.Millisecond}, parallelism: 10, runs: 1}
 	refresh := phases(10)[1]
 	for _, tc := range []struct {
 		n, gets int
 		ok      bool
 	}{{500, 5, true}, {500, 50, false}, {100, 9, true}, {100, 10, false}} {
 		run := traffic(1, map[string][]string{"a": append(repeat(getRoute, tc.gets), listRoute)})
-		r := evaluate(o, tc.n, refresh, []laneRun{run}, []laneRun{run})
+		floor := laneRun{wall: 1, cpu: 1, peakRSSKB: 1}
+		r := evaluate(o, tc.n, refresh, testLanes(), map[string][]laneRun{"floor": {floor}, "latency-20ms": {run}})
 		var target *check
 		for i := range r.Targets {
-			if r.Targets[i].Name == "refresh requests" {
+			if r.Targets[i].Name == "refresh requests, latency 20ms" {
 				target = &r.Targets[i]
 			}
 		}

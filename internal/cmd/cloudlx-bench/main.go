@@ -1,16 +1,21 @@
-// Command cloudlx-bench measures what the provider costs the API: it runs the
-// real Terraform CLI over generated configurations of N customers against the
-// emulator program, through four phases (create, a plan with nothing changed,
-// an update of every customer, destroy), and reports wall time and requests
-// by route for each, next to the phase's lower bound.
+// Command cloudlx-bench measures what the provider costs: it runs the real
+// Terraform CLI over generated configurations of N customers through four
+// phases (create, a plan with nothing changed, an update of every customer,
+// destroy), and reports for each the wall time, the provider processes' CPU
+// seconds and peak RSS, and the requests by route, next to the floor.
 //
-//	cloudlx-bench -terraform "$(scripts/ensure-cli.sh terraform)" -n "10 100 500"
+//	cloudlx-bench -terraform "$(scripts/ensure-cli.sh terraform)" -n "500 2000" -latency "0s 20ms"
 //
-// It builds nothing: `make bench` builds bin/terraform-provider-cloudlx and
-// bin/cloudlx-emulator first. Every phase runs twice, interleaved: against an
-// emulator with the chosen latency, and against one with none. The second
-// measures Terraform's and the provider's own work; the bound of a phase is
-// that time plus ceil(requests needed / parallelism) x latency.
+// The floor is a no-op provider serving the same schema (./noop), run in the
+// same invocation over the same phases: what Terraform and the framework cost
+// with a provider that does nothing. The provider runs against the emulator
+// program once per latency. A phase's bound is the floor's wall time plus
+// ceil(requests needed / parallelism) x latency; the bounds on the ratios are
+// in report.go.
+//
+// It builds nothing: `make bench` builds the provider, the no-op provider
+// and the emulator first. The bench measures each provider process by
+// standing in for it (see usage.go).
 package main
 
 import (
@@ -29,19 +34,24 @@ import (
 
 type options struct {
 	sizes       []int
-	latency     time.Duration
+	latencies   []time.Duration
 	parallelism int
 	runs        int
 	pageSize    int
 	threshold   int // bulk_refresh_threshold; -1 leaves the provider's default
 	terraform   string
 	providerDir string
+	noopDir     string // holds the no-op provider
+	profileDir  string // where a provider built with -tags profile writes pprof files
 	emulator    string
 	out         string
 	keep        bool
 }
 
 func main() {
+	if isWrapper() {
+		os.Exit(runWrapper())
+	}
 	if err := run(os.Args[1:]); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			os.Exit(0)
@@ -54,17 +64,19 @@ func main() {
 func run(args []string) error {
 	fs := flag.NewFlagSet("cloudlx-bench", flag.ContinueOnError)
 	var (
-		o     options
-		sizes string
+		o                options
+		sizes, latencies string
 	)
-	fs.StringVar(&sizes, "n", envOr("BENCH_N", "10 100 500"), "customer counts to run, separated by spaces or commas (env BENCH_N)")
-	fs.DurationVar(&o.latency, "latency", envDuration("BENCH_LATENCY", 20*time.Millisecond), "latency the emulator adds to every request (env BENCH_LATENCY)")
+	fs.StringVar(&sizes, "n", envOr("BENCH_N", "500 2000"), "customer counts to run, separated by spaces or commas (env BENCH_N)")
+	fs.StringVar(&latencies, "latency", envOr("BENCH_LATENCY", "0s 20ms"), "latencies the emulator adds to every request, one provider lane each (env BENCH_LATENCY)")
 	fs.IntVar(&o.parallelism, "parallelism", envInt("BENCH_PARALLELISM", 10), "terraform -parallelism (env BENCH_PARALLELISM)")
 	fs.IntVar(&o.runs, "runs", envInt("BENCH_RUNS", 1), "create-to-destroy cycles per N; each phase reports its fastest (env BENCH_RUNS)")
 	fs.IntVar(&o.pageSize, "page-size", 0, "the emulator's page size cap for lists (0: every customer on one page)")
 	fs.IntVar(&o.threshold, "bulk-refresh-threshold", -1, "provider bulk_refresh_threshold (-1: the provider's default)")
 	fs.StringVar(&o.terraform, "terraform", envOr("TERRAFORM", "terraform"), "Terraform CLI to run (env TERRAFORM)")
 	fs.StringVar(&o.providerDir, "provider-dir", "bin", "directory holding terraform-provider-cloudlx")
+	fs.StringVar(&o.noopDir, "noop-dir", "bin/noop", "directory holding the no-op provider, built from ./internal/cmd/cloudlx-bench/noop")
+	fs.StringVar(&o.profileDir, "profile-dir", "", "with a provider built with -tags profile: write its pprof files here, by N, lane and phase")
 	fs.StringVar(&o.emulator, "emulator", "bin/cloudlx-emulator", "the emulator program")
 	fs.StringVar(&o.out, "out", ".bench/results.json", "where to write the results as JSON")
 	fs.BoolVar(&o.keep, "keep", false, "keep the working directories (configurations, state, logs)")
@@ -78,16 +90,24 @@ func run(args []string) error {
 	if o.sizes, err = parseSizes(sizes); err != nil {
 		return err
 	}
-	if o.parallelism < 1 || o.runs < 1 || o.latency < 0 || o.pageSize < 0 {
-		return errors.New("-parallelism and -runs must be at least 1, -latency and -page-size not negative")
+	if o.latencies, err = parseLatencies(latencies); err != nil {
+		return err
 	}
-	for _, p := range []*string{&o.providerDir, &o.emulator, &o.out} {
+	if o.parallelism < 1 || o.runs < 1 || o.pageSize < 0 {
+		return errors.New("-parallelism and -runs must be at least 1, -page-size not negative")
+	}
+	for _, p := range []*string{&o.providerDir, &o.noopDir, &o.emulator, &o.out, &o.profileDir} {
+		if *p == "" {
+			continue
+		}
 		if *p, err = filepath.Abs(*p); err != nil {
 			return err
 		}
 	}
-	if _, err := os.Stat(filepath.Join(o.providerDir, "terraform-provider-cloudlx")); err != nil {
-		return fmt.Errorf("no provider binary (run make build first): %w", err)
+	for _, dir := range []string{o.providerDir, o.noopDir} {
+		if _, err := os.Stat(filepath.Join(dir, providerName)); err != nil {
+			return fmt.Errorf("no provider binary (make bench builds both): %w", err)
+		}
 	}
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -105,7 +125,10 @@ func run(args []string) error {
 
 	machine := describeMachine(ctx, o.terraform)
 	fmt.Printf("cloudlx-bench %s: %s, %d cores (%s), %s\n", machine.Date, machine.CPUModel, machine.Cores, machine.OS, machine.Terraform)
-	results := results{Machine: machine, Latency: o.latency.String(), Parallelism: o.parallelism, Runs: o.runs, PageSize: o.pageSize}
+	results := results{Machine: machine, Parallelism: o.parallelism, Runs: o.runs, PageSize: o.pageSize, LoadBefore: loadAverage()}
+	for _, l := range o.latencies {
+		results.Latencies = append(results.Latencies, l.String())
+	}
 	start := time.Now()
 	for _, n := range o.sizes {
 		runs, err := benchSize(ctx, o, n, filepath.Join(work, fmt.Sprintf("n%d", n)))
@@ -115,7 +138,9 @@ func run(args []string) error {
 		results.Phases = append(results.Phases, runs...)
 		printTable(os.Stdout, o, n, runs)
 	}
+	checkGrowth(results.Phases)
 	results.TotalSeconds = time.Since(start).Seconds()
+	results.LoadAfter = loadAverage()
 	if err := results.write(o.out); err != nil {
 		return err
 	}
@@ -138,6 +163,21 @@ func parseSizes(s string) ([]int, error) {
 	return out, nil
 }
 
+func parseLatencies(s string) ([]time.Duration, error) {
+	var out []time.Duration
+	for _, f := range strings.FieldsFunc(s, func(r rune) bool { return r == ' ' || r == ',' }) {
+		d, err := time.ParseDuration(f)
+		if err != nil || d < 0 {
+			return nil, fmt.Errorf("latency %q is not a duration of at least 0s, such as 20ms", f)
+		}
+		out = append(out, d)
+	}
+	if len(out) == 0 {
+		return nil, errors.New("no latencies given")
+	}
+	return out, nil
+}
+
 func envOr(name, def string) string {
 	if v := os.Getenv(name); v != "" {
 		return v
@@ -148,13 +188,6 @@ func envOr(name, def string) string {
 func envInt(name string, def int) int {
 	if n, err := strconv.Atoi(os.Getenv(name)); err == nil {
 		return n
-	}
-	return def
-}
-
-func envDuration(name string, def time.Duration) time.Duration {
-	if d, err := time.ParseDuration(os.Getenv(name)); err == nil {
-		return d
 	}
 	return def
 }

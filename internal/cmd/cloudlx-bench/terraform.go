@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 )
@@ -19,7 +20,9 @@ type workspace struct {
 	env       []string
 }
 
-func newWorkspace(dir string, o options, emu *emulatorProc) (*workspace, error) {
+// providerDir holds the terraform-provider-cloudlx Terraform starts; emu is
+// nil for a provider that talks to no API. extraEnv is added as is.
+func newWorkspace(dir string, o options, providerDir string, emu *emulatorProc, extraEnv []string) (*workspace, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
@@ -31,7 +34,7 @@ func newWorkspace(dir string, o options, emu *emulatorProc) (*workspace, error) 
   direct {}
 }
 disable_checkpoint = true
-`, o.providerDir)
+`, providerDir)
 	if err := os.WriteFile(cliConfig, []byte(rc), 0o644); err != nil {
 		return nil, err
 	}
@@ -42,10 +45,11 @@ disable_checkpoint = true
 			env = append(env, kv)
 		}
 	}
-	env = append(env,
-		"TF_CLI_CONFIG_FILE="+cliConfig, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1",
-		"CLOUDLX_ENDPOINT="+emu.url, "CLOUDLX_CLIENT_ID="+emu.clientID, "CLOUDLX_CLIENT_SECRET="+emu.clientSecret,
-	)
+	env = append(env, "TF_CLI_CONFIG_FILE="+cliConfig, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1")
+	if emu != nil {
+		env = append(env, "CLOUDLX_ENDPOINT="+emu.url, "CLOUDLX_CLIENT_ID="+emu.clientID, "CLOUDLX_CLIENT_SECRET="+emu.clientSecret)
+	}
+	env = append(env, extraEnv...)
 	return &workspace{dir: dir, terraform: o.terraform, env: env}, nil
 }
 
@@ -96,7 +100,7 @@ resource "cloudlx_customer" "c%04d" {
 
 // run runs terraform with args and returns its wall time and exit code. Its
 // output goes to a log file, shown when the command fails.
-func (w *workspace) run(ctx context.Context, logName string, args ...string) (time.Duration, int, error) {
+func (w *workspace) run(ctx context.Context, logName string, env []string, args ...string) (time.Duration, int, error) {
 	logPath := filepath.Join(w.dir, logName+".log")
 	logFile, err := os.Create(logPath)
 	if err != nil {
@@ -104,7 +108,11 @@ func (w *workspace) run(ctx context.Context, logName string, args ...string) (ti
 	}
 	defer logFile.Close()
 	cmd := exec.CommandContext(ctx, w.terraform, args...)
-	cmd.Dir, cmd.Env, cmd.Stdout, cmd.Stderr = w.dir, w.env, logFile, logFile
+	cmd.Dir, cmd.Env, cmd.Stdout, cmd.Stderr = w.dir, append(slices.Clone(w.env), env...), logFile, logFile
+	// Interrupted, Terraform stops its provider processes itself; killed, it
+	// would leave them running.
+	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
+	cmd.WaitDelay = 30 * time.Second
 	start := time.Now()
 	err = cmd.Run()
 	wall := time.Since(start)

@@ -3,6 +3,9 @@
 //
 //	cloudlx-emulator -listen 127.0.0.1:0 -addr-file /tmp/emu.addr -state-file /tmp/emu.json
 //
+// With -tls-cert and -tls-key it serves HTTPS instead, for testing the
+// provider's ca_certificates against a certificate from a private CA.
+//
 // Besides the API under /api it serves the emulator's admin routes under /_emulator/
 // (health, stats, reset-stats, requests, token). It logs one line per request to
 // stderr: method, path, status and duration; never bodies, query strings or headers,
@@ -11,6 +14,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"flag"
 	"fmt"
@@ -31,7 +35,7 @@ import (
 func main() {
 	log.SetFlags(log.LstdFlags | log.Lmicroseconds)
 	log.SetPrefix("cloudlx-emulator: ")
-	if err := run(os.Args[1:]); err != nil {
+	if err := run(context.Background(), os.Args[1:]); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			os.Exit(0)
 		}
@@ -59,12 +63,15 @@ func (l *int64List) Set(v string) error {
 	return nil
 }
 
-func run(args []string) error {
+// run serves until ctx ends or the process gets SIGINT or SIGTERM.
+func run(ctx context.Context, args []string) error {
 	fs := flag.NewFlagSet("cloudlx-emulator", flag.ContinueOnError)
 	var (
 		listen      = fs.String("listen", "127.0.0.1:8787", "address to listen on (127.0.0.1:0 picks a free port)")
-		addrFile    = fs.String("addr-file", "", "write the base URL (http://host:port) to this file once listening")
+		addrFile    = fs.String("addr-file", "", "write the base URL (http://host:port, https:// with -tls-cert) to this file once listening")
 		allowRemote = fs.Bool("allow-remote", false, "allow listening on a non-loopback address")
+		tlsCert     = fs.String("tls-cert", "", "serve HTTPS with this PEM certificate (chain) file; needs -tls-key")
+		tlsKey      = fs.String("tls-key", "", "the PEM private key of -tls-cert")
 		opts        emulator.Options
 		static      stringList
 	)
@@ -91,9 +98,23 @@ func run(args []string) error {
 	fs.BoolVar(&opts.EchoRequests, "echo-requests", false, "echo the request (headers, Authorization included, and body) into every error answer, as a debug-mode server does")
 	fs.BoolVar(&opts.ListIgnoresPage, "list-ignores-page", false, "answer the first page of a list whatever ?page asks for (with -page-size: num_results larger than a page)")
 	neverAnswer := fs.Bool("never-answer", false, "accept connections and never answer them (no API at all): an endpoint that hangs")
+	fs.BoolVar(&opts.IgnoreMaxPerPage, "ignore-max-per-page", false, "with -page-size, answer pages of -page-size items whatever max_per_page asks")
+	fs.BoolVar(&opts.PatchMergesArrays, "patch-merges-arrays", false, "PATCH adds the ids sent in realms and the sub-realm lists to the stored ones instead of replacing them")
+	fs.BoolVar(&opts.PatchRequiresAll, "patch-requires-all", false, "PATCH is a full update: 422 unless name, currency_iso, country_iso and realms are all sent")
+	var lockedFields stringList
+	fs.Var(&lockedFields, "locked-field", `refuse PATCHes that change this field after creation: "currency_iso" or "country_iso" (repeatable)`)
+	fs.BoolVar(&opts.TokenFormOnly, "token-form-only", false, "the token endpoint reads form parameters only (a JSON body reads as none)")
+	fs.StringVar(&opts.RealmsPath, "realms-path", emulator.DefaultRealmsPath, `path of the realm catalogue ("`+emulator.NoPath+`": none)`)
+	fs.StringVar(&opts.SubRealmsPath, "sub-realms-path", emulator.DefaultSubRealmsPath, `path of the sub-realm catalogue, e.g. /api/sub_realms ("`+emulator.NoPath+`": none)`)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	for _, f := range lockedFields {
+		if f != "currency_iso" && f != "country_iso" {
+			return fmt.Errorf("-locked-field %q: want currency_iso or country_iso", f)
+		}
+	}
+	opts.LockedFields = lockedFields
 	opts.GatewayNotFoundRoutes = gatewayRoutes
 	opts.ImplicitRealms = implicitRealms
 	if fs.NArg() > 0 {
@@ -121,6 +142,19 @@ func run(args []string) error {
 		return errors.New("-rate-limit, -page-size and -latency must not be negative, -token-lifetime must be positive")
 	}
 
+	if (*tlsCert == "") != (*tlsKey == "") {
+		return errors.New("-tls-cert and -tls-key go together: give both to serve HTTPS, or neither for HTTP")
+	}
+	var tlsConfig *tls.Config
+	if *tlsCert != "" {
+		// Loaded before listening, so a bad file fails at once rather than
+		// after the address was announced.
+		pair, err := tls.LoadX509KeyPair(*tlsCert, *tlsKey)
+		if err != nil {
+			return fmt.Errorf("-tls-cert/-tls-key: %w", err)
+		}
+		tlsConfig = &tls.Config{Certificates: []tls.Certificate{pair}, MinVersion: tls.VersionTLS12}
+	}
 	if !*allowRemote {
 		if err := requireLoopback(*listen); err != nil {
 			return err
@@ -139,14 +173,18 @@ func run(args []string) error {
 	if err != nil {
 		return err
 	}
-	base := "http://" + ln.Addr().String()
+	scheme := "http"
+	if tlsConfig != nil {
+		scheme = "https"
+	}
+	base := scheme + "://" + ln.Addr().String()
 	if *addrFile != "" {
 		if err := writeFileAtomic(*addrFile, base); err != nil {
 			ln.Close()
 			return err
 		}
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if *neverAnswer {
 		log.Printf("accepting connections on %s and never answering", base)
@@ -162,10 +200,17 @@ func run(args []string) error {
 	hs := &http.Server{
 		Handler:           accessLog(mux),
 		ReadHeaderTimeout: 10 * time.Second,
+		TLSConfig:         tlsConfig,
 		ErrorLog:          log.Default(),
 	}
 	errc := make(chan error, 1)
-	go func() { errc <- hs.Serve(ln) }()
+	go func() {
+		if tlsConfig != nil {
+			errc <- hs.ServeTLS(ln, "", "")
+			return
+		}
+		errc <- hs.Serve(ln)
+	}()
 
 	select {
 	case err := <-errc:

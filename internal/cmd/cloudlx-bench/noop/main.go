@@ -1,0 +1,170 @@
+// Command noop is the benchmark's floor: a provider that serves exactly the
+// schema of terraform-provider-cloudlx (its provider block and
+// cloudlx_customer, without validators and plan modifiers) and does nothing
+// else. Create and Update copy the plan into state with an id, Read returns
+// state, Delete forgets. No API, no plan logic. What Terraform and the
+// framework spend on it is the least any provider of this schema costs;
+// cloudlx-bench runs it side by side with the real provider.
+//
+// cloudlx-bench builds it as bin/noop/terraform-provider-cloudlx (the name
+// Terraform's dev_overrides look for).
+package main
+
+import (
+	"context"
+	"fmt"
+	"log"
+	"math/big"
+	"sync/atomic"
+
+	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/provider"
+	pschema "github.com/hashicorp/terraform-plugin-framework/provider/schema"
+	"github.com/hashicorp/terraform-plugin-framework/providerserver"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
+	rschema "github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-go/tftypes"
+
+	cloudlx "github.com/cloudlx-community/terraform-provider-cloudlx/internal/provider"
+)
+
+func main() {
+	// The floor logs as the provider does: nothing unless asked.
+	if err := cloudlx.DisableUnreadLogs(); err != nil {
+		log.Fatal(err)
+	}
+	err := providerserver.Serve(context.Background(), func() provider.Provider { return noopProvider{} },
+		providerserver.ServeOpts{Address: "registry.terraform.io/cloudlx-community/cloudlx"})
+	if err != nil {
+		log.Fatal(err)
+	}
+}
+
+type noopProvider struct{}
+
+func (noopProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp *provider.MetadataResponse) {
+	resp.TypeName = "cloudlx"
+}
+
+func (noopProvider) Schema(ctx context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
+	s := cloudlx.ProviderSchema(ctx)
+	for name, a := range s.Attributes {
+		switch a := a.(type) {
+		case pschema.StringAttribute:
+			a.Validators = nil
+			s.Attributes[name] = a
+		case pschema.Int64Attribute:
+			a.Validators = nil
+			s.Attributes[name] = a
+		default:
+			panic(fmt.Sprintf("noop: provider attribute %s is a %T; strip its validators here", name, a))
+		}
+	}
+	resp.Schema = s
+}
+
+func (noopProvider) Configure(context.Context, provider.ConfigureRequest, *provider.ConfigureResponse) {
+}
+
+func (noopProvider) Resources(context.Context) []func() resource.Resource {
+	return []func() resource.Resource{func() resource.Resource { return &noopCustomer{} }}
+}
+
+func (noopProvider) DataSources(context.Context) []func() datasource.DataSource { return nil }
+
+type noopCustomer struct{}
+
+// lastID numbers the customers this process creates.
+var lastID atomic.Int64
+
+func (*noopCustomer) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
+	resp.TypeName = req.ProviderTypeName + "_customer"
+}
+
+func (*noopCustomer) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
+	s := cloudlx.CustomerResourceSchema(ctx)
+	s.Attributes = bareAttributes(s.Attributes)
+	for name, b := range s.Blocks {
+		nested, ok := b.(rschema.SingleNestedBlock)
+		if !ok {
+			panic(fmt.Sprintf("noop: block %s is a %T; strip its validators here", name, b))
+		}
+		nested.Attributes = bareAttributes(nested.Attributes)
+		nested.Validators, nested.PlanModifiers = nil, nil
+		s.Blocks[name] = nested
+	}
+	resp.Schema = s
+}
+
+// bareAttributes drops validators and plan modifiers; defaults stay, since
+// they decide what a plan holds.
+func bareAttributes(attrs map[string]rschema.Attribute) map[string]rschema.Attribute {
+	out := make(map[string]rschema.Attribute, len(attrs))
+	for name, a := range attrs {
+		switch a := a.(type) {
+		case rschema.StringAttribute:
+			a.Validators, a.PlanModifiers = nil, nil
+			out[name] = a
+		case rschema.Int64Attribute:
+			a.Validators, a.PlanModifiers = nil, nil
+			out[name] = a
+		case rschema.SetAttribute:
+			a.Validators, a.PlanModifiers = nil, nil
+			out[name] = a
+		case rschema.ListAttribute:
+			a.Validators, a.PlanModifiers = nil, nil
+			out[name] = a
+		case rschema.ObjectAttribute:
+			a.Validators, a.PlanModifiers = nil, nil
+			out[name] = a
+		case rschema.SingleNestedAttribute:
+			a.Validators, a.PlanModifiers = nil, nil
+			a.Attributes = bareAttributes(a.Attributes)
+			out[name] = a
+		default:
+			panic(fmt.Sprintf("noop: attribute %s is a %T; strip its validators here", name, a))
+		}
+	}
+	return out
+}
+
+func (*noopCustomer) Create(_ context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
+	id := tftypes.NewValue(tftypes.Number, big.NewFloat(float64(lastID.Add(1))))
+	resp.State.Raw = known(req.Plan.Raw, tftypes.Value{}, id)
+}
+
+func (*noopCustomer) Read(context.Context, resource.ReadRequest, *resource.ReadResponse) {
+	// The response starts as the prior state.
+}
+
+func (*noopCustomer) Update(_ context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
+	resp.State.Raw = known(req.Plan.Raw, req.State.Raw, tftypes.Value{})
+}
+
+func (*noopCustomer) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {}
+
+// known is plan with every unknown value resolved, as an apply must: the id
+// to id when given, anything else to the prior state's value at the same
+// path, or null.
+func known(plan, prior, id tftypes.Value) tftypes.Value {
+	out, err := tftypes.Transform(plan, func(p *tftypes.AttributePath, v tftypes.Value) (tftypes.Value, error) {
+		if v.IsKnown() {
+			return v, nil
+		}
+		if p.Equal(tftypes.NewAttributePath().WithAttributeName("id")) && id.Type() != nil {
+			return id, nil
+		}
+		if prior.Type() != nil {
+			if old, _, err := tftypes.WalkAttributePath(prior, p); err == nil {
+				if v2, ok := old.(tftypes.Value); ok && v2.IsKnown() {
+					return v2, nil
+				}
+			}
+		}
+		return tftypes.NewValue(v.Type(), nil), nil
+	})
+	if err != nil {
+		panic(err) // the transform itself never fails
+	}
+	return out
+}

@@ -1,0 +1,205 @@
+package soak
+
+import (
+	"bytes"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/cloudlx-community/terraform-provider-cloudlx/internal/clitest"
+	"github.com/cloudlx-community/terraform-provider-cloudlx/internal/emulator"
+)
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	clitest.RemoveProvider()
+	os.Exit(code)
+}
+
+// The short soak of `make test`: a fixed seed, a dozen steps (about a minute
+// of CLI commands). Seed 635 switches on a gateway 404 and the implicit realm
+// around a saved plan, then a -target apply and a new customer. testDefects are the known-defect step kinds it draws:
+// those whose fix is on main (all three since issue 10's fixes merged).
+const (
+	testSeed  = 635
+	testSteps = 12
+)
+
+var testDefects = map[string]bool{"gateway-404": true, "implicit-realm": true, "stale-write": true}
+
+// TestSoak runs the short soak with the real CLI (TF_ACC, as the acceptance
+// tests). SOAK_TEST_STEPS makes it longer.
+func TestSoak(t *testing.T) {
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("the soak drives the real Terraform CLI: set TF_ACC=1 (make test does)")
+	}
+	tf := clitest.Terraform(t)
+	steps := testSteps
+	if v := os.Getenv("SOAK_TEST_STEPS"); v != "" {
+		steps, _ = strconv.Atoi(v)
+	}
+	var out bytes.Buffer
+	rep, err := Run(t.Context(), Config{Seed: testSeed, Steps: steps, CLIPath: tf.Path, Defects: testDefects,
+		ProviderDir: clitest.ProviderDir(t), Out: &out, ShrinkFor: 3 * time.Minute})
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out.String())
+	}
+	t.Log(rep.Summary())
+	if rep.Violation != nil {
+		rep.WriteReport(&out, "")
+		t.Fatalf("%s", out.String())
+	}
+	if len(rep.Steps) != steps {
+		t.Fatalf("took %d steps, want %d", len(rep.Steps), steps)
+	}
+}
+
+func TestGenerateIsSeededAndHonoursSwitches(t *testing.T) {
+	all, _ := ParseDefects("all")
+	a := Generate(42, 300, all, capabilities{})
+	b := Generate(42, 300, all, capabilities{})
+	if FormatSteps(a) != FormatSteps(b) {
+		t.Fatal("the same seed generated two sequences")
+	}
+	if FormatSteps(Generate(43, 300, all, capabilities{})) == FormatSteps(a) {
+		t.Fatal("two seeds generated the same sequence")
+	}
+	if a[0].Kind != "apply" {
+		t.Fatalf("first step %s, want apply", a[0])
+	}
+	seen := map[string]bool{}
+	for _, s := range a {
+		seen[s.Kind] = true
+	}
+	for _, k := range kinds {
+		if want := k.needs == nil; seen[k.name] != want {
+			t.Errorf("kind %s drawn=%v in 300 steps, want %v", k.name, seen[k.name], want)
+		}
+	}
+	for _, s := range Generate(42, 300, map[string]bool{}, capabilities{identity: true}) {
+		if k := kindByName[s.Kind]; k.defect != "" {
+			t.Fatalf("drew %s with its known-defect switch off", s)
+		}
+	}
+	parsed, err := ParseSteps(FormatSteps(a))
+	if err != nil || FormatSteps(parsed) != FormatSteps(a) {
+		t.Fatalf("ParseSteps(FormatSteps) = %v, %v", parsed, err)
+	}
+	if _, err := ParseSteps("apply@1 fly@2"); err == nil {
+		t.Fatal("ParseSteps accepted an unknown kind")
+	}
+	if _, err := ParseDefects("gateway-404,nonsense"); err == nil {
+		t.Fatal("ParseDefects accepted an unknown switch")
+	}
+}
+
+func fleetOf(specs map[string]spec) *config {
+	return &config{Fleet: specs, NextKey: 10}
+}
+
+func TestExpectPlan(t *testing.T) {
+	a := spec{Name: "A", Currency: "USD", Country: "US", Realms: []int64{7, 2}, Shown: []int64{313}, Enabled: []int64{}}
+	b := spec{Name: "B", Currency: "EUR", Country: "DE", Realms: []int64{2}, Shown: []int64{}, Enabled: []int64{},
+		Admin: &admin{Email: "b@x.example", FirstName: "B", LastName: "B"}}
+	st := map[string]instance{
+		"a":    {Key: "a", ID: 1, Attrs: specAttrs(a)},
+		"b":    {Key: "b", ID: 2, Attrs: specAttrs(b), Admin: adminText(b.Admin)},
+		"old":  {Key: "old", ID: 3, Attrs: specAttrs(a)},
+		"gone": {Key: "gone", ID: 4, Attrs: specAttrs(a)},
+	}
+	renamed := specAttrs(a)
+	renamed.Name = "portal"
+	api := map[int64]attrs{1: renamed, 2: specAttrs(b), 3: specAttrs(a)}
+
+	cfg := fleetOf(map[string]spec{"a": a, "b": b, "new": a})
+	got := expectPlan(cfg, st, api)
+	want := map[string]string{
+		"a":   "update of name", // the portal's rename shows as drift
+		"new": "create",         // not in state
+		"old": "delete",         // in state, not in config
+		// "b": no change; "gone": deleted in the portal and not configured, nothing to do
+	}
+	if len(got) != len(want) {
+		t.Fatalf("expectPlan = %v, want %v", got, want)
+	}
+	for k, w := range want {
+		if got[k].String() != w {
+			t.Errorf("%s: %s, want %s", k, got[k], w)
+		}
+	}
+
+	// A moved block carries "old" to "moved"; reordered ids and a dropped
+	// admin_user are the only other edits.
+	b2 := b.clone()
+	b2.Realms, b2.Admin = []int64{2, 2}, nil
+	cfg = fleetOf(map[string]spec{"a": a, "b": b2, "moved": a, "gone": a})
+	cfg.Moves = [][2]string{{"old", "mid"}, {"mid", "moved"}}
+	got = expectPlan(cfg, st, api)
+	if got["moved"].String() != "no-op (moved from old)" || got["b"].String() != "update of admin_user" ||
+		got["gone"].String() != "create" || len(got) != 4 {
+		t.Fatalf("expectPlan with moves = %v", got)
+	}
+}
+
+func TestComparePlan(t *testing.T) {
+	a := spec{Name: "A", Currency: "USD", Country: "US", Realms: []int64{2}, Shown: []int64{}, Enabled: []int64{}}
+	apiA := specAttrs(a)
+	obj := func(name string) map[string]any {
+		return map[string]any{"id": float64(1), "name": name, "currency_iso": "USD", "country_iso": "US",
+			"realms": []any{float64(2)}, "shown_sub_realms": []any{}, "enabled_sub_realms": []any{}}
+	}
+	rc := plannedChange{Address: address("a"), Type: "cloudlx_customer", Name: "fleet", Index: "a"}
+	rc.Change.Actions = []string{"update"}
+	rc.Change.Before, rc.Change.After = obj("A"), obj("B")
+	rc.Change.AfterUnknown = map[string]any{}
+	p := planJSON{ResourceChanges: []plannedChange{rc}}
+	api := map[int64]attrs{1: apiA}
+
+	if got := comparePlan(p, map[string]change{"a": {Action: "update", Attrs: []string{"name"}}}, api); len(got) != 0 {
+		t.Fatalf("a matching plan: %v", got)
+	}
+	if got := comparePlan(p, map[string]change{}, api); len(got) != 1 || !strings.Contains(got[0], "expected no change, the plan shows update of name") {
+		t.Fatalf("an unexpected update: %v", got)
+	}
+	rc.Change.AfterUnknown = map[string]any{"currency": true}
+	p.ResourceChanges[0] = rc
+	got := comparePlan(p, map[string]change{"a": {Action: "update", Attrs: []string{"name"}}}, api)
+	if len(got) != 1 || !strings.Contains(got[0], "currency is unknown=true") {
+		t.Fatalf("noise in the plan: %v", got)
+	}
+	rc.Change.AfterUnknown = map[string]any{}
+	rc.Change.Before = obj("stale")
+	p.ResourceChanges[0] = rc
+	got = comparePlan(p, map[string]change{"a": {Action: "update", Attrs: []string{"name"}}}, api)
+	if len(got) != 1 || !strings.Contains(got[0], "refreshed state differs from the API in name") {
+		t.Fatalf("a stale refresh: %v", got)
+	}
+}
+
+func TestBudget(t *testing.T) {
+	req := func(route string, status int, fault string) emulator.Request {
+		return emulator.Request{Route: route, Status: status, Fault: fault}
+	}
+	// A plan of 8 customers: one token, 5 GETs, then one list.
+	reqs := []emulator.Request{req("POST /api/oauth2/access-token", 200, "")}
+	for range 5 {
+		reqs = append(reqs, req("GET /api/customers/{id}", 200, ""))
+	}
+	reqs = append(reqs, req("GET /api/customers", 200, ""))
+	b := budget{reads: 8, apiCount: 8, walks: 1}
+	if p := b.check(reqs, faultState{}, time.Second); len(p) != 0 {
+		t.Fatalf("within budget: %v", p)
+	}
+	// A sixth GET is one too many; throttled requests do not count.
+	over := append(append([]emulator.Request(nil), reqs...), req("GET /api/customers/{id}", 200, ""), req("GET /api/customers/{id}", 429, emulator.FaultThrottled))
+	if p := b.check(over, faultState{}, time.Second); len(p) != 1 || !strings.Contains(p[0], "6 × GET /api/customers/{id}, at most 5") {
+		t.Fatalf("over budget: %v", p)
+	}
+	// A PATCH nobody planned, a second token in one process.
+	extra := append(append([]emulator.Request(nil), reqs...), req("PATCH /api/customers/{id}", 200, ""), req("POST /api/oauth2/access-token", 200, ""))
+	if p := b.check(extra, faultState{}, time.Second); len(p) != 2 {
+		t.Fatalf("an unplanned PATCH and a second token: %v", p)
+	}
+}
