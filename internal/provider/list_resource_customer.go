@@ -71,7 +71,10 @@ func (l *customerListResource) Configure(_ context.Context, req resource.Configu
 // results come sorted by id as in the data source.
 func (l *customerListResource) List(ctx context.Context, req list.ListRequest, stream *list.ListResultsStream) {
 	var diags diag.Diagnostics
-	fail := func() { stream.Results = list.ListResultsStreamDiagnostics(diags) }
+	fail := func() {
+		redactDiagnostics(l.data.redactorOrNil(), &diags)
+		stream.Results = list.ListResultsStreamDiagnostics(diags)
+	}
 	if l.data == nil {
 		diags.AddError("CloudLX provider not configured",
 			"The cloudlx_customer list needs a configured provider block (endpoint and credentials).")
