@@ -273,7 +273,7 @@ func TestListResource_failingListIsAnError(t *testing.T) {
 			if len(got) != 0 {
 				t.Errorf("a failing list returned results: %v", got)
 			}
-			for _, want := range []string{"Could not list CloudLX customers", "GET /api/customers", fmt.Sprint(tc.status), "list failed on purpose"} {
+			for _, want := range []string{"Could not list CloudLX customers", "GET ", "/api/customers", fmt.Sprint(tc.status), "list failed on purpose"} {
 				if !strings.Contains(errs, want) {
 					t.Errorf("the error does not say %q:\n%s", want, errs)
 				}
