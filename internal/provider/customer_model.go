@@ -2,12 +2,15 @@ package provider
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
@@ -169,8 +172,9 @@ func int64s(ctx context.Context, s types.Set) ([]int64, diag.Diagnostics) {
 
 // setState writes m into st: what st.Set(ctx, m) does, without its reflection
 // over the struct and its walk of the schema. Read runs it for every customer
-// of every plan. An attribute added to the schema must be added here too
-// (TestSetStateMatchesFrameworkSet fails until it is).
+// of every plan, Create and Update for every customer they write. An attribute
+// added to the schema must be added here too (TestSetStateMatchesFrameworkSet
+// fails until it is).
 func setState(ctx context.Context, st *tfsdk.State, m *customerResourceModel) diag.Diagnostics {
 	var diags diag.Diagnostics
 	values := map[string]attr.Value{
@@ -196,3 +200,64 @@ func setState(ctx context.Context, st *tfsdk.State, m *customerResourceModel) di
 	st.Raw = tftypes.NewValue(typ, raw)
 	return diags
 }
+
+// getModel reads a state or plan of the customer resource into m: what
+// Get(ctx, m) does, without its reflection over the struct and its walk of the
+// schema. Every operation runs it once or twice per customer. Like setState it
+// names every attribute (TestGetModelMatchesFrameworkGet fails until an added
+// one is here too).
+func getModel(ctx context.Context, raw tftypes.Value, m *customerResourceModel) diag.Diagnostics {
+	var diags diag.Diagnostics
+	var attrs map[string]tftypes.Value
+	if err := raw.As(&attrs); err != nil {
+		diags.AddError("Could not read the CloudLX customer from Terraform", err.Error())
+		return diags
+	}
+	typeOf := customerAttrTypes()
+	decoders := []struct {
+		name   string
+		decode func(attr.Value) bool
+	}{
+		{"id", into(&m.ID)}, {"name", into(&m.Name)}, {"currency_iso", into(&m.CurrencyISO)}, {"country_iso", into(&m.CountryISO)},
+		{"realms", into(&m.Realms)}, {"shown_sub_realms", into(&m.ShownSubRealms)}, {"enabled_sub_realms", into(&m.EnabledSubRealms)},
+		{"currency", into(&m.Currency)}, {"country", into(&m.Country)},
+		{"realm_details", into(&m.RealmDetails)}, {"sub_realm_details", into(&m.SubRealmDetails)},
+		{"admin_user", into(&m.AdminUser)}, {"timeouts", into(&m.Timeouts)},
+	}
+	if len(decoders) != len(attrs) {
+		diags.AddError("Could not read the CloudLX customer from Terraform",
+			fmt.Sprintf("the value has %d attributes, the provider knows %d", len(attrs), len(decoders)))
+		return diags
+	}
+	for _, d := range decoders {
+		v, err := typeOf[d.name].ValueFromTerraform(ctx, attrs[d.name])
+		if err == nil && !d.decode(v) {
+			err = fmt.Errorf("unexpected value type %T", v)
+		}
+		if err != nil {
+			diags.AddAttributeError(path.Root(d.name), "Could not read the CloudLX customer from Terraform", err.Error())
+			return diags
+		}
+	}
+	return diags
+}
+
+// into returns a function that stores a decoded value in *field when it has
+// the field's type.
+func into[T attr.Value](field *T) func(attr.Value) bool {
+	return func(v attr.Value) bool {
+		t, ok := v.(T)
+		if ok {
+			*field = t
+		}
+		return ok
+	}
+}
+
+// customerAttrTypes are the resource schema's attribute types (custom types
+// and the timeouts block included), built once per process for getModel.
+var customerAttrTypes = sync.OnceValue(func() map[string]attr.Type {
+	var resp resource.SchemaResponse
+	(&customerResource{}).Schema(context.Background(), resource.SchemaRequest{}, &resp)
+	return resp.Schema.Type().(types.ObjectType).AttrTypes
+})

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"context"
+	"reflect"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -240,6 +241,85 @@ func BenchmarkReadState(b *testing.B) {
 		for b.Loop() {
 			st := state
 			_ = setState(ctx, &st, &m)
+		}
+	})
+}
+
+// TestGetModelMatchesFrameworkGet: getModel reads what the framework's Get
+// reads, from a state (with and without admin_user, timeouts and details) and
+// from an update plan whose computed details are unknown.
+func TestGetModelMatchesFrameworkGet(t *testing.T) {
+	ctx := context.Background()
+	state := customerState(t)
+	bare := customerState(t)
+	if d := bare.SetAttribute(ctx, path.Root("admin_user"), types.ObjectNull(adminUser("").AttributeTypes(ctx))); d.HasError() {
+		t.Fatal(d)
+	}
+	withTimeouts := customerState(t)
+	if d := withTimeouts.SetAttribute(ctx, path.Root("timeouts").AtName("delete"), types.StringValue("3m")); d.HasError() {
+		t.Fatal(d)
+	}
+	nullDetails := customerState(t)
+	for _, name := range []string{"currency", "country", "realm_details", "sub_realm_details"} {
+		if d := nullDetails.SetAttribute(ctx, path.Root(name), nullOf(ctx, t, name)); d.HasError() {
+			t.Fatal(d)
+		}
+	}
+	plan := updatePlan(t, state, map[string]any{"name": "Acme Renamed", "realms": types.SetValueMust(types.Int64Type, []attr.Value{types.Int64Value(3)})})
+	for name, raw := range map[string]tftypes.Value{
+		"state": state.Raw, "bare": bare.Raw, "timeouts": withTimeouts.Raw, "null details": nullDetails.Raw, "update plan": plan.Raw,
+	} {
+		t.Run(name, func(t *testing.T) {
+			var want, got customerResourceModel
+			if d := (tfsdk.State{Schema: state.Schema, Raw: raw}).Get(ctx, &want); d.HasError() {
+				t.Fatal(d)
+			}
+			if d := getModel(ctx, raw, &got); d.HasError() {
+				t.Fatal(d)
+			}
+			if !reflect.DeepEqual(got, want) {
+				t.Errorf("getModel read\n%#v\nGet reads\n%#v", got, want)
+			}
+		})
+	}
+	t.Run("an attribute the provider does not know", func(t *testing.T) {
+		var m customerResourceModel
+		extra := tftypes.NewValue(tftypes.Object{AttributeTypes: map[string]tftypes.Type{"id": tftypes.Number, "colour": tftypes.String}},
+			map[string]tftypes.Value{"id": tftypes.NewValue(tftypes.Number, 1), "colour": tftypes.NewValue(tftypes.String, "red")})
+		if d := getModel(ctx, extra, &m); !d.HasError() {
+			t.Error("getModel read a value whose attributes are not the customer's")
+		}
+	})
+}
+
+// nullOf is a null of the type attribute name has in the resource's schema.
+func nullOf(ctx context.Context, t *testing.T, name string) attr.Value {
+	t.Helper()
+	typ := customerAttrTypes()[name]
+	v, err := typ.ValueFromTerraform(ctx, tftypes.NewValue(typ.TerraformType(ctx), nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+// BenchmarkGetModel is the start of one customer's Read, Update or Delete:
+// its state read into the model by the framework's Get and by getModel.
+func BenchmarkGetModel(b *testing.B) {
+	ctx := context.Background()
+	state := customerState(b)
+	b.Run("State.Get", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			var m customerResourceModel
+			_ = state.Get(ctx, &m)
+		}
+	})
+	b.Run("getModel", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			var m customerResourceModel
+			_ = getModel(ctx, state.Raw, &m)
 		}
 	})
 }

@@ -261,7 +261,7 @@ func (r *customerResource) Create(ctx context.Context, req resource.CreateReques
 	defer redactDiagnostics(r.data.redactorOrNil(), &resp.Diagnostics)
 	defer recordIdentity(ctx, resp.Identity, &resp.Diagnostics, &resp.State)
 	var plan customerResourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
+	resp.Diagnostics.Append(getModel(ctx, req.Plan.Raw, &plan)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -302,7 +302,7 @@ func (r *customerResource) Create(ctx context.Context, req resource.CreateReques
 			// The customer exists: save what is known rather than losing it.
 			// The next refresh fills in the details.
 			plan.saveAfterIncompleteCreate(created)
-			resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+			resp.Diagnostics.Append(setState(ctx, &resp.State, &plan)...)
 			resp.Diagnostics.AddWarning("CloudLX customer created, but its details could not be read",
 				fmt.Sprintf("Customer %q was created with id %d and saved to state, but reading it back failed, so its computed details "+
 					"(currency, country, realm and sub-realm details) are empty until the next refresh (terraform plan or apply reads them again).\n\n%s", created.Name, created.ID, err))
@@ -312,7 +312,7 @@ func (r *customerResource) Create(ctx context.Context, req resource.CreateReques
 	}
 	state, d := settleWriteAnswer(plan, customer, sentByCreate)
 	resp.Diagnostics.Append(d...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &state)...)
+	resp.Diagnostics.Append(setState(ctx, &resp.State, &state)...)
 }
 
 // saveAfterIncompleteCreate records a created customer whose answer was
@@ -355,7 +355,7 @@ func (r *customerResource) Read(ctx context.Context, req resource.ReadRequest, r
 	defer redactDiagnostics(r.data.redactorOrNil(), &resp.Diagnostics)
 	defer recordIdentity(ctx, resp.Identity, &resp.Diagnostics, &resp.State, &req.State)
 	var state customerResourceModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(getModel(ctx, req.State.Raw, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -388,8 +388,8 @@ func (r *customerResource) Update(ctx context.Context, req resource.UpdateReques
 	defer redactDiagnostics(r.data.redactorOrNil(), &resp.Diagnostics)
 	defer recordIdentity(ctx, resp.Identity, &resp.Diagnostics, &resp.State, &req.State)
 	var plan, state customerResourceModel
-	resp.Diagnostics.Append(req.Plan.Get(ctx, &plan)...)
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(getModel(ctx, req.Plan.Raw, &plan)...)
+	resp.Diagnostics.Append(getModel(ctx, req.State.Raw, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -408,7 +408,7 @@ func (r *customerResource) Update(ctx context.Context, req resource.UpdateReques
 		// Only admin_user or timeouts changed: nothing to tell the API.
 		plan.ID = state.ID
 		fillUnknownFromState(&plan, &state)
-		resp.Diagnostics.Append(resp.State.Set(ctx, &plan)...)
+		resp.Diagnostics.Append(setState(ctx, &resp.State, &plan)...)
 		return
 	}
 	r.data.refresh.Forget(id)
@@ -425,7 +425,7 @@ func (r *customerResource) Update(ctx context.Context, req resource.UpdateReques
 	}
 	newState, d := settleWriteAnswer(plan, updated, sentByPatch(patch))
 	resp.Diagnostics.Append(d...)
-	resp.Diagnostics.Append(resp.State.Set(ctx, &newState)...)
+	resp.Diagnostics.Append(setState(ctx, &resp.State, &newState)...)
 }
 
 // changedFields builds a PATCH holding only what differs between plan and
@@ -478,7 +478,7 @@ func fillUnknownFromState(plan, state *customerResourceModel) {
 func (r *customerResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	defer redactDiagnostics(r.data.redactorOrNil(), &resp.Diagnostics)
 	var state customerResourceModel
-	resp.Diagnostics.Append(req.State.Get(ctx, &state)...)
+	resp.Diagnostics.Append(getModel(ctx, req.State.Raw, &state)...)
 	if resp.Diagnostics.HasError() {
 		return
 	}
