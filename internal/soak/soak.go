@@ -12,7 +12,8 @@
 //     configuration, the state and the API (nothing after a clean apply);
 //   - no "inconsistent result" or "bug in the provider" text, ever;
 //   - no secret (client secret, any token the emulator issued) in any output;
-//   - every command's API traffic within DESIGN.md's budget.
+//   - every command's API traffic within its budget (budget.go: the README's
+//     "What each operation costs the API").
 //
 // A violation stops the run; the sequence that led there is shrunk (delta
 // debugging over replays) and printed with the commands that replay it.
@@ -260,7 +261,8 @@ type faultState struct {
 const pageSize = 4
 
 // The routes random 5xx and dropped connections may hit: never the create,
-// which a client must not resend after an ambiguous failure (DESIGN.md).
+// which a client must not resend after an ambiguous failure (README, "When the
+// API misbehaves").
 var faultRoutes = []string{"GET /api/customers/{id}", "GET /api/customers", "PATCH /api/customers/{id}", "DELETE /api/customers/{id}"}
 
 // apply sets the emulator options for f; live is false while the harness
@@ -477,7 +479,7 @@ func (h *harness) tf(b budget, args ...string) result {
 		_ = os.Remove(logPath)
 	}
 	if problems := b.check(h.emu.Requests(), h.faults, res.duration); len(problems) > 0 {
-		h.violate("request-budget", "%s used more requests than DESIGN.md allows:\n  %s\n%s",
+		h.violate("request-budget", "%s used more requests than its budget allows:\n  %s\n%s",
 			strings.Join(res.args, " "), strings.Join(problems, "\n  "), res)
 	}
 	return res
