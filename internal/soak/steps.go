@@ -362,7 +362,7 @@ func workflowApply(h *harness, _ *rand.Rand) error {
 		h.refreshed(nil)
 		h.checkStateMatchesAPI(res)
 	}
-	h.describe("apply: exit %d", res.exit)
+	h.describe("apply: exit %d", res.ExitCode)
 	return nil
 }
 
@@ -372,7 +372,7 @@ func workflowApply(h *harness, _ *rand.Rand) error {
 func workflowPlanfile(h *harness, r *rand.Rand) error {
 	want := h.expect()
 	res := h.tf(h.refreshBudget(0, 1), args("plan", "-out=soak.tfplan")...)
-	h.describe("plan -out: exit %d", res.exit)
+	h.describe("plan -out: exit %d", res.ExitCode)
 	if !h.succeeded(res, false) {
 		return nil
 	}
@@ -399,7 +399,7 @@ func workflowPlanfile(h *harness, r *rand.Rand) error {
 	b.addWrites(want)
 	stale := mid != "" && plannedFor(want, h.model, mid)
 	res = h.tf(b, args("apply", "soak.tfplan")...)
-	h.describe("apply planfile: exit %d", res.exit)
+	h.describe("apply planfile: exit %d", res.ExitCode)
 	if h.succeeded(res, stale) {
 		h.refreshed(nil) // applying the plan saved its refresh, from before the portal change
 		if midID != 0 {
@@ -444,7 +444,7 @@ func workflowRefreshFalse(h *harness, _ *rand.Rand) error {
 	b.reads = 0 // no refresh; a 404 of a write may still cost a confirming list
 	b.addWrites(want)
 	res := h.tf(b, args("apply", "-refresh=false", "-auto-approve")...)
-	h.describe("apply -refresh=false: exit %d", res.exit)
+	h.describe("apply -refresh=false: exit %d", res.ExitCode)
 	if h.succeeded(res, stale) {
 		h.checkStateMatchesAPI(res)
 	}
@@ -453,7 +453,7 @@ func workflowRefreshFalse(h *harness, _ *rand.Rand) error {
 
 func workflowRefreshOnly(h *harness, _ *rand.Rand) error {
 	res := h.tf(h.refreshBudget(0, 2), args("apply", "-refresh-only", "-auto-approve")...)
-	h.describe("apply -refresh-only: exit %d", res.exit)
+	h.describe("apply -refresh-only: exit %d", res.ExitCode)
 	if h.succeeded(res, false) {
 		h.refreshed(nil)
 		h.checkStateMatchesAPI(res)
@@ -476,7 +476,7 @@ func workflowTarget(h *harness, r *rand.Rand) error {
 		b.addWrites(want)
 	}
 	res := h.tf(b, args("apply", "-target="+target, "-auto-approve")...)
-	h.describe("apply -target %s: exit %d", target, res.exit)
+	h.describe("apply -target %s: exit %d", target, res.ExitCode)
 	if h.succeeded(res, false) {
 		h.refreshed(scope)
 		h.checkStateMatchesAPI(res)
@@ -522,7 +522,7 @@ func workflowImport(how string) func(h *harness, r *rand.Rand) error {
 			return h.tf(b, args("apply", "-auto-approve")...)
 		}
 		res = attempt()
-		if res.exit != 0 && h.violation == nil && h.faults.disruptive() {
+		if res.ExitCode != 0 && h.violation == nil && h.faults.disruptive() {
 			h.describe("import failed under faults (%s); again without", h.faults)
 			live := h.faults
 			h.setFaults(faultState{ImplicitRealm: live.ImplicitRealm, Pages: live.Pages, Quirks: live.Quirks})
@@ -574,7 +574,7 @@ func workflowDestroySubset(h *harness, r *rand.Rand) error {
 		}
 	}
 	res := h.tf(b, args(a[0], a[1:]...)...)
-	h.describe("destroy %v: exit %d", keys, res.exit)
+	h.describe("destroy %v: exit %d", keys, res.ExitCode)
 	if h.succeeded(res, false) {
 		h.refreshed(keys)
 		for _, k := range keys {
