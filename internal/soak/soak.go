@@ -436,6 +436,16 @@ func (h *harness) api() map[int64]emulator.Customer {
 	return out
 }
 
+// attrsByID is state's attributes by customer id: the API as state last read
+// it, which is what a plan without refresh compares the configuration with.
+func attrsByID(st map[string]instance) map[int64]attrs {
+	out := make(map[int64]attrs, len(st))
+	for _, in := range st {
+		out[in.ID] = in.Attrs
+	}
+	return out
+}
+
 func apiAttrsByID(api map[int64]emulator.Customer) map[int64]attrs {
 	out := make(map[int64]attrs, len(api))
 	for id, c := range api {
