@@ -12,17 +12,15 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"log"
 	"math/big"
+	"reflect"
 	"sync/atomic"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
-	pschema "github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
-	rschema "github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	cloudlx "github.com/cloudlx-community/terraform-provider-cloudlx/internal/provider"
@@ -47,20 +45,7 @@ func (noopProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp
 }
 
 func (noopProvider) Schema(ctx context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
-	s := cloudlx.ProviderSchema(ctx)
-	for name, a := range s.Attributes {
-		switch a := a.(type) {
-		case pschema.StringAttribute:
-			a.Validators = nil
-			s.Attributes[name] = a
-		case pschema.Int64Attribute:
-			a.Validators = nil
-			s.Attributes[name] = a
-		default:
-			panic(fmt.Sprintf("noop: provider attribute %s is a %T; strip its validators here", name, a))
-		}
-	}
-	resp.Schema = s
+	resp.Schema = bare(cloudlx.ProviderSchema(ctx))
 }
 
 func (noopProvider) Configure(context.Context, provider.ConfigureRequest, *provider.ConfigureResponse) {
@@ -82,48 +67,49 @@ func (*noopCustomer) Metadata(_ context.Context, req resource.MetadataRequest, r
 }
 
 func (*noopCustomer) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	s := cloudlx.CustomerResourceSchema(ctx)
-	s.Attributes = bareAttributes(s.Attributes)
-	for name, b := range s.Blocks {
-		nested, ok := b.(rschema.SingleNestedBlock)
-		if !ok {
-			panic(fmt.Sprintf("noop: block %s is a %T; strip its validators here", name, b))
-		}
-		nested.Attributes = bareAttributes(nested.Attributes)
-		nested.Validators, nested.PlanModifiers = nil, nil
-		s.Blocks[name] = nested
-	}
-	resp.Schema = s
+	resp.Schema = bare(cloudlx.CustomerResourceSchema(ctx))
 }
 
-// bareAttributes drops validators and plan modifiers; defaults stay, since
-// they decide what a plan holds.
-func bareAttributes(attrs map[string]rschema.Attribute) map[string]rschema.Attribute {
-	out := make(map[string]rschema.Attribute, len(attrs))
-	for name, a := range attrs {
-		switch a := a.(type) {
-		case rschema.StringAttribute:
-			a.Validators, a.PlanModifiers = nil, nil
-			out[name] = a
-		case rschema.Int64Attribute:
-			a.Validators, a.PlanModifiers = nil, nil
-			out[name] = a
-		case rschema.SetAttribute:
-			a.Validators, a.PlanModifiers = nil, nil
-			out[name] = a
-		case rschema.ListAttribute:
-			a.Validators, a.PlanModifiers = nil, nil
-			out[name] = a
-		case rschema.ObjectAttribute:
-			a.Validators, a.PlanModifiers = nil, nil
-			out[name] = a
-		case rschema.SingleNestedAttribute:
-			a.Validators, a.PlanModifiers = nil, nil
-			a.Attributes = bareAttributes(a.Attributes)
-			out[name] = a
-		default:
-			panic(fmt.Sprintf("noop: attribute %s is a %T; strip its validators here", name, a))
+// bare returns a schema, attribute or block without validators and plan
+// modifiers, all the way down (Attributes, Blocks, NestedObject); defaults
+// stay, since they decide what a plan holds. Every framework schema type
+// names these fields alike but shares no interface to set them through, so
+// one reflective walk serves them all, and any the provider adds later. Maps
+// are copied, never changed: the provider's schema may be shared.
+func bare[T any](x T) T {
+	return bareValue(reflect.ValueOf(&x).Elem()).Interface().(T)
+}
+
+func bareValue(in reflect.Value) reflect.Value {
+	if in.Kind() == reflect.Interface {
+		if in.IsNil() {
+			return in
 		}
+		out := reflect.New(in.Type()).Elem()
+		out.Set(bareValue(in.Elem()))
+		return out
+	}
+	if in.Kind() != reflect.Struct {
+		return in
+	}
+	out := reflect.New(in.Type()).Elem()
+	out.Set(in)
+	for _, name := range []string{"Validators", "PlanModifiers"} {
+		if f := out.FieldByName(name); f.IsValid() {
+			f.SetZero()
+		}
+	}
+	for _, name := range []string{"Attributes", "Blocks"} {
+		if f := out.FieldByName(name); f.IsValid() && f.Kind() == reflect.Map && !f.IsNil() {
+			m := reflect.MakeMapWithSize(f.Type(), f.Len())
+			for it := f.MapRange(); it.Next(); {
+				m.SetMapIndex(it.Key(), bareValue(it.Value()))
+			}
+			f.Set(m)
+		}
+	}
+	if f := out.FieldByName("NestedObject"); f.IsValid() {
+		f.Set(bareValue(f))
 	}
 	return out
 }
