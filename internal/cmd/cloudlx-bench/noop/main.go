@@ -77,7 +77,11 @@ func (*noopCustomer) Schema(ctx context.Context, _ resource.SchemaRequest, resp 
 // one reflective walk serves them all, and any the provider adds later. Maps
 // are copied, never changed: the provider's schema may be shared.
 func bare[T any](x T) T {
-	return bareValue(reflect.ValueOf(&x).Elem()).Interface().(T)
+	out, ok := bareValue(reflect.ValueOf(&x).Elem()).Interface().(T)
+	if !ok {
+		panic("noop: bare changed a schema's type") // bareValue keeps every value's type
+	}
+	return out
 }
 
 func bareValue(in reflect.Value) reflect.Value {
