@@ -235,7 +235,7 @@ func checkGrowth(phases []phaseResult) {
 func ceilDiv(a, b int) int { return (a + b - 1) / b }
 
 func printTable(w io.Writer, o options, n int, runs []phaseResult) {
-	fmt.Fprintf(w, "\nN = %d customers, parallelism %d; the floor is a no-op provider of the same schema\n", n, o.parallelism)
+	fmt.Fprintf(w, "\nN = %d customers, parallelism %d; the floor is a no-op provider of the same schema and state size\n", n, o.parallelism)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "phase\tlatency\twall floor\twall\tbound\tratio\tCPU floor\tCPU\tratio\tms/customer\tRSS floor\tRSS\tload\trequests\t")
 	for _, r := range runs {
