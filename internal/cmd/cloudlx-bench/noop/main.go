@@ -175,7 +175,11 @@ func withDetails(v tftypes.Value) tftypes.Value {
 	if err := v.As(&attrs); err != nil {
 		panic(err)
 	}
-	typeOf := v.Type().(tftypes.Object).AttributeTypes
+	objectType, ok := v.Type().(tftypes.Object)
+	if !ok {
+		panic(fmt.Sprintf("noop: the customer is a %s, not an object", v.Type()))
+	}
+	typeOf := objectType.AttributeTypes
 	str := func(s string) tftypes.Value { return tftypes.NewValue(tftypes.String, s) }
 	object := func(typ tftypes.Type, values map[string]tftypes.Value) tftypes.Value {
 		return tftypes.NewValue(typ, values)
@@ -199,9 +203,9 @@ func withDetails(v tftypes.Value) tftypes.Value {
 		slices.Sort(out)
 		return out
 	}
-	fill := func(name string, make func(tftypes.Type) tftypes.Value) {
+	fill := func(name string, build func(tftypes.Type) tftypes.Value) {
 		if attrs[name].IsNull() {
-			attrs[name] = make(typeOf[name])
+			attrs[name] = build(typeOf[name])
 		}
 	}
 	fill("currency", func(typ tftypes.Type) tftypes.Value {
@@ -212,7 +216,7 @@ func withDetails(v tftypes.Value) tftypes.Value {
 		return object(typ, map[string]tftypes.Value{"name": str("Bench Country " + code("country_iso")), "iso_2": str(code("country_iso"))})
 	})
 	fill("realm_details", func(typ tftypes.Type) tftypes.Value {
-		elemType := typ.(tftypes.List).ElementType
+		elemType := elementType(typ)
 		var elems []tftypes.Value
 		for _, id := range ids("realms") {
 			elems = append(elems, object(elemType, map[string]tftypes.Value{
@@ -223,7 +227,7 @@ func withDetails(v tftypes.Value) tftypes.Value {
 		return tftypes.NewValue(typ, elems)
 	})
 	fill("sub_realm_details", func(typ tftypes.Type) tftypes.Value {
-		elemType := typ.(tftypes.List).ElementType
+		elemType := elementType(typ)
 		enabled := ids("enabled_sub_realms")
 		var elems []tftypes.Value
 		for _, id := range ids("shown_sub_realms") {
@@ -235,4 +239,13 @@ func withDetails(v tftypes.Value) tftypes.Value {
 		return tftypes.NewValue(typ, elems)
 	})
 	return tftypes.NewValue(v.Type(), attrs)
+}
+
+// elementType is the element type of typ, a detail's list type.
+func elementType(typ tftypes.Type) tftypes.Type {
+	list, ok := typ.(tftypes.List)
+	if !ok {
+		panic(fmt.Sprintf("noop: a detail is a %s, not a list", typ))
+	}
+	return list.ElementType
 }
