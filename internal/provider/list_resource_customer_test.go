@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
@@ -255,17 +254,16 @@ func TestListResource_failingListIsAnError(t *testing.T) {
 		{"a later page", "2", http.StatusInternalServerError},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			emu := emulator.New(emulator.Options{PageSize: 2})
-			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				if r.URL.Path == "/api/customers" && r.URL.Query().Get("page") == tc.failPage {
-					http.Error(w, `{"message":"list failed on purpose","status_code":`+fmt.Sprint(tc.status)+`}`, tc.status)
-					return
-				}
-				emu.ServeHTTP(w, r)
-			}))
-			t.Cleanup(srv.Close)
-			env := &testEnv{t: t, emu: emu, url: srv.URL}
-			seedNamed(t, emu, "Acme Ltd", "Globex Corporation", "Initech")
+			env := newWrappedTestEnv(t, emulator.Options{PageSize: 2}, func(emu *emulator.Server) http.Handler {
+				return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					if r.URL.Path == "/api/customers" && r.URL.Query().Get("page") == tc.failPage {
+						http.Error(w, `{"message":"list failed on purpose","status_code":`+fmt.Sprint(tc.status)+`}`, tc.status)
+						return
+					}
+					emu.ServeHTTP(w, r)
+				})
+			})
+			seedNamed(t, env.emu, "Acme Ltd", "Globex Corporation", "Initech")
 			// No retries, so the failure is final at once.
 			p := newProtocolProvider(t, env.emulatorSettings(map[string]tftypes.Value{"max_retries": tftypes.NewValue(tftypes.Number, 0)}))
 
@@ -273,7 +271,7 @@ func TestListResource_failingListIsAnError(t *testing.T) {
 			if len(got) != 0 {
 				t.Errorf("a failing list returned results: %v", got)
 			}
-			for _, want := range []string{"Could not list CloudLX customers", "GET " + srv.URL + "/api/customers", fmt.Sprint(tc.status), "list failed on purpose"} {
+			for _, want := range []string{"Could not list CloudLX customers", "GET " + env.url + "/api/customers", fmt.Sprint(tc.status), "list failed on purpose"} {
 				if !strings.Contains(errs, want) {
 					t.Errorf("the error does not say %q:\n%s", want, errs)
 				}
