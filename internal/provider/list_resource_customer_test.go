@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"maps"
 	"net/http"
 	"slices"
 	"strings"
@@ -34,7 +35,7 @@ func (p *protocolProvider) list(config map[string]tftypes.Value, includeResource
 	p.t.Helper()
 	schema, ok := p.schemas.ListResourceSchemas["cloudlx_customer"]
 	if !ok {
-		p.t.Fatalf("the provider has no cloudlx_customer list resource; it has %v", keysOf(p.schemas.ListResourceSchemas))
+		p.t.Fatalf("the provider has no cloudlx_customer list resource; it has %v", slices.Sorted(maps.Keys(p.schemas.ListResourceSchemas)))
 	}
 	stream, err := p.server.ListResource(context.Background(), &tfprotov6.ListResourceRequest{
 		TypeName:        "cloudlx_customer",
@@ -65,15 +66,6 @@ func (p *protocolProvider) list(config map[string]tftypes.Value, includeResource
 		out = append(out, c)
 	}
 	return out, strings.Join(errs, "\n")
-}
-
-func keysOf[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
 
 // seedNamed makes customers with these names in the emulator and returns them.

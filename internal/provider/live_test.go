@@ -46,9 +46,15 @@ resource "cloudlx_customer" "test" {
 `, c.name, c.currency, c.country, tg.realmList(c.realms), sub, enabled)
 }
 
+// realmsInState are the realms a config of n realms leaves in state: those n
+// and the ones the account adds to every customer.
+func (tg *target) realmsInState(n int) []int64 {
+	return uniq(append(append([]int64{}, tg.facts.realms[:n]...), tg.facts.implicit...))
+}
+
 // realmsCheck is the realms set a config of n realms leaves in state.
 func (tg *target) realmsCheck(n int) knownvalue.Check {
-	return ids(uniq(append(append([]int64{}, tg.facts.realms[:n]...), tg.facts.implicit...))...)
+	return ids(tg.realmsInState(n)...)
 }
 
 // checkDestroyed proves destroy removed the customer where the API has DELETE;
@@ -95,7 +101,7 @@ func TestAccLive_customerCreateImportDestroy(t *testing.T) {
 					attrCheck("realms", tg.realmsCheck(2)),
 					attrCheck("currency", knownvalue.ObjectPartial(map[string]knownvalue.Check{"iso_3": str("GBP")})),
 					attrCheck("country", knownvalue.ObjectPartial(map[string]knownvalue.Check{"iso_2": str("GB")})),
-					attrCheck("realm_details", knownvalue.ListSizeExact(len(uniq(append(append([]int64{}, tg.facts.realms[:2]...), tg.facts.implicit...))))),
+					attrCheck("realm_details", knownvalue.ListSizeExact(len(tg.realmsInState(2)))),
 				},
 				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{
 					plancheck.ExpectResourceAction(customerAddr, plancheck.ResourceActionCreate),
