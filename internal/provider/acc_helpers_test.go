@@ -86,21 +86,18 @@ provider "cloudlx" {
 // providerBlock configures the provider for this env. Retries are kept, so
 // tests exercise the same client a user gets.
 func (e *testEnv) providerBlock() string {
-	return "\n" + cliProviderBlock(fmt.Sprintf(`  endpoint      = %q
-  client_id     = "test-client-id"
-  client_secret = "test-client-secret"`, e.url))
+	return e.providerBlockWith("")
 }
 
 // providerBlockWith is providerBlock with extra provider arguments.
 func (e *testEnv) providerBlockWith(extra string) string {
-	e.t.Helper()
-	block := e.providerBlock()
-	with := strings.Replace(block, `client_secret = "test-client-secret"`,
-		"client_secret = \"test-client-secret\"\n  "+extra, 1)
-	if with == block {
-		e.t.Fatalf("could not add %q to the provider block", extra)
+	settings := fmt.Sprintf(`  endpoint      = %q
+  client_id     = "test-client-id"
+  client_secret = "test-client-secret"`, e.url)
+	if extra != "" {
+		settings += "\n  " + extra
 	}
-	return with
+	return "\n" + cliProviderBlock(settings)
 }
 
 const customerAddr = "cloudlx_customer.test"
