@@ -3,8 +3,10 @@ package provider
 // The acceptance-test harness of this package, in one place: the in-process
 // provider, testEnv (an emulator of one test's own) with its configurations
 // and its views of the emulator's request log, the knownvalue shorthands, and
-// the helpers of the tests that drive the Terraform CLI themselves. A helper
-// that only one test file uses stays in that file.
+// the helpers of the tests that drive the Terraform CLI themselves. Helpers of
+// one feature's tests stay with them: the protocol-level harness in
+// protocol_test.go, the catalogue checks with the catalogue data source's
+// tests, the customer data source checks with that data source's tests.
 
 import (
 	"encoding/json"
@@ -167,6 +169,23 @@ func (e *testEnv) mustCreateCustomer(in emulator.CustomerInput) emulator.Custome
 		e.t.Fatal(err)
 	}
 	return c
+}
+
+// seedNamed makes customers with these names in the emulator and returns them.
+func seedNamed(t *testing.T, emu *emulator.Server, names ...string) []emulator.Customer {
+	t.Helper()
+	var out []emulator.Customer
+	for _, name := range names {
+		c, err := emu.CreateCustomer(emulator.CustomerInput{
+			Name: name, CurrencyISO: "GBP", CountryISO: "GB",
+			Realms: []int64{2, 7}, ShownSubRealms: []int64{313, 328}, EnabledSubRealms: []int64{313},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, c)
+	}
+	return out
 }
 
 // onlyCustomer returns the one customer the emulator holds, failing on any other count.

@@ -68,23 +68,6 @@ func (p *protocolProvider) list(config map[string]tftypes.Value, includeResource
 	return out, strings.Join(errs, "\n")
 }
 
-// seedNamed makes customers with these names in the emulator and returns them.
-func seedNamed(t *testing.T, emu *emulator.Server, names ...string) []emulator.Customer {
-	t.Helper()
-	var out []emulator.Customer
-	for _, name := range names {
-		c, err := emu.CreateCustomer(emulator.CustomerInput{
-			Name: name, CurrencyISO: "GBP", CountryISO: "GB",
-			Realms: []int64{2, 7}, ShownSubRealms: []int64{313, 328}, EnabledSubRealms: []int64{313},
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, c)
-	}
-	return out
-}
-
 // listRequests returns the queries of the customer list requests the emulator received.
 func listRequests(emu *emulator.Server) []string {
 	var out []string
