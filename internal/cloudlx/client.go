@@ -114,10 +114,16 @@ func New(cfg Config) (*Client, error) {
 		attemptsAllowed = retries + maxThrottledRetries
 	}
 
+	// Every attempt goes through attemptRecorder, which keeps the record that
+	// create safety depends on; logging, when configured, is a separate layer.
+	transport = &attemptRecorder{next: transport}
+	if cfg.Logger != nil {
+		transport = &loggingTransport{next: transport, log: cfg.Logger}
+	}
 	rc := &retryablehttp.Client{
 		HTTPClient: &http.Client{
 			Timeout:   timeout,
-			Transport: &loggingTransport{next: transport, log: cfg.Logger},
+			Transport: transport,
 		},
 		Logger:       nil, // our loggingTransport logs each attempt, with the context
 		RetryWaitMin: orDefault(cfg.RetryWaitMin, DefaultRetryWaitMin),
@@ -258,8 +264,7 @@ func (c *Client) send(ctx context.Context, method, path string, body []byte, con
 		rawBody = body
 	}
 	ctx = context.WithValue(ctx, policyKey, policy)
-	attempts := &attemptLog{}
-	ctx = context.WithValue(ctx, attemptKey, attempts)
+	ctx, attempts := withAttemptRecord(ctx)
 	req, err := retryablehttp.NewRequestWithContext(ctx, method, u.String(), rawBody)
 	if err != nil {
 		return answer{}, err
@@ -336,35 +341,31 @@ func cutQuery(path string) (string, string, bool) {
 
 // loggingTransport logs every attempt: method, path, status, attempt number and
 // duration. It never logs headers or bodies, so tokens and secrets cannot leak.
+// It only logs: nothing else depends on it (the attempt record is
+// attemptRecorder's), and New leaves it out when there is no Logger.
 type loggingTransport struct {
 	next http.RoundTripper
 	log  Logger
 }
 
 func (t *loggingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	attempt := 1
-	attempts, _ := req.Context().Value(attemptKey).(*attemptLog)
-	if attempts != nil {
-		attempt = attempts.start()
-	}
 	start := time.Now()
 	resp, err := t.next.RoundTrip(req)
-	if attempts != nil {
-		attempts.end(err)
+	attempt := 1
+	if rec := attemptRecordOf(req.Context()); rec != nil {
+		attempt = rec.count() // this attempt's number, counted by attemptRecorder
 	}
-	if t.log != nil {
-		fields := map[string]any{
-			"method":      req.Method,
-			"path":        req.URL.Path,
-			"attempt":     attempt,
-			"duration_ms": time.Since(start).Milliseconds(),
-		}
-		if err != nil {
-			fields["error"] = err.Error()
-		} else {
-			fields["status"] = resp.StatusCode
-		}
-		t.log.Debug(req.Context(), "CloudLX API request", fields)
+	fields := map[string]any{
+		"method":      req.Method,
+		"path":        req.URL.Path,
+		"attempt":     attempt,
+		"duration_ms": time.Since(start).Milliseconds(),
 	}
+	if err != nil {
+		fields["error"] = err.Error()
+	} else {
+		fields["status"] = resp.StatusCode
+	}
+	t.log.Debug(req.Context(), "CloudLX API request", fields)
 	return resp, err
 }

@@ -47,7 +47,7 @@ const (
 // and saying when to come back, so an apply at high parallelism against a
 // small quota slows down rather than fails; the operation's timeout bounds it.
 func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
-	attempts, _ := ctx.Value(attemptKey).(*attemptLog)
+	attempts := attemptRecordOf(ctx)
 	if attempts != nil {
 		attempts.outcome(resp, err)
 	}
