@@ -166,6 +166,11 @@ func orDefault(d, def time.Duration) time.Duration {
 	return d
 }
 
+// What travels with a request in its context. retryablehttp calls its hooks
+// (CheckRetry, PrepareRetry, the transports) with the request or its context
+// and nothing else, so what they must know about the request rides there:
+// send puts in the retry policy and a fresh attempt record, Raw marks its
+// requests.
 type ctxKey int
 
 const (
@@ -257,6 +262,8 @@ func (c *Client) send(ctx context.Context, method, path string, body []byte, con
 	if len(body) > 0 {
 		rawBody = body
 	}
+	// The policy and the attempt record travel in the request's context, where
+	// checkRetry (retryable) reads the policy and the transports the record.
 	ctx = context.WithValue(ctx, policyKey, policy)
 	ctx, attempts := withAttemptRecord(ctx)
 	req, err := retryablehttp.NewRequestWithContext(ctx, method, u.String(), rawBody)

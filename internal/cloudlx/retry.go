@@ -66,6 +66,10 @@ func retryable(ctx context.Context, resp *http.Response, err error) (bool, error
 	if ctx.Err() != nil {
 		return false, ctx.Err()
 	}
+	// The policy travels in the request's context: send put it there, because
+	// the context is all retryablehttp gives CheckRetry about the request.
+	// Every request comes through send; absent, it would read as
+	// policyIdempotent (the zero value).
 	policy, _ := ctx.Value(policyKey).(retryPolicy)
 	if policy == policyOnce {
 		return false, nil
