@@ -253,7 +253,7 @@ type answer struct {
 // A transport failure of a create becomes *UncertainError.
 func (c *Client) send(ctx context.Context, method, path string, body []byte, contentType, token string, policy retryPolicy) (answer, error) {
 	u := *c.base
-	pathOnly, rawQuery, _ := cutQuery(path)
+	pathOnly, rawQuery, _ := strings.Cut(path, "?")
 	u.Path += pathOnly
 	u.RawQuery = rawQuery
 	where := c.URL(pathOnly)
@@ -329,13 +329,4 @@ func failed(method, where string, err error) error {
 		return err
 	}
 	return fmt.Errorf("%s %s: %w", method, where, err)
-}
-
-func cutQuery(path string) (string, string, bool) {
-	for i := 0; i < len(path); i++ {
-		if path[i] == '?' {
-			return path[:i], path[i+1:], true
-		}
-	}
-	return path, "", false
 }
