@@ -98,10 +98,7 @@ func New(cfg Config) (*Client, error) {
 		}
 		transport = pooled
 	}
-	timeout := cfg.RequestTimeout
-	if timeout <= 0 {
-		timeout = DefaultRequestTimeout
-	}
+	timeout := orDefault(cfg.RequestTimeout, DefaultRequestTimeout)
 	retries := max(cfg.MaxRetries, 0)
 	attemptsAllowed := 0 // retryablehttp's own limit: every retry, throttled or not
 	if retries > 0 {
@@ -159,6 +156,7 @@ func (c *Client) URL(path string) string {
 	return u.String()
 }
 
+// orDefault is def when d is zero or negative (cmp.Or would keep a negative d).
 func orDefault(d, def time.Duration) time.Duration {
 	if d <= 0 {
 		return def
