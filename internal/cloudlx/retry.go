@@ -7,8 +7,6 @@ package cloudlx
 
 import (
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"errors"
 	"math/rand/v2"
 	"net"
@@ -105,21 +103,15 @@ func neverSent(err error) bool {
 	return errors.As(err, &dnsErr)
 }
 
-// permanentTransportError reports failures that no retry can fix.
+// permanentTransportError reports failures that no retry can fix: a server
+// certificate that fails verification (the same failures asTLSError names),
+// or a URL that does not parse.
 func permanentTransportError(err error) bool {
-	var unknownAuthority x509.UnknownAuthorityError
-	var hostname x509.HostnameError
-	var certInvalid x509.CertificateInvalidError
-	var verify *tls.CertificateVerificationError
+	if asTLSError("", err) != nil {
+		return true
+	}
 	var urlErr *url.Error
-	if errors.As(err, &unknownAuthority) || errors.As(err, &hostname) ||
-		errors.As(err, &certInvalid) || errors.As(err, &verify) {
-		return true
-	}
-	if errors.As(err, &urlErr) && urlErr.Op == "parse" {
-		return true
-	}
-	return false
+	return errors.As(err, &urlErr) && urlErr.Op == "parse"
 }
 
 // backoff doubles the wait from min up to max after each failed attempt, with
