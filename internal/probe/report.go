@@ -5,7 +5,76 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/cloudlx-community/terraform-provider-cloudlx/internal/cloudlx"
 )
+
+// Report is the probe's answer: findings for people, Answers for machines.
+type Report struct {
+	Findings []Finding
+	Answers  Answers
+	// LeftBehind names the customer the write questions could not delete, if any.
+	LeftBehind string
+
+	red *cloudlx.Redactor
+}
+
+// Finding is one open question answered.
+type Finding struct {
+	Question string
+	Answer   string
+	Evidence []Evidence
+	Provider string // what the provider does with this answer
+}
+
+// Evidence is one exchange a finding rests on.
+type Evidence struct {
+	Method, Path string
+	Note         string // what was sent, when the path does not say ("JSON body")
+	Status       int    // 0: no answer
+	Excerpt      string // the relevant part of the answer, redacted
+}
+
+// Answers is the machine-readable report (cloudlx-probe -json). Every key is
+// present; null means the probe could not tell. Write is present only with -write.
+type Answers struct {
+	Token      TokenAnswers     `json:"token"`
+	List       ListAnswers      `json:"list"`
+	NotFound   NotFoundAnswers  `json:"not_found"`
+	Catalogues CatalogueAnswers `json:"catalogues"`
+	Write      *WriteAnswers    `json:"write,omitempty"`
+}
+
+type TokenAnswers struct {
+	TokenType    *string `json:"token_type"`
+	ExpiresIn    *int64  `json:"expires_in"`
+	JSONAccepted *bool   `json:"json_accepted"`
+	FormAccepted *bool   `json:"form_accepted"`
+}
+
+type ListAnswers struct {
+	Paginates        *bool `json:"paginates"`
+	PageSizeHonoured *bool `json:"page_size_honoured"`
+}
+
+type NotFoundAnswers struct {
+	Status   *int  `json:"status"`
+	JSONBody *bool `json:"json_body"`
+}
+
+type CatalogueAnswers struct {
+	RealmsPath    *string `json:"realms_path"`
+	SubRealmsPath *string `json:"sub_realms_path"`
+}
+
+type WriteAnswers struct {
+	PatchPartial    *bool   `json:"patch_partial"`
+	ArraysReplace   *bool   `json:"arrays_replace"`
+	ImplicitRealms  []int64 `json:"implicit_realms"` // null: unknown; []: none
+	CurrencyMutable *bool   `json:"currency_mutable"`
+	CountryMutable  *bool   `json:"country_mutable"`
+	DeleteSupported *bool   `json:"delete_supported"`
+}
 
 // WriteText prints the report for people: each question, its answer, the
 // evidence and what the provider does with the answer.
