@@ -45,6 +45,9 @@ type Answers struct {
 	Write      *WriteAnswers    `json:"write,omitempty"`
 }
 
+// TokenAnswers is what the token endpoint answered: its token_type and
+// expires_in, and whether a JSON and a form-encoded request each got a token.
+// All null when an access token was configured (no token was requested).
 type TokenAnswers struct {
 	TokenType    *string `json:"token_type"`
 	ExpiresIn    *int64  `json:"expires_in"`
@@ -52,21 +55,31 @@ type TokenAnswers struct {
 	FormAccepted *bool   `json:"form_accepted"`
 }
 
+// ListAnswers is how GET /api/customers pages: whether it is split into pages,
+// and whether max_per_page=1 is honoured (asked only with two customers or more).
 type ListAnswers struct {
 	Paginates        *bool `json:"paginates"`
 	PageSizeHonoured *bool `json:"page_size_honoured"`
 }
 
+// NotFoundAnswers is the answer to a GET of a customer id that does not exist:
+// its status, and whether its body is JSON.
 type NotFoundAnswers struct {
 	Status   *int  `json:"status"`
 	JSONBody *bool `json:"json_body"`
 }
 
+// CatalogueAnswers names the paths that answered the realm and sub-realm
+// catalogues (null: none of the candidates did).
 type CatalogueAnswers struct {
 	RealmsPath    *string `json:"realms_path"`
 	SubRealmsPath *string `json:"sub_realms_path"`
 }
 
+// WriteAnswers is what the write questions found on the customer created for
+// them: whether PATCH is partial and replaces arrays, which realms the API
+// adds by itself, whether currency and country can change, and whether DELETE
+// works.
 type WriteAnswers struct {
 	PatchPartial    *bool   `json:"patch_partial"`
 	ArraysReplace   *bool   `json:"arrays_replace"`
