@@ -1,5 +1,10 @@
 package cloudlx
 
+// The tests of the attempt record (attempts.go). They fail when the record
+// stops being kept, so they are what guards create safety against a change
+// to the transports: without attemptRecorder, a create cut off on the wire
+// reads as certain to have failed.
+
 import (
 	"context"
 	"errors"
