@@ -1,8 +1,9 @@
 // Command noop is the benchmark's floor: a provider that serves exactly the
 // schema of terraform-provider-cloudlx (its provider block and
 // cloudlx_customer, without validators and plan modifiers) and does nothing
-// else. Create and Update copy the plan into state with an id, Read returns
-// state, Delete forgets. No API, no plan logic. What Terraform and the
+// else. Create and Update copy the plan into state with an id (and computed
+// details of the API's size, see withDetails), Read returns state, Delete
+// forgets. No API, no plan logic. What Terraform and the
 // framework spend on it is the least any provider of this schema costs;
 // cloudlx-bench runs it side by side with the real provider.
 //
@@ -15,6 +16,7 @@ import (
 	"fmt"
 	"log"
 	"math/big"
+	"slices"
 	"sync/atomic"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
@@ -130,7 +132,7 @@ func bareAttributes(attrs map[string]rschema.Attribute) map[string]rschema.Attri
 
 func (*noopCustomer) Create(_ context.Context, req resource.CreateRequest, resp *resource.CreateResponse) {
 	id := tftypes.NewValue(tftypes.Number, big.NewFloat(float64(lastID.Add(1))))
-	resp.State.Raw = known(req.Plan.Raw, tftypes.Value{}, id)
+	resp.State.Raw = withDetails(known(req.Plan.Raw, tftypes.Value{}, id))
 }
 
 func (*noopCustomer) Read(context.Context, resource.ReadRequest, *resource.ReadResponse) {
@@ -138,7 +140,7 @@ func (*noopCustomer) Read(context.Context, resource.ReadRequest, *resource.ReadR
 }
 
 func (*noopCustomer) Update(_ context.Context, req resource.UpdateRequest, resp *resource.UpdateResponse) {
-	resp.State.Raw = known(req.Plan.Raw, req.State.Raw, tftypes.Value{})
+	resp.State.Raw = withDetails(known(req.Plan.Raw, req.State.Raw, tftypes.Value{}))
 }
 
 func (*noopCustomer) Delete(context.Context, resource.DeleteRequest, *resource.DeleteResponse) {}
@@ -167,4 +169,79 @@ func known(plan, prior, id tftypes.Value) tftypes.Value {
 		panic(err) // the transform itself never fails
 	}
 	return out
+}
+
+// withDetails fills each computed detail that v holds as null (currency,
+// country, realm_details, sub_realm_details: what the API answers and the
+// provider stores) with a value of the same shape and about the same size,
+// made from the inputs. The floor's state is then as large as the provider's.
+// That matters: Terraform's own work grows with the state (it encodes every
+// value of every RPC and writes the whole state file as each resource
+// completes), and a floor whose details were null would count Terraform's
+// work on data the provider must hold as the provider's own cost.
+func withDetails(v tftypes.Value) tftypes.Value {
+	var attrs map[string]tftypes.Value
+	if err := v.As(&attrs); err != nil {
+		panic(err)
+	}
+	typeOf := v.Type().(tftypes.Object).AttributeTypes
+	str := func(s string) tftypes.Value { return tftypes.NewValue(tftypes.String, s) }
+	object := func(typ tftypes.Type, values map[string]tftypes.Value) tftypes.Value {
+		return tftypes.NewValue(typ, values)
+	}
+	code := func(name string) string {
+		var s string
+		_ = attrs[name].As(&s)
+		return s
+	}
+	ids := func(name string) []int64 {
+		var elems []tftypes.Value
+		_ = attrs[name].As(&elems)
+		out := make([]int64, 0, len(elems))
+		for _, e := range elems {
+			var f big.Float
+			if e.As(&f) == nil {
+				n, _ := f.Int64()
+				out = append(out, n)
+			}
+		}
+		slices.Sort(out)
+		return out
+	}
+	fill := func(name string, make func(tftypes.Type) tftypes.Value) {
+		if attrs[name].IsNull() {
+			attrs[name] = make(typeOf[name])
+		}
+	}
+	fill("currency", func(typ tftypes.Type) tftypes.Value {
+		iso := code("currency_iso")
+		return object(typ, map[string]tftypes.Value{"name": str(iso + " - Bench Currency"), "iso_2": str(iso[:min(2, len(iso))]), "iso_3": str(iso)})
+	})
+	fill("country", func(typ tftypes.Type) tftypes.Value {
+		return object(typ, map[string]tftypes.Value{"name": str("Bench Country " + code("country_iso")), "iso_2": str(code("country_iso"))})
+	})
+	fill("realm_details", func(typ tftypes.Type) tftypes.Value {
+		elemType := typ.(tftypes.List).ElementType
+		var elems []tftypes.Value
+		for _, id := range ids("realms") {
+			elems = append(elems, object(elemType, map[string]tftypes.Value{
+				"id": tftypes.NewValue(tftypes.Number, id), "name": str(fmt.Sprintf("Realm %d", id)),
+				"description": str(fmt.Sprintf("Bench realm %d, described", id)),
+			}))
+		}
+		return tftypes.NewValue(typ, elems)
+	})
+	fill("sub_realm_details", func(typ tftypes.Type) tftypes.Value {
+		elemType := typ.(tftypes.List).ElementType
+		enabled := ids("enabled_sub_realms")
+		var elems []tftypes.Value
+		for _, id := range ids("shown_sub_realms") {
+			elems = append(elems, object(elemType, map[string]tftypes.Value{
+				"id": tftypes.NewValue(tftypes.Number, id), "name": str(fmt.Sprintf("Sub-realm %d", id)),
+				"description": tftypes.NewValue(tftypes.String, nil), "has_access": tftypes.NewValue(tftypes.Bool, slices.Contains(enabled, id)),
+			}))
+		}
+		return tftypes.NewValue(typ, elems)
+	})
+	return tftypes.NewValue(v.Type(), attrs)
 }
