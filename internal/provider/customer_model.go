@@ -1,5 +1,14 @@
 package provider
 
+// The customer model and every conversion between Terraform and the API, both
+// ways, so that an attribute added to the schema is mapped in one file:
+//   - API -> state: setFromAPI and the computed details it builds;
+//   - plan and state -> API: createRequest, changedFields, and the state saved
+//     when nothing is sent (fillUnknownFromState) or a create cannot be read
+//     back (saveAfterIncompleteCreate);
+//   - the raw readers and writers of plans and state (getModel, setState),
+//     which name every attribute of the model.
+
 import (
 	"context"
 	"fmt"
@@ -7,12 +16,14 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/cloudlx-community/terraform-provider-cloudlx/internal/cloudlx"
@@ -62,6 +73,22 @@ type customerAPIModel struct {
 	Country          types.Object `tfsdk:"country"`
 	RealmDetails     types.List   `tfsdk:"realm_details"`
 	SubRealmDetails  types.List   `tfsdk:"sub_realm_details"`
+}
+
+// customerResourceModel is the resource's plan and state: what the API
+// returns, plus admin_user and timeouts, which the API never returns.
+type customerResourceModel struct {
+	customerAPIModel
+	AdminUser types.Object   `tfsdk:"admin_user"`
+	Timeouts  timeouts.Value `tfsdk:"timeouts"`
+}
+
+// adminUserModel is admin_user, sent only by a create.
+type adminUserModel struct {
+	Email     types.String `tfsdk:"email"`
+	FirstName types.String `tfsdk:"first_name"`
+	LastName  types.String `tfsdk:"last_name"`
+	RoleGroup types.String `tfsdk:"role_group"`
 }
 
 // setFromAPI fills m from what the API returned. Values are normalised the way
@@ -168,6 +195,89 @@ func int64s(ctx context.Context, s types.Set) ([]int64, diag.Diagnostics) {
 	diags := s.ElementsAs(ctx, &ids, false)
 	slices.Sort(ids)
 	return ids, diags
+}
+
+// saveAfterIncompleteCreate records a created customer whose answer was
+// incomplete and could not be read back: the id from the answer, the inputs as
+// planned (the API accepted them), and null details until the next refresh.
+func (m *customerResourceModel) saveAfterIncompleteCreate(created *cloudlx.Customer) {
+	m.ID = types.Int64Value(created.ID)
+	m.Currency = types.ObjectNull(currencyType.AttrTypes)
+	m.Country = types.ObjectNull(countryType.AttrTypes)
+	m.RealmDetails = types.ListNull(realmDetailType)
+	m.SubRealmDetails = types.ListNull(subRealmDetailType)
+}
+
+func (m *customerResourceModel) createRequest(ctx context.Context) (cloudlx.CustomerCreate, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	body := cloudlx.CustomerCreate{
+		Name:        m.Name.ValueString(),
+		CurrencyISO: m.CurrencyISO.ValueString(),
+		CountryISO:  m.CountryISO.ValueString(),
+	}
+	var d diag.Diagnostics
+	body.Realms, d = int64s(ctx, m.Realms)
+	diags.Append(d...)
+	body.ShownSubRealms, d = int64s(ctx, m.ShownSubRealms)
+	diags.Append(d...)
+	body.EnabledSubRealms, d = int64s(ctx, m.EnabledSubRealms)
+	diags.Append(d...)
+	if !m.AdminUser.IsNull() && !m.AdminUser.IsUnknown() {
+		var user adminUserModel
+		diags.Append(m.AdminUser.As(ctx, &user, basetypes.ObjectAsOptions{})...)
+		body.Email = user.Email.ValueString()
+		body.FirstName = user.FirstName.ValueString()
+		body.LastName = user.LastName.ValueString()
+		body.RoleGroup = user.RoleGroup.ValueString()
+	}
+	return body, diags
+}
+
+// changedFields builds a PATCH holding only what differs between plan and
+// state. The two sub-realm sets travel together: enabled must stay a subset
+// of shown, so the API validates them as a pair.
+func changedFields(ctx context.Context, plan, state *customerResourceModel) (cloudlx.CustomerPatch, diag.Diagnostics) {
+	var patch cloudlx.CustomerPatch
+	var diags diag.Diagnostics
+	if !plan.Name.Equal(state.Name) {
+		patch.Name = plan.Name.ValueStringPointer()
+	}
+	if !plan.CurrencyISO.Equal(state.CurrencyISO) {
+		patch.CurrencyISO = plan.CurrencyISO.ValueStringPointer()
+	}
+	if !plan.CountryISO.Equal(state.CountryISO) {
+		patch.CountryISO = plan.CountryISO.ValueStringPointer()
+	}
+	if !plan.Realms.Equal(state.Realms) {
+		ids, d := int64s(ctx, plan.Realms)
+		diags.Append(d...)
+		patch.Realms = &ids
+	}
+	if !plan.ShownSubRealms.Equal(state.ShownSubRealms) || !plan.EnabledSubRealms.Equal(state.EnabledSubRealms) {
+		shown, d := int64s(ctx, plan.ShownSubRealms)
+		diags.Append(d...)
+		enabled, d := int64s(ctx, plan.EnabledSubRealms)
+		diags.Append(d...)
+		patch.ShownSubRealms, patch.EnabledSubRealms = &shown, &enabled
+	}
+	return patch, diags
+}
+
+// fillUnknownFromState resolves computed values left unknown in the plan when
+// no request is sent (only possible if state lacked them).
+func fillUnknownFromState(plan, state *customerResourceModel) {
+	if plan.Currency.IsUnknown() {
+		plan.Currency = state.Currency
+	}
+	if plan.Country.IsUnknown() {
+		plan.Country = state.Country
+	}
+	if plan.RealmDetails.IsUnknown() {
+		plan.RealmDetails = state.RealmDetails
+	}
+	if plan.SubRealmDetails.IsUnknown() {
+		plan.SubRealmDetails = state.SubRealmDetails
+	}
 }
 
 // setState writes m into st: what st.Set(ctx, m) does, without its reflection

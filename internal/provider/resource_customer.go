@@ -7,12 +7,9 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 
 	"github.com/cloudlx-community/terraform-provider-cloudlx/internal/cloudlx"
 )
@@ -30,19 +27,6 @@ func newCustomerResource() resource.Resource { return &customerResource{} }
 
 type customerResource struct {
 	data *providerData
-}
-
-type customerResourceModel struct {
-	customerAPIModel
-	AdminUser types.Object   `tfsdk:"admin_user"`
-	Timeouts  timeouts.Value `tfsdk:"timeouts"`
-}
-
-type adminUserModel struct {
-	Email     types.String `tfsdk:"email"`
-	FirstName types.String `tfsdk:"first_name"`
-	LastName  types.String `tfsdk:"last_name"`
-	RoleGroup types.String `tfsdk:"role_group"`
 }
 
 func (r *customerResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
@@ -176,42 +160,6 @@ func (r *customerResource) Create(ctx context.Context, req resource.CreateReques
 	resp.Diagnostics.Append(setState(ctx, &resp.State, &state)...)
 }
 
-// saveAfterIncompleteCreate records a created customer whose answer was
-// incomplete and could not be read back: the id from the answer, the inputs as
-// planned (the API accepted them), and null details until the next refresh.
-func (m *customerResourceModel) saveAfterIncompleteCreate(created *cloudlx.Customer) {
-	m.ID = types.Int64Value(created.ID)
-	m.Currency = types.ObjectNull(currencyType.AttrTypes)
-	m.Country = types.ObjectNull(countryType.AttrTypes)
-	m.RealmDetails = types.ListNull(realmDetailType)
-	m.SubRealmDetails = types.ListNull(subRealmDetailType)
-}
-
-func (m *customerResourceModel) createRequest(ctx context.Context) (cloudlx.CustomerCreate, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	body := cloudlx.CustomerCreate{
-		Name:        m.Name.ValueString(),
-		CurrencyISO: m.CurrencyISO.ValueString(),
-		CountryISO:  m.CountryISO.ValueString(),
-	}
-	var d diag.Diagnostics
-	body.Realms, d = int64s(ctx, m.Realms)
-	diags.Append(d...)
-	body.ShownSubRealms, d = int64s(ctx, m.ShownSubRealms)
-	diags.Append(d...)
-	body.EnabledSubRealms, d = int64s(ctx, m.EnabledSubRealms)
-	diags.Append(d...)
-	if !m.AdminUser.IsNull() && !m.AdminUser.IsUnknown() {
-		var user adminUserModel
-		diags.Append(m.AdminUser.As(ctx, &user, basetypes.ObjectAsOptions{})...)
-		body.Email = user.Email.ValueString()
-		body.FirstName = user.FirstName.ValueString()
-		body.LastName = user.LastName.ValueString()
-		body.RoleGroup = user.RoleGroup.ValueString()
-	}
-	return body, diags
-}
-
 func (r *customerResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
 	defer redactDiagnostics(r.data.redactorOrNil(), &resp.Diagnostics)
 	defer recordIdentity(ctx, resp.Identity, &resp.Diagnostics, &resp.State, &req.State)
@@ -287,53 +235,6 @@ func (r *customerResource) Update(ctx context.Context, req resource.UpdateReques
 	newState, d := settleWriteAnswer(plan, updated, sentByPatch(patch))
 	resp.Diagnostics.Append(d...)
 	resp.Diagnostics.Append(setState(ctx, &resp.State, &newState)...)
-}
-
-// changedFields builds a PATCH holding only what differs between plan and
-// state. The two sub-realm sets travel together: enabled must stay a subset
-// of shown, so the API validates them as a pair.
-func changedFields(ctx context.Context, plan, state *customerResourceModel) (cloudlx.CustomerPatch, diag.Diagnostics) {
-	var patch cloudlx.CustomerPatch
-	var diags diag.Diagnostics
-	if !plan.Name.Equal(state.Name) {
-		patch.Name = plan.Name.ValueStringPointer()
-	}
-	if !plan.CurrencyISO.Equal(state.CurrencyISO) {
-		patch.CurrencyISO = plan.CurrencyISO.ValueStringPointer()
-	}
-	if !plan.CountryISO.Equal(state.CountryISO) {
-		patch.CountryISO = plan.CountryISO.ValueStringPointer()
-	}
-	if !plan.Realms.Equal(state.Realms) {
-		ids, d := int64s(ctx, plan.Realms)
-		diags.Append(d...)
-		patch.Realms = &ids
-	}
-	if !plan.ShownSubRealms.Equal(state.ShownSubRealms) || !plan.EnabledSubRealms.Equal(state.EnabledSubRealms) {
-		shown, d := int64s(ctx, plan.ShownSubRealms)
-		diags.Append(d...)
-		enabled, d := int64s(ctx, plan.EnabledSubRealms)
-		diags.Append(d...)
-		patch.ShownSubRealms, patch.EnabledSubRealms = &shown, &enabled
-	}
-	return patch, diags
-}
-
-// fillUnknownFromState resolves computed values left unknown in the plan when
-// no request is sent (only possible if state lacked them).
-func fillUnknownFromState(plan, state *customerResourceModel) {
-	if plan.Currency.IsUnknown() {
-		plan.Currency = state.Currency
-	}
-	if plan.Country.IsUnknown() {
-		plan.Country = state.Country
-	}
-	if plan.RealmDetails.IsUnknown() {
-		plan.RealmDetails = state.RealmDetails
-	}
-	if plan.SubRealmDetails.IsUnknown() {
-		plan.SubRealmDetails = state.SubRealmDetails
-	}
 }
 
 func (r *customerResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
