@@ -10,6 +10,7 @@ package provider
 //     which name every attribute of the model.
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -117,60 +118,48 @@ func (m *customerAPIModel) setFromAPI(c *cloudlx.Customer) diag.Diagnostics {
 		"iso_2": types.StringValue(c.Country.ISO2),
 	})
 	diags.Append(d...)
-	m.RealmDetails, d = realmDetailsList(c.Realms)
-	diags.Append(d...)
-	m.SubRealmDetails, d = subRealmDetailsList(c.SubRealms)
-	diags.Append(d...)
-	return diags
-}
-
-func realmDetailsList(realms []cloudlx.Realm) (types.List, diag.Diagnostics) {
-	sorted := slices.Clone(realms)
-	slices.SortFunc(sorted, func(a, b cloudlx.Realm) int { return compareInt64(a.ID, b.ID) })
-	elems := make([]attr.Value, 0, len(sorted))
-	var diags diag.Diagnostics
-	for _, r := range sorted {
-		obj, d := types.ObjectValue(realmDetailType.AttrTypes, map[string]attr.Value{
+	m.RealmDetails, d = detailList(c.Realms, realmDetailType, func(r cloudlx.Realm) (int64, map[string]attr.Value) {
+		return r.ID, map[string]attr.Value{
 			"id":          types.Int64Value(r.ID),
 			"name":        types.StringValue(r.Name),
 			"description": types.StringPointerValue(r.Description),
-		})
-		diags.Append(d...)
-		elems = append(elems, obj)
-	}
-	list, d := types.ListValue(realmDetailType, elems)
+		}
+	})
 	diags.Append(d...)
-	return list, diags
-}
-
-func subRealmDetailsList(subRealms []cloudlx.SubRealm) (types.List, diag.Diagnostics) {
-	sorted := slices.Clone(subRealms)
-	slices.SortFunc(sorted, func(a, b cloudlx.SubRealm) int { return compareInt64(a.ID, b.ID) })
-	elems := make([]attr.Value, 0, len(sorted))
-	var diags diag.Diagnostics
-	for _, s := range sorted {
-		obj, d := types.ObjectValue(subRealmDetailType.AttrTypes, map[string]attr.Value{
+	m.SubRealmDetails, d = detailList(c.SubRealms, subRealmDetailType, func(s cloudlx.SubRealm) (int64, map[string]attr.Value) {
+		return s.ID, map[string]attr.Value{
 			"id":          types.Int64Value(s.ID),
 			"name":        types.StringValue(s.Name),
 			"description": types.StringPointerValue(s.Description),
 			"has_access":  types.BoolValue(s.HasAccess),
-		})
+		}
+	})
+	diags.Append(d...)
+	return diags
+}
+
+// detailList builds a computed detail list: one object of elemType per item,
+// with the id and attribute values describe gives it, sorted by id.
+func detailList[T any](items []T, elemType types.ObjectType, describe func(T) (int64, map[string]attr.Value)) (types.List, diag.Diagnostics) {
+	type entry struct {
+		id    int64
+		attrs map[string]attr.Value
+	}
+	entries := make([]entry, len(items))
+	for i, item := range items {
+		entries[i].id, entries[i].attrs = describe(item)
+	}
+	slices.SortStableFunc(entries, func(a, b entry) int { return cmp.Compare(a.id, b.id) })
+	elems := make([]attr.Value, 0, len(entries))
+	var diags diag.Diagnostics
+	for _, e := range entries {
+		obj, d := types.ObjectValue(elemType.AttrTypes, e.attrs)
 		diags.Append(d...)
 		elems = append(elems, obj)
 	}
-	list, d := types.ListValue(subRealmDetailType, elems)
+	list, d := types.ListValue(elemType, elems)
 	diags.Append(d...)
 	return list, diags
-}
-
-func compareInt64(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // int64Set builds a known set, dropping duplicate ids (a set cannot hold them).

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -206,7 +207,7 @@ func (d *customerDataSource) readByName(ctx context.Context, name string, resp *
 		}
 		resp.Diagnostics.AddAttributeError(path.Root("name"), "No CloudLX customer with this name", detail)
 	default:
-		slices.SortFunc(matches, func(a, b cloudlx.Customer) int { return compareInt64(a.ID, b.ID) })
+		slices.SortFunc(matches, func(a, b cloudlx.Customer) int { return cmp.Compare(a.ID, b.ID) })
 		resp.Diagnostics.AddAttributeError(path.Root("name"), "Several CloudLX customers have this name",
 			fmt.Sprintf("%d CloudLX customers are named %q: %s. A lookup by name needs exactly one match; look the customer up "+
 				"by id instead (for example id = %d), or list them with the cloudlx_customers data source.",
@@ -230,7 +231,7 @@ func similarlyNamed(all []cloudlx.Customer, name string) string {
 // describeCustomers renders customers as `"Name" (id 12), ...`, by id.
 func describeCustomers(cs []cloudlx.Customer) string {
 	sorted := slices.Clone(cs)
-	slices.SortFunc(sorted, func(a, b cloudlx.Customer) int { return compareInt64(a.ID, b.ID) })
+	slices.SortFunc(sorted, func(a, b cloudlx.Customer) int { return cmp.Compare(a.ID, b.ID) })
 	parts := make([]string, len(sorted))
 	for i, c := range sorted {
 		parts[i] = fmt.Sprintf("%q (id %d)", c.Name, c.ID)

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"cmp"
 	"context"
 	"regexp"
 	"slices"
@@ -100,7 +101,7 @@ func (d *customersDataSource) Read(ctx context.Context, req datasource.ReadReque
 		addAPIError(&resp.Diagnostics, "Could not list CloudLX customers", err)
 		return
 	}
-	slices.SortFunc(all, func(a, b cloudlx.Customer) int { return compareInt64(a.ID, b.ID) })
+	slices.SortFunc(all, func(a, b cloudlx.Customer) int { return cmp.Compare(a.ID, b.ID) })
 
 	cfg.Customers = make([]customerAPIModel, 0, len(all)) // an empty list, never null
 	for i := range all {

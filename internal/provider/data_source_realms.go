@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
@@ -155,7 +156,7 @@ type catalogueEntry struct {
 func catalogueState(ctx context.Context, entries []catalogueEntry, singular, listAddr string) ([]catalogueEntryModel, types.Map, diag.Diagnostics) {
 	var diags diag.Diagnostics
 	sorted := slices.Clone(entries)
-	slices.SortFunc(sorted, func(a, b catalogueEntry) int { return compareInt64(a.id, b.id) })
+	slices.SortFunc(sorted, func(a, b catalogueEntry) int { return cmp.Compare(a.id, b.id) })
 
 	list := make([]catalogueEntryModel, len(sorted))
 	idsOf := map[string][]int64{}

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"cmp"
 	"context"
 	"reflect"
 	"regexp"
@@ -105,7 +106,7 @@ func (l *customerListResource) List(ctx context.Context, req list.ListRequest, s
 		fail()
 		return
 	}
-	slices.SortFunc(all, func(a, b cloudlx.Customer) int { return compareInt64(a.ID, b.ID) })
+	slices.SortFunc(all, func(a, b cloudlx.Customer) int { return cmp.Compare(a.ID, b.ID) })
 
 	var results []list.ListResult
 	for i := range all {
