@@ -180,10 +180,7 @@ func catalogueState(ctx context.Context, entries []catalogueEntry, singular, lis
 	}
 	if len(ambiguous) > 0 {
 		slices.Sort(ambiguous)
-		diags.AddAttributeWarning(path.Root("ids_by_name"), fmt.Sprintf("CloudLX %s names are not unique", singular),
-			fmt.Sprintf("More than one %s has each of these names: %s. ids_by_name leaves them out, so a lookup of one "+
-				"of them fails rather than pick an id at random. Choose the %s by id from %s instead, for example by its "+
-				"description.", singular, strings.Join(ambiguous, ", "), singular, listAddr))
+		diags.Append(catalogueNamesNotUnique(singular, ambiguous, listAddr))
 	}
 	byName, d := types.MapValueFrom(ctx, types.Int64Type, unique)
 	diags.Append(d...)
@@ -196,17 +193,4 @@ func joinInt64s(ids []int64) string {
 		parts[i] = fmt.Sprint(id)
 	}
 	return strings.Join(parts, ", ")
-}
-
-// addCatalogueError reports a failed catalogue read. A 404 most likely means
-// the inferred path is wrong for this account, so it says so.
-func addCatalogueError(diags *diag.Diagnostics, singular, apiPath string, err error) {
-	operation := fmt.Sprintf("Could not read the CloudLX %s catalogue", singular)
-	if cloudlx.IsNotFound(err) {
-		diags.AddError(operation, fmt.Sprintf("GET %s answered HTTP 404. That path is inferred: the CloudLX documentation "+
-			"mentions a %s endpoint without documenting its path, and this account does not seem to serve it there. "+
-			"Use %s ids directly in the configuration for now, and please report the issue.\n\n%s", apiPath, singular, singular, err))
-		return
-	}
-	addAPIError(diags, operation, err)
 }

@@ -50,8 +50,7 @@ func (r *customerResource) ValidateConfig(ctx context.Context, req resource.Vali
 			continue
 		}
 		if d, err := time.ParseDuration(v.ValueString()); err == nil && d <= 0 {
-			resp.Diagnostics.AddAttributeError(p, "Invalid timeout",
-				fmt.Sprintf("timeouts.%s is %q; it bounds the whole operation, retries included, so it must be positive, such as \"10m\".", op, v.ValueString()))
+			resp.Diagnostics.Append(timeoutNotPositive(op, v.ValueString()))
 		}
 	}
 	var shown, enabled types.Set
@@ -74,9 +73,7 @@ func (r *customerResource) ValidateConfig(ctx context.Context, req resource.Vali
 			continue
 		}
 		if !visible[id.ValueInt64()] {
-			resp.Diagnostics.AddAttributeError(path.Root("enabled_sub_realms"), "Sub-realm enabled but not shown",
-				fmt.Sprintf("enabled_sub_realms contains %d, which is not in shown_sub_realms. A customer can only use the sub-realms "+
-					"it can see: add %d to shown_sub_realms, or remove it from enabled_sub_realms.", id.ValueInt64(), id.ValueInt64()))
+			resp.Diagnostics.Append(subRealmEnabledNotShown(id.ValueInt64()))
 		}
 	}
 }
@@ -95,9 +92,7 @@ func (r *customerResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 		return
 	}
 	if adminUserChanged {
-		resp.Diagnostics.AddAttributeWarning(path.Root("admin_user"), "admin_user only applies when the customer is created",
-			"CloudLX creates the customer's first user together with the customer and never returns it, so this change "+
-				"is saved in Terraform state only and nothing is sent to the API. To change the user, use the CloudLX portal.")
+		resp.Diagnostics.Append(adminUserOnlyAtCreate())
 	}
 	resp.Plan.Raw = plan
 }
@@ -123,14 +118,7 @@ func (r *customerResource) Create(ctx context.Context, req resource.CreateReques
 	created, err := r.data.client.CreateCustomer(ctx, body)
 	if err != nil {
 		if cloudlx.MayHaveSucceeded(err) {
-			resp.Diagnostics.AddError("CloudLX customer may have been created",
-				fmt.Sprintf("Creating customer %q failed without a clear answer, so it is unknown whether CloudLX created it. "+
-					"The request was not repeated, to avoid creating the customer twice.\n\n"+
-					"Before applying again, look for a customer named %q in the CloudLX portal. If it exists, import it "+
-					"instead of creating it again, with\n  terraform import <resource address> <customer id>\n"+
-					"or an import block (import { to = <resource address>, id = \"<customer id>\" }). "+
-					"If it does not exist, apply again.\n\n%s",
-					body.Name, body.Name, err))
+			resp.Diagnostics.Append(customerMayHaveBeenCreated(body.Name, err))
 			return
 		}
 		addAPIError(&resp.Diagnostics, "Could not create CloudLX customer", err)
@@ -148,9 +136,7 @@ func (r *customerResource) Create(ctx context.Context, req resource.CreateReques
 			// The next refresh fills in the details.
 			plan.saveAfterIncompleteCreate(created)
 			resp.Diagnostics.Append(setState(ctx, &resp.State, &plan)...)
-			resp.Diagnostics.AddWarning("CloudLX customer created, but its details could not be read",
-				fmt.Sprintf("Customer %q was created with id %d and saved to state, but reading it back failed, so its computed details "+
-					"(currency, country, realm and sub-realm details) are empty until the next refresh (terraform plan or apply reads them again).\n\n%s", created.Name, created.ID, err))
+			resp.Diagnostics.Append(customerCreatedNotReadBack(created.Name, created.ID, err))
 			return
 		}
 		customer = got
@@ -261,11 +247,7 @@ func (r *customerResource) Delete(ctx context.Context, req resource.DeleteReques
 	case status == http.StatusMethodNotAllowed || status == http.StatusNotImplemented:
 		// The documented API has no DELETE. Say so plainly rather than fail
 		// every destroy: the resource leaves state, the customer stays.
-		resp.Diagnostics.AddWarning("CloudLX customer still exists",
-			fmt.Sprintf("The CloudLX API cannot delete customers (DELETE answered HTTP %d), so customer %q (id %d) still exists in "+
-				"CloudLX and was only removed from Terraform state. Remove or suspend it in the portal if it should be gone. "+
-				"To manage it with Terraform again, import it:\n  terraform import <resource address> %d",
-				status, state.Name.ValueString(), id, id))
+		resp.Diagnostics.Append(customerStillExists(status, state.Name.ValueString(), id))
 	default:
 		addAPIError(&resp.Diagnostics, fmt.Sprintf("Could not delete CloudLX customer %d", id), err)
 	}
@@ -282,9 +264,7 @@ func (r *customerResource) ImportState(ctx context.Context, req resource.ImportS
 	}
 	id, ok := parseImportID(req.ID)
 	if !ok {
-		resp.Diagnostics.AddError("Invalid CloudLX customer import ID",
-			fmt.Sprintf("Expected the customer's numeric ID, a positive integer such as 915 "+
-				"(terraform import cloudlx_customer.example 915, or id = \"915\" in an import block); got %q.", req.ID))
+		resp.Diagnostics.Append(invalidImportID(req.ID))
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)
