@@ -358,5 +358,9 @@ func into[T attr.Value](field *T) func(attr.Value) bool {
 var customerAttrTypes = sync.OnceValue(func() map[string]attr.Type {
 	var resp resource.SchemaResponse
 	(&customerResource{}).Schema(context.Background(), resource.SchemaRequest{}, &resp)
-	return resp.Schema.Type().(types.ObjectType).AttrTypes
+	object, ok := resp.Schema.Type().(types.ObjectType)
+	if !ok { // a resource schema's type is always an object
+		panic(fmt.Sprintf("the cloudlx_customer schema's type is %T, not an object", resp.Schema.Type()))
+	}
+	return object.AttrTypes
 })
