@@ -23,24 +23,11 @@ var (
 )
 
 // catalogueDataSource is cloudlx_realms or cloudlx_sub_realms: both list a
-// catalogue of {id, name, description} and map names to ids; only the kind differs.
+// catalogue of {id, name, description} and map names to ids; only the kind
+// differs (newRealmsDataSource and newSubRealmsDataSource, in their own files).
 type catalogueDataSource struct {
 	kind catalogueKind
 	data *providerData
-}
-
-func newRealmsDataSource() datasource.DataSource {
-	return &catalogueDataSource{kind: catalogueKind{
-		singular: "realm", plural: "realms", path: "/api/realms", usedBy: "`realms`", example: "Networking",
-		list: func(ctx context.Context, c *cloudlx.Client) ([]catalogueEntry, error) {
-			realms, err := c.ListRealms(ctx)
-			entries := make([]catalogueEntry, len(realms))
-			for i, r := range realms {
-				entries[i] = catalogueEntry{id: r.ID, name: r.Name, description: r.Description}
-			}
-			return entries, err
-		},
-	}}
 }
 
 // catalogueEntryModel is one realm or sub-realm of a catalogue.
