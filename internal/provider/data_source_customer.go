@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
@@ -22,10 +21,6 @@ var (
 	_ datasource.DataSourceWithConfigure        = (*customerDataSource)(nil)
 	_ datasource.DataSourceWithConfigValidators = (*customerDataSource)(nil)
 )
-
-// defaultDataSourceReadTimeout bounds a data source read, every page and
-// retry included, when its timeouts block sets none.
-const defaultDataSourceReadTimeout = 5 * time.Minute
 
 func newCustomerDataSource() datasource.DataSource { return &customerDataSource{} }
 

@@ -9,7 +9,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -113,16 +112,4 @@ func (d *customersDataSource) Read(ctx context.Context, req datasource.ReadReque
 		cfg.Customers = append(cfg.Customers, m)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &cfg)...)
-}
-
-// withReadTimeout bounds a data source's whole read (every page and retry) by
-// its timeouts block. ok is false when the block is invalid (diags says why).
-func withReadTimeout(ctx context.Context, t timeouts.Value, diags *diag.Diagnostics) (context.Context, context.CancelFunc, bool) {
-	timeout, d := t.Read(ctx, defaultDataSourceReadTimeout)
-	diags.Append(d...)
-	if d.HasError() {
-		return ctx, func() {}, false
-	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	return ctx, cancel, true
 }
