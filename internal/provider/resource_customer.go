@@ -1,5 +1,12 @@
 package provider
 
+// The cloudlx_customer resource's lifecycle: what each Terraform operation
+// sends to CloudLX and saves to state. Its schema is in
+// resource_customer_schema.go, its model and the conversions to and from the
+// API in customer_model.go, its identity in resource_customer_identity.go, the
+// plan's computed details in plan_details.go, the reconciling of a write's
+// answer in write_answer.go, and its long diagnostics in diagnostics.go.
+
 import (
 	"context"
 	"fmt"
