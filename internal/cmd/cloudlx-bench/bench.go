@@ -65,13 +65,19 @@ type lane struct {
 
 // laneRun is what one phase measured on one lane.
 type laneRun struct {
-	wall      float64 // seconds
-	cpu       float64 // the provider processes' CPU seconds, user + system
-	peakRSSKB int64   // the largest provider process
-	processes int     // provider processes Terraform started
-	load1     float64 // the machine's 1-minute load average as the run started
-	counts    map[string]int
-	requests  []loggedRequest
+	wall float64 // seconds
+	cpu  float64 // the provider processes' CPU seconds, user + system
+	// terraformCPU is Terraform's own CPU seconds (its process tree less the
+	// provider processes), emulatorCPU the emulator's during the command:
+	// both share the machine's cores with the provider, so they explain wall
+	// time that the provider's CPU does not.
+	terraformCPU float64
+	emulatorCPU  float64
+	peakRSSKB    int64   // the largest provider process
+	processes    int     // provider processes Terraform started
+	load1        float64 // the machine's 1-minute load average as the run started
+	counts       map[string]int
+	requests     []loggedRequest
 }
 
 // benchSize runs every phase for n customers on every lane in turn (the
@@ -167,10 +173,12 @@ func runPhase(ctx context.Context, l *lane, ph phase, n, threshold int, env []st
 		return laneRun{}, err
 	}
 	r := laneRun{load1: loadAverage()}
-	wall, code, err := l.ws.run(ctx, ph.name, env, ph.args...)
+	emuBefore := l.emu.cpuSeconds()
+	wall, code, treeCPU, err := l.ws.run(ctx, ph.name, env, ph.args...)
 	if err != nil {
 		return laneRun{}, err
 	}
+	r.emulatorCPU = l.emu.cpuSeconds() - emuBefore
 	if code != ph.wantExit {
 		return laneRun{}, fmt.Errorf("terraform %s exited with %d, want %d:\n%s", ph.args[0], code, ph.wantExit, l.ws.tail(ph.name, 30))
 	}
@@ -181,6 +189,7 @@ func runPhase(ctx context.Context, l *lane, ph phase, n, threshold int, env []st
 	if r.processes == 0 {
 		return laneRun{}, fmt.Errorf("no provider process recorded its usage in %s", l.usageDir)
 	}
+	r.terraformCPU = max(0, treeCPU-r.cpu)
 	if l.emu == nil {
 		return r, nil
 	}

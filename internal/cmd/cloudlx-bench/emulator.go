@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -61,6 +62,28 @@ func startEmulator(ctx context.Context, program, dir string, latency time.Durati
 	e.stop()
 	log, _ := os.ReadFile(e.logPath)
 	return nil, fmt.Errorf("the emulator did not start:\n%s", log)
+}
+
+// cpuSeconds is the CPU the emulator process has used so far, user and
+// system, from /proc (0 for no emulator, or where /proc is missing).
+func (e *emulatorProc) cpuSeconds() float64 {
+	if e == nil || e.cmd.Process == nil {
+		return 0
+	}
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", e.cmd.Process.Pid))
+	if err != nil {
+		return 0
+	}
+	// The fields after the parenthesised command name; utime and stime are
+	// the 14th and 15th of the line, in clock ticks (100 a second on Linux).
+	_, rest, ok := strings.Cut(string(b), ") ")
+	fields := strings.Fields(rest)
+	if !ok || len(fields) < 13 {
+		return 0
+	}
+	utime, _ := strconv.ParseFloat(fields[11], 64)
+	stime, _ := strconv.ParseFloat(fields[12], 64)
+	return (utime + stime) / 100
 }
 
 func (e *emulatorProc) stop() {

@@ -71,6 +71,11 @@ type measurement struct {
 	PeakRSSMB        float64 `json:"peak_rss_mb"`
 	Processes        int     `json:"provider_processes"`
 	Load1            float64 `json:"load1"` // highest 1-minute load average at the start of a run
+	// TerraformCPUSeconds is Terraform's own CPU (least of the runs), and
+	// EmulatorCPUSeconds the emulator's (0 for the floor, which sends
+	// nothing): they run on the same cores, so they are part of wall time.
+	TerraformCPUSeconds float64 `json:"terraform_cpu_seconds"`
+	EmulatorCPUSeconds  float64 `json:"emulator_cpu_seconds"`
 }
 
 type phaseResult struct {
@@ -119,10 +124,13 @@ type check struct {
 }
 
 func measure(n int, runs []laneRun) measurement {
-	m := measurement{WallSeconds: runs[0].wall, CPUSeconds: runs[0].cpu}
+	m := measurement{WallSeconds: runs[0].wall, CPUSeconds: runs[0].cpu,
+		TerraformCPUSeconds: runs[0].terraformCPU, EmulatorCPUSeconds: runs[0].emulatorCPU}
 	for _, r := range runs {
 		m.WallSeconds = min(m.WallSeconds, r.wall)
 		m.CPUSeconds = min(m.CPUSeconds, r.cpu)
+		m.TerraformCPUSeconds = min(m.TerraformCPUSeconds, r.terraformCPU)
+		m.EmulatorCPUSeconds = min(m.EmulatorCPUSeconds, r.emulatorCPU)
 		m.PeakRSSMB = max(m.PeakRSSMB, float64(r.peakRSSKB)/1024)
 		m.Processes = max(m.Processes, r.processes)
 		m.Load1 = max(m.Load1, r.load1)
@@ -237,13 +245,13 @@ func ceilDiv(a, b int) int { return (a + b - 1) / b }
 func printTable(w io.Writer, o options, n int, runs []phaseResult) {
 	fmt.Fprintf(w, "\nN = %d customers, parallelism %d; the floor is a no-op provider of the same schema and state size\n", n, o.parallelism)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "phase\tlatency\twall floor\twall\tbound\tratio\tCPU floor\tCPU\tratio\tms/customer\tRSS floor\tRSS\tload\trequests\t")
+	fmt.Fprintln(tw, "phase\tlatency\twall floor\twall\tbound\tratio\tCPU floor\tCPU\tratio\tms/customer\tRSS floor\tRSS\tTF CPU floor\tTF CPU\temu CPU\tload\trequests\t")
 	for _, r := range runs {
 		for _, p := range r.Providers {
-			fmt.Fprintf(tw, "%s\t%s\t%.2fs\t%.2fs\t%.2fs\t%.2f\t%.2fs\t%.2fs\t%.2f\t%.2f\t%.0f MB\t%.0f MB\t%.1f\t%d\t\n",
+			fmt.Fprintf(tw, "%s\t%s\t%.2fs\t%.2fs\t%.2fs\t%.2f\t%.2fs\t%.2fs\t%.2f\t%.2f\t%.0f MB\t%.0f MB\t%.2fs\t%.2fs\t%.2fs\t%.1f\t%d\t\n",
 				r.Phase, p.Latency, r.Floor.WallSeconds, p.WallSeconds, p.BoundSeconds, p.WallRatio,
 				r.Floor.CPUSeconds, p.CPUSeconds, p.CPURatio, p.CPUPerCustomerMs, r.Floor.PeakRSSMB, p.PeakRSSMB,
-				max(r.Floor.Load1, p.Load1), p.APIRequests)
+				r.Floor.TerraformCPUSeconds, p.TerraformCPUSeconds, p.EmulatorCPUSeconds, max(r.Floor.Load1, p.Load1), p.APIRequests)
 		}
 	}
 	_ = tw.Flush()

@@ -98,13 +98,15 @@ resource "cloudlx_customer" "c%04d" {
 	return os.WriteFile(filepath.Join(w.dir, "main.tf"), []byte(b.String()), 0o644)
 }
 
-// run runs terraform with args and returns its wall time and exit code. Its
-// output goes to a log file, shown when the command fails.
-func (w *workspace) run(ctx context.Context, logName string, env []string, args ...string) (time.Duration, int, error) {
+// run runs terraform with args and returns its wall time, its exit code and
+// the CPU seconds of the process tree it ran (Terraform and the provider
+// processes it started and waited for, as wait4 reports them). Its output
+// goes to a log file, shown when the command fails.
+func (w *workspace) run(ctx context.Context, logName string, env []string, args ...string) (time.Duration, int, float64, error) {
 	logPath := filepath.Join(w.dir, logName+".log")
 	logFile, err := os.Create(logPath)
 	if err != nil {
-		return 0, 0, err
+		return 0, 0, 0, err
 	}
 	defer logFile.Close()
 	cmd := exec.CommandContext(ctx, w.terraform, args...)
@@ -116,11 +118,15 @@ func (w *workspace) run(ctx context.Context, logName string, env []string, args 
 	start := time.Now()
 	err = cmd.Run()
 	wall := time.Since(start)
+	var cpu float64
+	if cmd.ProcessState != nil {
+		cpu = (cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()).Seconds()
+	}
 	var exitErr *exec.ExitError
 	if errors.As(err, &exitErr) {
-		return wall, exitErr.ExitCode(), nil
+		return wall, exitErr.ExitCode(), cpu, nil
 	}
-	return wall, 0, err
+	return wall, 0, cpu, err
 }
 
 // tail returns the last lines of a workspace log, for error messages.
