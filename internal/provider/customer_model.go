@@ -358,9 +358,14 @@ func into[T attr.Value](field *T) func(attr.Value) bool {
 var customerAttrTypes = sync.OnceValue(func() map[string]attr.Type {
 	var resp resource.SchemaResponse
 	(&customerResource{}).Schema(context.Background(), resource.SchemaRequest{}, &resp)
-	object, ok := resp.Schema.Type().(types.ObjectType)
-	if !ok { // a resource schema's type is always an object
-		panic(fmt.Sprintf("the cloudlx_customer schema's type is %T, not an object", resp.Schema.Type()))
+	// What resp.Schema.Type() holds, read from the schema itself rather than
+	// through a type assertion on that attr.Type.
+	attrTypes := make(map[string]attr.Type, len(resp.Schema.Attributes)+len(resp.Schema.Blocks))
+	for name, a := range resp.Schema.Attributes {
+		attrTypes[name] = a.GetType()
 	}
-	return object.AttrTypes
+	for name, b := range resp.Schema.Blocks {
+		attrTypes[name] = b.Type()
+	}
+	return attrTypes
 })
