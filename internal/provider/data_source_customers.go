@@ -85,14 +85,10 @@ func (d *customersDataSource) Read(ctx context.Context, req datasource.ReadReque
 		return
 	}
 
-	var filter *regexp.Regexp
-	if !cfg.NameRegex.IsNull() {
-		re, err := regexp.Compile(cfg.NameRegex.ValueString())
-		if err != nil { // the validator has already rejected it; keep Read safe anyway
-			resp.Diagnostics.AddError("Invalid name_regex", err.Error())
-			return
-		}
-		filter = re
+	filter, err := nameFilter(cfg.NameRegex)
+	if err != nil { // the validator has already rejected it; keep Read safe anyway
+		resp.Diagnostics.AddError("Invalid name_regex", err.Error())
+		return
 	}
 
 	all, err := d.data.client.ListCustomers(ctx)
@@ -100,16 +96,32 @@ func (d *customersDataSource) Read(ctx context.Context, req datasource.ReadReque
 		addAPIError(&resp.Diagnostics, "Could not list CloudLX customers", err)
 		return
 	}
-	slices.SortFunc(all, func(a, b cloudlx.Customer) int { return cmp.Compare(a.ID, b.ID) })
-
-	cfg.Customers = make([]customerAPIModel, 0, len(all)) // an empty list, never null
-	for i := range all {
-		if filter != nil && !filter.MatchString(all[i].Name) {
-			continue
-		}
+	matching := matchingByID(all, filter)
+	cfg.Customers = make([]customerAPIModel, 0, len(matching)) // an empty list, never null
+	for i := range matching {
 		var m customerAPIModel
-		resp.Diagnostics.Append(m.setFromAPI(&all[i])...)
+		resp.Diagnostics.Append(m.setFromAPI(&matching[i])...)
 		cfg.Customers = append(cfg.Customers, m)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &cfg)...)
+}
+
+// nameFilter compiles name_regex, which the cloudlx_customers data source and
+// the cloudlx_customer list resource both take: nil, which every name
+// matches, when it is unset.
+func nameFilter(nameRegex types.String) (*regexp.Regexp, error) {
+	if nameRegex.IsNull() || nameRegex.IsUnknown() {
+		return nil, nil
+	}
+	return regexp.Compile(nameRegex.ValueString())
+}
+
+// matchingByID sorts customers by id and keeps those whose name filter
+// matches (all of them when filter is nil). It reuses the customers' slice.
+func matchingByID(customers []cloudlx.Customer, filter *regexp.Regexp) []cloudlx.Customer {
+	slices.SortFunc(customers, func(a, b cloudlx.Customer) int { return cmp.Compare(a.ID, b.ID) })
+	if filter == nil {
+		return customers
+	}
+	return slices.DeleteFunc(customers, func(c cloudlx.Customer) bool { return !filter.MatchString(c.Name) })
 }
