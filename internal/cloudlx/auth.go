@@ -141,11 +141,7 @@ func (ts *tokenSource) fetchLocked(ctx context.Context) (string, error) {
 // leaves with a token that dies in flight: a minute for the documented hour,
 // a tenth of the lifetime for short-lived tokens.
 func renewalMargin(lifetime time.Duration) time.Duration {
-	margin := lifetime / 10
-	if margin > time.Minute {
-		margin = time.Minute
-	}
-	return margin
+	return min(lifetime/10, time.Minute)
 }
 
 // tokenLifetime reads expires_in leniently; without a usable value it assumes

@@ -6,19 +6,13 @@ package cloudlx
 import (
 	"bytes"
 	"context"
-	"crypto/tls"
-	"crypto/x509"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"math/rand/v2"
-	"net"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/hashicorp/go-retryablehttp"
@@ -38,18 +32,7 @@ const (
 	DefaultRequestTimeout = 60 * time.Second
 	DefaultRetryWaitMin   = 500 * time.Millisecond
 	DefaultRetryWaitMax   = 30 * time.Second
-	// maxRetryAfter caps a server's Retry-After so a bogus value cannot stall an apply for hours.
-	maxRetryAfter = 2 * time.Minute
-	// maxThrottledRetries is a safety net for 429s; the operation's timeout
-	// (Terraform's `timeouts`) normally ends a long throttle first.
-	maxThrottledRetries = 50
 )
-
-// Logger receives one line per HTTP attempt. The fields never hold headers,
-// bodies or credentials.
-type Logger interface {
-	Debug(ctx context.Context, msg string, fields map[string]any)
-}
 
 // Config configures a Client. Exactly one of AccessToken or ClientID+ClientSecret is used.
 type Config struct {
@@ -115,20 +98,23 @@ func New(cfg Config) (*Client, error) {
 		}
 		transport = pooled
 	}
-	timeout := cfg.RequestTimeout
-	if timeout <= 0 {
-		timeout = DefaultRequestTimeout
-	}
+	timeout := orDefault(cfg.RequestTimeout, DefaultRequestTimeout)
 	retries := max(cfg.MaxRetries, 0)
 	attemptsAllowed := 0 // retryablehttp's own limit: every retry, throttled or not
 	if retries > 0 {
 		attemptsAllowed = retries + maxThrottledRetries
 	}
 
+	// Every attempt goes through attemptRecorder, which keeps the record that
+	// create safety depends on; logging, when configured, is a separate layer.
+	transport = &attemptRecorder{next: transport}
+	if cfg.Logger != nil {
+		transport = &loggingTransport{next: transport, log: cfg.Logger}
+	}
 	rc := &retryablehttp.Client{
 		HTTPClient: &http.Client{
 			Timeout:   timeout,
-			Transport: &loggingTransport{next: transport, log: cfg.Logger},
+			Transport: transport,
 		},
 		Logger:       nil, // our loggingTransport logs each attempt, with the context
 		RetryWaitMin: orDefault(cfg.RetryWaitMin, DefaultRetryWaitMin),
@@ -170,6 +156,7 @@ func (c *Client) URL(path string) string {
 	return u.String()
 }
 
+// orDefault is def when d is zero or negative (cmp.Or would keep a negative d).
 func orDefault(d, def time.Duration) time.Duration {
 	if d <= 0 {
 		return def
@@ -177,21 +164,11 @@ func orDefault(d, def time.Duration) time.Duration {
 	return d
 }
 
-// retryPolicy says which failures of a request are safe to retry.
-type retryPolicy int
-
-const (
-	// policyIdempotent: GET, PATCH (it sets fields), DELETE (404 counts as done)
-	// and the token request are retried on 429, 5xx and connection errors.
-	policyIdempotent retryPolicy = iota
-	// policyCreate: a POST that creates must not run twice. It is retried only
-	// when the answer proves the server did not process it (429, 503) or the
-	// connection was never made.
-	policyCreate
-	// policyOnce: never retried, for requests whose caller has a fallback.
-	policyOnce
-)
-
+// What travels with a request in its context. retryablehttp calls its hooks
+// (CheckRetry, PrepareRetry, the transports) with the request or its context
+// and nothing else, so what they must know about the request rides there:
+// send puts in the retry policy and a fresh attempt record, Raw marks its
+// requests.
 type ctxKey int
 
 const (
@@ -274,7 +251,7 @@ type answer struct {
 // A transport failure of a create becomes *UncertainError.
 func (c *Client) send(ctx context.Context, method, path string, body []byte, contentType, token string, policy retryPolicy) (answer, error) {
 	u := *c.base
-	pathOnly, rawQuery, _ := cutQuery(path)
+	pathOnly, rawQuery, _ := strings.Cut(path, "?")
 	u.Path += pathOnly
 	u.RawQuery = rawQuery
 	where := c.URL(pathOnly)
@@ -283,9 +260,10 @@ func (c *Client) send(ctx context.Context, method, path string, body []byte, con
 	if len(body) > 0 {
 		rawBody = body
 	}
+	// The policy and the attempt record travel in the request's context, where
+	// checkRetry (retryable) reads the policy and the transports the record.
 	ctx = context.WithValue(ctx, policyKey, policy)
-	attempts := &attemptLog{}
-	ctx = context.WithValue(ctx, attemptKey, attempts)
+	ctx, attempts := withAttemptRecord(ctx)
 	req, err := retryablehttp.NewRequestWithContext(ctx, method, u.String(), rawBody)
 	if err != nil {
 		return answer{}, err
@@ -349,261 +327,4 @@ func failed(method, where string, err error) error {
 		return err
 	}
 	return fmt.Errorf("%s %s: %w", method, where, err)
-}
-
-// refreshBearer runs before every retry. Retries can wait minutes (Retry-After,
-// backoff), longer than a short-lived token lives, so each attempt carries the
-// token that is current when it leaves rather than the one the first attempt
-// had. Token requests carry no bearer and are left alone, and so are Raw
-// requests, whose token is the caller's.
-func (c *Client) refreshBearer(req *http.Request) error {
-	if req.Header.Get("Authorization") == "" || req.Context().Value(rawKey) != nil {
-		return nil
-	}
-	token, err := c.tokens.Token(req.Context())
-	if err != nil {
-		return &retryPrepareError{err}
-	}
-	req.Header = req.Header.Clone() // the previous attempt's request may still be read by the transport
-	req.Header.Set("Authorization", "Bearer "+token)
-	return nil
-}
-
-// retryPrepareError is a failure between attempts (no token for the next
-// one). The previous attempt's answer asked for a retry, so it was not
-// processed: even a create is certain not to have happened.
-type retryPrepareError struct{ err error }
-
-func (e *retryPrepareError) Error() string { return e.err.Error() }
-func (e *retryPrepareError) Unwrap() error { return e.err }
-
-func cutQuery(path string) (string, string, bool) {
-	for i := 0; i < len(path); i++ {
-		if path[i] == '?' {
-			return path[:i], path[i+1:], true
-		}
-	}
-	return path, "", false
-}
-
-// checkRetry decides after each attempt whether to try again: when the failure
-// is one a retry can fix (retryable), and, unless the API throttled the
-// request, only MaxRetries times. Throttling is the API working as intended
-// and saying when to come back, so an apply at high parallelism against a
-// small quota slows down rather than fails; the operation's timeout bounds it.
-func (c *Client) checkRetry(ctx context.Context, resp *http.Response, err error) (bool, error) {
-	attempts, _ := ctx.Value(attemptKey).(*attemptLog)
-	if attempts != nil {
-		attempts.outcome(resp, err)
-	}
-	retry, err := retryable(ctx, resp, err)
-	if !retry || err != nil {
-		return retry, err
-	}
-	if resp != nil && resp.StatusCode == http.StatusTooManyRequests {
-		return true, nil
-	}
-	return attempts == nil || attempts.failure() <= c.maxRetries, nil
-}
-
-// retryable reports whether a failed attempt may be sent again.
-func retryable(ctx context.Context, resp *http.Response, err error) (bool, error) {
-	if ctx.Err() != nil {
-		return false, ctx.Err()
-	}
-	policy, _ := ctx.Value(policyKey).(retryPolicy)
-	if policy == policyOnce {
-		return false, nil
-	}
-	if err != nil {
-		if permanentTransportError(err) {
-			return false, nil
-		}
-		if policy == policyCreate {
-			return neverSent(err), nil
-		}
-		return true, nil
-	}
-	switch code := resp.StatusCode; {
-	case code == http.StatusTooManyRequests, code == http.StatusServiceUnavailable:
-		// Both mean "not processed, come back later", for a create too.
-		return true, nil
-	case code >= 500 && code != http.StatusNotImplemented:
-		return policy != policyCreate, nil
-	}
-	return false, nil
-}
-
-// neverSent reports a failure that happened before the request could reach
-// the server (the connection was never established), so even a create is safe
-// to send again.
-func neverSent(err error) bool {
-	var opErr *net.OpError
-	if errors.As(err, &opErr) && opErr.Op == "dial" {
-		return true
-	}
-	var dnsErr *net.DNSError
-	return errors.As(err, &dnsErr)
-}
-
-// permanentTransportError reports failures that no retry can fix.
-func permanentTransportError(err error) bool {
-	var unknownAuthority x509.UnknownAuthorityError
-	var hostname x509.HostnameError
-	var certInvalid x509.CertificateInvalidError
-	var verify *tls.CertificateVerificationError
-	var urlErr *url.Error
-	if errors.As(err, &unknownAuthority) || errors.As(err, &hostname) ||
-		errors.As(err, &certInvalid) || errors.As(err, &verify) {
-		return true
-	}
-	if errors.As(err, &urlErr) && urlErr.Op == "parse" {
-		return true
-	}
-	return false
-}
-
-// backoff doubles the wait from min up to max after each failed attempt, with
-// jitter so that twenty throttled operations do not all come back in the same
-// instant. When the server says how long to wait (Retry-After, or Dingo's
-// X-RateLimit-Reset) it never waits less than that; a request throttled again
-// and again still backs off further, which spreads a crowd of waiters out
-// instead of sending them all back the moment the window reopens.
-func backoff(minWait, maxWait time.Duration, attempt int, resp *http.Response) time.Duration {
-	d := minWait << min(attempt, 20)
-	if d <= 0 || d > maxWait {
-		d = maxWait
-	}
-	wait := d/2 + rand.N(d/2+1)
-	if resp != nil && (resp.StatusCode == http.StatusTooManyRequests || resp.StatusCode == http.StatusServiceUnavailable) {
-		if asked, ok := serverWait(resp.Header, time.Now()); ok && asked >= wait {
-			wait = asked + rand.N(minWait/2+1)
-		}
-	}
-	return wait
-}
-
-// serverWait reads how long the server asked us to wait.
-func serverWait(h http.Header, now time.Time) (time.Duration, bool) {
-	if v := h.Get("Retry-After"); v != "" {
-		if secs, err := strconv.Atoi(v); err == nil && secs >= 0 {
-			return min(time.Duration(secs)*time.Second, maxRetryAfter), true
-		}
-		if t, err := http.ParseTime(v); err == nil {
-			return min(max(t.Sub(now), 0), maxRetryAfter), true
-		}
-	}
-	if v := h.Get("X-RateLimit-Reset"); v != "" {
-		if epoch, err := strconv.ParseInt(v, 10, 64); err == nil {
-			return min(max(time.Unix(epoch, 0).Sub(now), 0), maxRetryAfter), true
-		}
-	}
-	return 0, false
-}
-
-// attemptLog follows the attempts of one request: how many were sent, and how
-// the last one ended. Attempts of one request never overlap.
-type attemptLog struct {
-	mu       sync.Mutex
-	n        int
-	failures int   // retryable failures other than throttling
-	lastErr  error // nil: the last attempt got an answer (or none was sent)
-	open     bool  // an attempt is on the wire
-	silent   int   // attempts that connected and timed out with no answer
-	other    bool  // an attempt got an answer, or failed in another way
-}
-
-// outcome records how a finished attempt ended (checkRetry sees each one).
-func (a *attemptLog) outcome(resp *http.Response, err error) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	var timeout interface{ Timeout() bool }
-	switch {
-	case resp == nil && err != nil && errors.As(err, &timeout) && timeout.Timeout() && !neverSent(err):
-		a.silent++
-	case err != nil && errors.Is(err, context.Canceled), err != nil && errors.Is(err, context.DeadlineExceeded):
-		// the operation ended during the attempt: not the endpoint's doing
-	default:
-		a.other = true
-	}
-}
-
-// noAnswer reports whether the request connected and never got an answer:
-// at least one attempt timed out that way, and none ended otherwise.
-func (a *attemptLog) noAnswer() bool {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	return a.silent > 0 && !a.other
-}
-
-func (a *attemptLog) count() int {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	return a.n
-}
-
-func (a *attemptLog) start() int {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	a.n++
-	a.open = true
-	return a.n
-}
-
-// failure counts one more retryable failure and returns the count.
-func (a *attemptLog) failure() int {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	a.failures++
-	return a.failures
-}
-
-func (a *attemptLog) end(err error) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	a.open, a.lastErr = false, err
-}
-
-// interruptedInFlight reports whether the request was cut off while an attempt
-// may have been reaching the server, rather than while waiting to retry after
-// an answer (or before anything was sent).
-func (a *attemptLog) interruptedInFlight() bool {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	return a.open || (a.lastErr != nil && !neverSent(a.lastErr))
-}
-
-// loggingTransport logs every attempt: method, path, status, attempt number and
-// duration. It never logs headers or bodies, so tokens and secrets cannot leak.
-type loggingTransport struct {
-	next http.RoundTripper
-	log  Logger
-}
-
-func (t *loggingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
-	attempt := 1
-	attempts, _ := req.Context().Value(attemptKey).(*attemptLog)
-	if attempts != nil {
-		attempt = attempts.start()
-	}
-	start := time.Now()
-	resp, err := t.next.RoundTrip(req)
-	if attempts != nil {
-		attempts.end(err)
-	}
-	if t.log != nil {
-		fields := map[string]any{
-			"method":      req.Method,
-			"path":        req.URL.Path,
-			"attempt":     attempt,
-			"duration_ms": time.Since(start).Milliseconds(),
-		}
-		if err != nil {
-			fields["error"] = err.Error()
-		} else {
-			fields["status"] = resp.StatusCode
-		}
-		t.log.Debug(req.Context(), "CloudLX API request", fields)
-	}
-	return resp, err
 }

@@ -4,8 +4,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 )
@@ -67,12 +68,7 @@ func (e *APIError) LooksLikeHTML() bool {
 
 // SortedFields returns the keys of FieldErrors in a stable order.
 func (e *APIError) SortedFields() []string {
-	fields := make([]string, 0, len(e.FieldErrors))
-	for f := range e.FieldErrors {
-		fields = append(fields, f)
-	}
-	sort.Strings(fields)
-	return fields
+	return slices.Sorted(maps.Keys(e.FieldErrors))
 }
 
 // UncertainError reports a request that failed in a way that does not tell

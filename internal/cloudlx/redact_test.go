@@ -1,9 +1,15 @@
 package cloudlx
 
 import (
+	"context"
 	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestRedactorMasksEveryEncoding(t *testing.T) {
@@ -60,5 +66,56 @@ func TestRedactorErrorKeepsChain(t *testing.T) {
 	var nilRedactor *Redactor
 	if nilRedactor.Redact("a") != "a" {
 		t.Error("a nil Redactor must pass text through")
+	}
+}
+
+// Whatever an error body echoes (the Authorization header, the token form),
+// no error string and no APIError field holds a secret of the client.
+func TestErrorBodiesEchoingSecretsAreRedacted(t *testing.T) {
+	const secret, token = "Zy98Xw76Vu54Ts32Rq10Po98Nm76Lk54Ji32Hg10", "Ab12Cd34Ef56Gh78Ij90Kl12Mn34Op56Qr78St90"
+	tokenRequests := 0
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		if r.URL.Path == tokenPath {
+			tokenRequests++
+			if tokenRequests <= 2 { // the JSON request, then the form: both refused, echoed
+				w.WriteHeader(http.StatusBadRequest)
+				_, _ = fmt.Fprintf(w, `{"message":"Bad request: %s","status_code":400}`, strings.ReplaceAll(string(body), `"`, `\"`))
+				return
+			}
+			_, _ = fmt.Fprintf(w, `{"access_token":%q,"expires_in":3600}`, token)
+			return
+		}
+		w.WriteHeader(http.StatusBadGateway)
+		_, _ = fmt.Fprintf(w, "<html><body><pre>Authorization: %s</pre></body></html>", r.Header.Get("Authorization"))
+	}))
+	defer srv.Close()
+	c, err := New(Config{Endpoint: srv.URL, ClientID: "id", ClientSecret: secret, RetryWaitMin: time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, tokenErr := c.GetCustomer(context.Background(), 1)
+	_, pageErr := c.GetCustomer(context.Background(), 1)
+	if tokenRequests != 3 {
+		t.Fatalf("%d token requests, want 3 (JSON, form, then a good one)", tokenRequests)
+	}
+	for name, err := range map[string]error{"token 400 echoing the form": tokenErr, "502 page echoing the header": pageErr} {
+		var apiErr *APIError
+		authErr, _ := AsAuthError(err)
+		texts := []string{err.Error()}
+		if errors.As(err, &apiErr) {
+			texts = append(texts, apiErr.Message, apiErr.Body)
+		}
+		if authErr != nil {
+			texts = append(texts, authErr.Answer.Message, authErr.Answer.Body)
+		}
+		for _, text := range texts {
+			if strings.Contains(text, secret) || strings.Contains(text, token) {
+				t.Errorf("%s: a secret in %q", name, text)
+			}
+		}
+		if !strings.Contains(err.Error(), Mask) {
+			t.Errorf("%s: %q shows no mask: the echo is not in the error, so this test proves nothing", name, err)
+		}
 	}
 }

@@ -48,11 +48,17 @@ func TestPrivateCA(t *testing.T) {
 
 	// The system pool does not know the CA: the handshake fails, nothing is
 	// retried (no retry can fix it), and the error says which host and why.
-	c, err := New(Config{Endpoint: srv.URL, AccessToken: "tls-test-token", MaxRetries: 3, RetryWaitMin: 1, RetryWaitMax: 1})
+	var attempts atomic.Int32
+	countAttempts := logHook(func(map[string]any) { attempts.Add(1) })
+	c, err := New(Config{Endpoint: srv.URL, AccessToken: "tls-test-token", MaxRetries: 3, RetryWaitMin: 1, RetryWaitMax: 1,
+		Logger: countAttempts})
 	if err != nil {
 		t.Fatal(err)
 	}
 	_, err = c.ListRealms(context.Background())
+	if n := attempts.Swap(0); n != 1 {
+		t.Errorf("%d attempts, want 1: a certificate failure is not retried", n)
+	}
 	var tlsErr *TLSError
 	if !errors.As(err, &tlsErr) {
 		t.Fatalf("error %v (%T), want a *TLSError", err, err)
@@ -67,6 +73,9 @@ func TestPrivateCA(t *testing.T) {
 	_, err = c.CreateCustomer(context.Background(), CustomerCreate{Name: "Acme"})
 	if !errors.As(err, &tlsErr) || IsUncertain(err) || MayHaveSucceeded(err) {
 		t.Errorf("create: %v (uncertain %v)", err, IsUncertain(err))
+	}
+	if n := attempts.Load(); n != 1 {
+		t.Errorf("create: %d attempts, want 1", n)
 	}
 
 	// Trusting the CA in addition to the system pool makes it work.

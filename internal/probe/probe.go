@@ -20,10 +20,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -84,75 +84,6 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	}
 	return p.rep, nil
 }
-
-// Report is the probe's answer: findings for people, Answers for machines.
-type Report struct {
-	Findings []Finding
-	Answers  Answers
-	// LeftBehind names the customer the write questions could not delete, if any.
-	LeftBehind string
-
-	red *cloudlx.Redactor
-}
-
-// Finding is one open question answered.
-type Finding struct {
-	Question string
-	Answer   string
-	Evidence []Evidence
-	Provider string // what the provider does with this answer
-}
-
-// Evidence is one exchange a finding rests on.
-type Evidence struct {
-	Method, Path string
-	Note         string // what was sent, when the path does not say ("JSON body")
-	Status       int    // 0: no answer
-	Excerpt      string // the relevant part of the answer, redacted
-}
-
-// Answers is the machine-readable report (cloudlx-probe -json). Every key is
-// present; null means the probe could not tell. Write is present only with -write.
-type Answers struct {
-	Token      TokenAnswers     `json:"token"`
-	List       ListAnswers      `json:"list"`
-	NotFound   NotFoundAnswers  `json:"not_found"`
-	Catalogues CatalogueAnswers `json:"catalogues"`
-	Write      *WriteAnswers    `json:"write,omitempty"`
-}
-
-type TokenAnswers struct {
-	TokenType    *string `json:"token_type"`
-	ExpiresIn    *int64  `json:"expires_in"`
-	JSONAccepted *bool   `json:"json_accepted"`
-	FormAccepted *bool   `json:"form_accepted"`
-}
-
-type ListAnswers struct {
-	Paginates        *bool `json:"paginates"`
-	PageSizeHonoured *bool `json:"page_size_honoured"`
-}
-
-type NotFoundAnswers struct {
-	Status   *int  `json:"status"`
-	JSONBody *bool `json:"json_body"`
-}
-
-type CatalogueAnswers struct {
-	RealmsPath    *string `json:"realms_path"`
-	SubRealmsPath *string `json:"sub_realms_path"`
-}
-
-type WriteAnswers struct {
-	PatchPartial    *bool   `json:"patch_partial"`
-	ArraysReplace   *bool   `json:"arrays_replace"`
-	ImplicitRealms  []int64 `json:"implicit_realms"` // null: unknown; []: none
-	CurrencyMutable *bool   `json:"currency_mutable"`
-	CountryMutable  *bool   `json:"country_mutable"`
-	DeleteSupported *bool   `json:"delete_supported"`
-}
-
-func ptr[T any](v T) *T { return &v }
 
 // Candidate catalogue paths, the inferred ones first.
 var (
@@ -267,7 +198,7 @@ func (p *prober) token(ctx context.Context) error {
 	formTok := p.readToken(formEx)
 
 	a := &p.rep.Answers.Token
-	a.JSONAccepted, a.FormAccepted = ptr(jsonTok != nil), ptr(formTok != nil)
+	a.JSONAccepted, a.FormAccepted = new(jsonTok != nil), new(formTok != nil)
 	if formEx.err != nil {
 		a.FormAccepted = nil
 	}
@@ -365,7 +296,7 @@ func (p *prober) readToken(ex exchange) *tokenAnswer {
 	}
 	if raw := strings.Trim(string(doc["expires_in"]), `" `); raw != "" {
 		if f, err := strconv.ParseFloat(raw, 64); err == nil {
-			t.expiresIn = ptr(int64(f))
+			t.expiresIn = new(int64(f))
 		}
 	}
 	return t
@@ -448,7 +379,7 @@ func (p *prober) list(ctx context.Context) error {
 	a := &p.rep.Answers.List
 	var pageTwo listPage
 	if onePage.hasItems && n >= 2 {
-		a.PageSizeHonoured = ptr(len(onePage.items) == 1)
+		a.PageSizeHonoured = new(len(onePage.items) == 1)
 		if len(onePage.items) == 1 {
 			two := p.send(ctx, http.MethodGet, customersPath+"?max_per_page=1&page=2", nil, "", true, false)
 			pageTwo = readList(two, "customers")
@@ -459,9 +390,9 @@ func (p *prober) list(ctx context.Context) error {
 		(pageTwo.hasItems && len(pageTwo.items) == 1 && string(pageTwo.items[0]) != string(onePage.items[0]))
 	switch {
 	case split || isTrue(all.paginates) || isTrue(onePage.paginates):
-		a.Paginates = ptr(true)
+		a.Paginates = new(true)
 	case all.paginates != nil || (a.PageSizeHonoured != nil && !*a.PageSizeHonoured):
-		a.Paginates = ptr(false)
+		a.Paginates = new(false)
 	}
 
 	answer := fmt.Sprintf("%d customers on the first answer", n)
@@ -518,19 +449,14 @@ func (p *prober) notFound(ctx context.Context) {
 		p.add(f)
 		return
 	}
-	a.Status = ptr(ex.status)
+	a.Status = new(ex.status)
 	isJSON := json.Valid(ex.body) && len(strings.TrimSpace(string(ex.body))) > 0
-	a.JSONBody = ptr(isJSON)
+	a.JSONBody = new(isJSON)
 	shape := "a body that is not JSON (" + ex.header.Get("Content-Type") + ")"
 	if isJSON {
 		var doc map[string]json.RawMessage
 		if json.Unmarshal(ex.body, &doc) == nil {
-			keys := make([]string, 0, len(doc))
-			for k := range doc {
-				keys = append(keys, k)
-			}
-			sort.Strings(keys)
-			shape = "a JSON object with " + strings.Join(keys, ", ")
+			shape = "a JSON object with " + strings.Join(slices.Sorted(maps.Keys(doc)), ", ")
 		} else {
 			shape = "JSON that is not an object"
 		}
@@ -571,7 +497,7 @@ func (p *prober) findCatalogue(ctx context.Context, question string, paths []str
 			f.Provider = fmt.Sprintf("%s reads %q from %s, which this API does not serve that way: the data source fails; use ids from the portal and report this", dataSource, key, providerPath)
 		}
 		p.add(f)
-		return ptr(path), items
+		return new(path), items
 	}
 	f.Answer = "none of " + strings.Join(paths, ", ") + " answered a list"
 	f.Provider = fmt.Sprintf("%s fails with the API's answer; write ids from the portal in configs and report this", dataSource)
@@ -596,12 +522,7 @@ func catalogueList(ex exchange, key string) (string, []catalogueItem) {
 	if json.Unmarshal(doc[key], &items) == nil && doc[key] != nil {
 		return key, items
 	}
-	keys := make([]string, 0, len(doc))
-	for k := range doc {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
+	for _, k := range slices.Sorted(maps.Keys(doc)) {
 		if json.Unmarshal(doc[k], &items) == nil && len(items) > 0 && items[0].ID != 0 {
 			return k, items
 		}
@@ -643,13 +564,8 @@ func bodyExcerpt(body []byte) string {
 	if json.Unmarshal(body, &doc) != nil {
 		return string(body)
 	}
-	keys := make([]string, 0, len(doc))
-	for k := range doc {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	parts := make([]string, 0, len(keys))
-	for _, k := range keys {
+	parts := make([]string, 0, len(doc))
+	for _, k := range slices.Sorted(maps.Keys(doc)) {
 		raw := strings.TrimSpace(string(doc[k]))
 		var list []json.RawMessage
 		switch {

@@ -3,6 +3,7 @@ package probe
 import (
 	"context"
 	"encoding/json"
+	"maps"
 	"net/http/httptest"
 	"slices"
 	"strings"
@@ -97,11 +98,7 @@ var writeKeys = []string{"write.patch_partial", "write.arrays_replace", "write.i
 func TestDocumentedAPI(t *testing.T) {
 	rep, emu := probeEmulator(t, emulator.Options{}, true)
 	got := answers(t, rep)
-	keys := make([]string, 0, len(got))
-	for k := range got {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
+	keys := slices.Sorted(maps.Keys(got))
 	want := append(slices.Clone(readKeys), writeKeys...)
 	slices.Sort(want)
 	if !slices.Equal(keys, want) {

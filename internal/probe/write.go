@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/http"
 	"slices"
 	"strconv"
@@ -206,9 +207,7 @@ func (p *prober) patchQuestions(ctx context.Context, w *WriteAnswers, path strin
 		if full {
 			body = map[string]any{"name": cur.Name, "currency_iso": cur.Currency.ISO3, "country_iso": cur.Country.ISO2,
 				"realms": orEmpty(cur.realmIDs()), "shown_sub_realms": orEmpty(cur.shown()), "enabled_sub_realms": orEmpty(cur.enabled())}
-			for k, v := range change {
-				body[k] = v
-			}
+			maps.Copy(body, change)
 		}
 		ex := p.sendJSON(ctx, http.MethodPatch, path, body, false)
 		c, good := decodeCustomer(ex)
@@ -237,7 +236,7 @@ func (p *prober) patchQuestions(ctx context.Context, w *WriteAnswers, path strin
 		if !slices.Equal(after.shown(), before.shown()) || !slices.Equal(after.enabled(), before.enabled()) {
 			changed = append(changed, "sub_realms")
 		}
-		w.PatchPartial = ptr(len(changed) == 0)
+		w.PatchPartial = new(len(changed) == 0)
 		if len(changed) == 0 {
 			f.Answer = "partial: the other fields were kept"
 			f.Provider = "Update sends only the changed fields, as this API expects"
@@ -247,7 +246,7 @@ func (p *prober) patchQuestions(ctx context.Context, w *WriteAnswers, path strin
 		}
 		cur = after
 	case ex.err == nil && ex.status/100 == 4:
-		w.PatchPartial = ptr(false)
+		w.PatchPartial = new(false)
 		full = true
 		f.Answer = fmt.Sprintf("not partial: a PATCH of name alone was refused (%d)", ex.status)
 		f.Provider = "Update sends only the changed fields, which this API refuses: every update fails with the API's message; report this"
@@ -272,17 +271,17 @@ func (p *prober) patchQuestions(ctx context.Context, w *WriteAnswers, path strin
 		f := Finding{Question: q.question, Evidence: []Evidence{p.evidence(ex, "JSON body "+compact(body), excerptOf(ex, after))}}
 		switch {
 		case after != nil && q.read(after) == q.to:
-			*q.answer = ptr(true)
+			*q.answer = new(true)
 			f.Answer = "yes: the answer holds " + q.to
 			f.Provider = "a change of " + q.attr + " is an in-place update (one PATCH)"
 			cur = after
 		case after != nil:
-			*q.answer = ptr(false)
+			*q.answer = new(false)
 			f.Answer = fmt.Sprintf("no: the PATCH was accepted but the answer still holds %s", q.read(after))
 			f.Provider = "a change of " + q.attr + " plans an in-place update that CloudLX ignores: the apply warns and the next plan shows the change again; replace the customer to change it"
 			cur = after
 		case ex.err == nil && ex.status/100 == 4:
-			*q.answer = ptr(false)
+			*q.answer = new(false)
 			f.Answer = fmt.Sprintf("no: the PATCH was refused (%d)", ex.status)
 			f.Provider = "a change of " + q.attr + " plans an in-place update that fails with the API's message on " + q.attr + "; replace the customer to change it"
 		default:
@@ -318,12 +317,12 @@ func (p *prober) arraysQuestion(w *WriteAnswers, cur *customer, realms, subRealm
 	f.Evidence = []Evidence{p.evidence(ex, "JSON body "+compact(body), excerptOf(ex, after))}
 	switch {
 	case after != nil && slices.Contains(held(after), removed):
-		w.ArraysReplace = ptr(false)
+		w.ArraysReplace = new(false)
 		f.Answer = fmt.Sprintf("merge: %d was left out of the PATCH and is still held (%v)", removed, held(after))
 		f.Provider = "the provider sends the whole set, so removing a realm or sub-realm in config does not remove it in CloudLX: the apply warns and the next plan shows it again; report this"
 		update(after)
 	case after != nil:
-		w.ArraysReplace = ptr(true)
+		w.ArraysReplace = new(true)
 		f.Answer = fmt.Sprintf("replace: the answer holds %v", held(after))
 		f.Provider = "the provider sends the whole set in each PATCH, as this API expects"
 		update(after)
@@ -355,16 +354,16 @@ func (p *prober) deleteQuestion(ctx context.Context, w *WriteAnswers, path strin
 	gone := after.err == nil && after.status == http.StatusNotFound
 	switch {
 	case ok(del) && gone:
-		w.DeleteSupported = ptr(true)
+		w.DeleteSupported = new(true)
 		p.rep.LeftBehind = ""
 		f.Answer = fmt.Sprintf("supported: DELETE answered %d and a GET then answered 404", del.status)
 		f.Provider = "destroy deletes the customer (one DELETE)"
 	case ok(del):
-		w.DeleteSupported = ptr(false)
+		w.DeleteSupported = new(false)
 		f.Answer = fmt.Sprintf("DELETE answered %d but a GET then answered %s: the customer is still there", del.status, statusText(after))
 		f.Provider = "destroy calls a 2xx done: on this API customers would stay behind: report this"
 	default:
-		w.DeleteSupported = ptr(false)
+		w.DeleteSupported = new(false)
 		f.Answer = fmt.Sprintf("not supported: DELETE answered %d", del.status)
 		switch del.status {
 		case http.StatusMethodNotAllowed, http.StatusNotImplemented:

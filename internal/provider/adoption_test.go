@@ -4,8 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
-	"net/http/httptest"
-	"os"
 	"reflect"
 	"slices"
 	"strings"
@@ -66,13 +64,6 @@ func TestAccAdoption_generateConfig(t *testing.T) {
 		t.Parallel()
 		testGenerateConfig(t, clitest.OpenTofu(t))
 	})
-}
-
-func requireAcc(t *testing.T) {
-	t.Helper()
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("acceptance test: set TF_ACC=1 (make test does)")
-	}
 }
 
 func testImportForEach(t *testing.T, cli clitest.CLI) {
@@ -175,12 +166,11 @@ type adoption struct {
 
 func newAdoption(t *testing.T, cli clitest.CLI) *adoption {
 	t.Helper()
-	emu := emulator.New(emulator.Options{})
-	srv := httptest.NewServer(emu)
-	t.Cleanup(srv.Close)
+	env := newTestEnv(t, emulator.Options{})
+	emu := env.emu
 	seedPortalCustomers(t, emu, adoptedCustomers)
 	wd := clitest.NewWorkdir(t, cli, map[string]string{
-		envEndpoint:     srv.URL,
+		envEndpoint:     env.url,
 		envClientID:     emulator.DefaultClientID,
 		envClientSecret: emulator.DefaultClientSecret,
 	})
@@ -335,11 +325,6 @@ func (a *adoption) expectApplied(apply clitest.Result, imported, changed int) {
 	if !strings.Contains(apply.Stdout, want) {
 		a.t.Errorf("the apply did not end with %q:\n%s", want, lastLines(apply.Stdout, 15))
 	}
-}
-
-func lastLines(s string, n int) string {
-	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
-	return strings.Join(lines[max(0, len(lines)-n):], "\n")
 }
 
 // expectGeneratedBlocks checks that the generator wrote one block per customer.

@@ -40,7 +40,20 @@ const (
 
 func newRefreshEnv(t *testing.T, opts emulator.Options, threshold, customers int, wrap func(http.Handler) http.Handler) *refreshEnv {
 	t.Helper()
-	e := &refreshEnv{t: t, emu: emulator.New(opts)}
+	e := &refreshEnv{t: t}
+	env := newWrappedTestEnv(t, opts, func(emu *emulator.Server) http.Handler {
+		var h http.Handler = emu
+		if wrap != nil {
+			h = wrap(h)
+		}
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method == http.MethodGet && r.URL.Path == "/api/customers" {
+				e.lists.Add(1)
+			}
+			h.ServeHTTP(w, r)
+		})
+	})
+	e.emu = env.emu
 	for i := range customers {
 		c, err := e.emu.CreateCustomer(emulator.CustomerInput{
 			Name: fmt.Sprintf("Customer %d", i), CurrencyISO: "EUR", CountryISO: "DE",
@@ -51,19 +64,8 @@ func newRefreshEnv(t *testing.T, opts emulator.Options, threshold, customers int
 		}
 		e.ids = append(e.ids, c.ID)
 	}
-	var h http.Handler = e.emu
-	if wrap != nil {
-		h = wrap(h)
-	}
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodGet && r.URL.Path == "/api/customers" {
-			e.lists.Add(1)
-		}
-		h.ServeHTTP(w, r)
-	}))
-	t.Cleanup(srv.Close)
 	client, err := cloudlx.New(cloudlx.Config{
-		Endpoint: srv.URL, ClientID: emulator.DefaultClientID, ClientSecret: emulator.DefaultClientSecret,
+		Endpoint: env.url, ClientID: emulator.DefaultClientID, ClientSecret: emulator.DefaultClientSecret,
 		MaxRetries: 3, RetryWaitMin: time.Millisecond, RetryWaitMax: 10 * time.Millisecond,
 		// Go's transport silently resends a GET whose kept-alive connection
 		// was dropped, as often as idle connections allow; one connection per

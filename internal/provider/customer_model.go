@@ -1,18 +1,30 @@
 package provider
 
+// The customer model and every conversion between Terraform and the API, both
+// ways, so that an attribute added to the schema is mapped in one file:
+//   - API -> state: setFromAPI and the computed details it builds;
+//   - plan and state -> API: createRequest, changedFields, and the state saved
+//     when nothing is sent (fillUnknownFromState) or a create cannot be read
+//     back (saveAfterIncompleteCreate);
+//   - the raw readers and writers of plans and state (getModel, setState),
+//     which name every attribute of the model.
+
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"slices"
 	"strings"
 	"sync"
 
+	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/cloudlx-community/terraform-provider-cloudlx/internal/cloudlx"
@@ -64,6 +76,22 @@ type customerAPIModel struct {
 	SubRealmDetails  types.List   `tfsdk:"sub_realm_details"`
 }
 
+// customerResourceModel is the resource's plan and state: what the API
+// returns, plus admin_user and timeouts, which the API never returns.
+type customerResourceModel struct {
+	customerAPIModel
+	AdminUser types.Object   `tfsdk:"admin_user"`
+	Timeouts  timeouts.Value `tfsdk:"timeouts"`
+}
+
+// adminUserModel is admin_user, sent only by a create.
+type adminUserModel struct {
+	Email     types.String `tfsdk:"email"`
+	FirstName types.String `tfsdk:"first_name"`
+	LastName  types.String `tfsdk:"last_name"`
+	RoleGroup types.String `tfsdk:"role_group"`
+}
+
 // setFromAPI fills m from what the API returned. Values are normalised the way
 // they are validated (ISO codes uppercase, id lists as sets that are never
 // null, details sorted by id) so a read-back never differs from the config
@@ -90,60 +118,48 @@ func (m *customerAPIModel) setFromAPI(c *cloudlx.Customer) diag.Diagnostics {
 		"iso_2": types.StringValue(c.Country.ISO2),
 	})
 	diags.Append(d...)
-	m.RealmDetails, d = realmDetailsList(c.Realms)
-	diags.Append(d...)
-	m.SubRealmDetails, d = subRealmDetailsList(c.SubRealms)
-	diags.Append(d...)
-	return diags
-}
-
-func realmDetailsList(realms []cloudlx.Realm) (types.List, diag.Diagnostics) {
-	sorted := slices.Clone(realms)
-	slices.SortFunc(sorted, func(a, b cloudlx.Realm) int { return compareInt64(a.ID, b.ID) })
-	elems := make([]attr.Value, 0, len(sorted))
-	var diags diag.Diagnostics
-	for _, r := range sorted {
-		obj, d := types.ObjectValue(realmDetailType.AttrTypes, map[string]attr.Value{
+	m.RealmDetails, d = detailList(c.Realms, realmDetailType, func(r cloudlx.Realm) (int64, map[string]attr.Value) {
+		return r.ID, map[string]attr.Value{
 			"id":          types.Int64Value(r.ID),
 			"name":        types.StringValue(r.Name),
 			"description": types.StringPointerValue(r.Description),
-		})
-		diags.Append(d...)
-		elems = append(elems, obj)
-	}
-	list, d := types.ListValue(realmDetailType, elems)
+		}
+	})
 	diags.Append(d...)
-	return list, diags
-}
-
-func subRealmDetailsList(subRealms []cloudlx.SubRealm) (types.List, diag.Diagnostics) {
-	sorted := slices.Clone(subRealms)
-	slices.SortFunc(sorted, func(a, b cloudlx.SubRealm) int { return compareInt64(a.ID, b.ID) })
-	elems := make([]attr.Value, 0, len(sorted))
-	var diags diag.Diagnostics
-	for _, s := range sorted {
-		obj, d := types.ObjectValue(subRealmDetailType.AttrTypes, map[string]attr.Value{
+	m.SubRealmDetails, d = detailList(c.SubRealms, subRealmDetailType, func(s cloudlx.SubRealm) (int64, map[string]attr.Value) {
+		return s.ID, map[string]attr.Value{
 			"id":          types.Int64Value(s.ID),
 			"name":        types.StringValue(s.Name),
 			"description": types.StringPointerValue(s.Description),
 			"has_access":  types.BoolValue(s.HasAccess),
-		})
+		}
+	})
+	diags.Append(d...)
+	return diags
+}
+
+// detailList builds a computed detail list: one object of elemType per item,
+// with the id and attribute values describe gives it, sorted by id.
+func detailList[T any](items []T, elemType types.ObjectType, describe func(T) (int64, map[string]attr.Value)) (types.List, diag.Diagnostics) {
+	type entry struct {
+		id    int64
+		attrs map[string]attr.Value
+	}
+	entries := make([]entry, len(items))
+	for i, item := range items {
+		entries[i].id, entries[i].attrs = describe(item)
+	}
+	slices.SortStableFunc(entries, func(a, b entry) int { return cmp.Compare(a.id, b.id) })
+	elems := make([]attr.Value, 0, len(entries))
+	var diags diag.Diagnostics
+	for _, e := range entries {
+		obj, d := types.ObjectValue(elemType.AttrTypes, e.attrs)
 		diags.Append(d...)
 		elems = append(elems, obj)
 	}
-	list, d := types.ListValue(subRealmDetailType, elems)
+	list, d := types.ListValue(elemType, elems)
 	diags.Append(d...)
 	return list, diags
-}
-
-func compareInt64(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // int64Set builds a known set, dropping duplicate ids (a set cannot hold them).
@@ -168,6 +184,89 @@ func int64s(ctx context.Context, s types.Set) ([]int64, diag.Diagnostics) {
 	diags := s.ElementsAs(ctx, &ids, false)
 	slices.Sort(ids)
 	return ids, diags
+}
+
+// saveAfterIncompleteCreate records a created customer whose answer was
+// incomplete and could not be read back: the id from the answer, the inputs as
+// planned (the API accepted them), and null details until the next refresh.
+func (m *customerResourceModel) saveAfterIncompleteCreate(created *cloudlx.Customer) {
+	m.ID = types.Int64Value(created.ID)
+	m.Currency = types.ObjectNull(currencyType.AttrTypes)
+	m.Country = types.ObjectNull(countryType.AttrTypes)
+	m.RealmDetails = types.ListNull(realmDetailType)
+	m.SubRealmDetails = types.ListNull(subRealmDetailType)
+}
+
+func (m *customerResourceModel) createRequest(ctx context.Context) (cloudlx.CustomerCreate, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	body := cloudlx.CustomerCreate{
+		Name:        m.Name.ValueString(),
+		CurrencyISO: m.CurrencyISO.ValueString(),
+		CountryISO:  m.CountryISO.ValueString(),
+	}
+	var d diag.Diagnostics
+	body.Realms, d = int64s(ctx, m.Realms)
+	diags.Append(d...)
+	body.ShownSubRealms, d = int64s(ctx, m.ShownSubRealms)
+	diags.Append(d...)
+	body.EnabledSubRealms, d = int64s(ctx, m.EnabledSubRealms)
+	diags.Append(d...)
+	if !m.AdminUser.IsNull() && !m.AdminUser.IsUnknown() {
+		var user adminUserModel
+		diags.Append(m.AdminUser.As(ctx, &user, basetypes.ObjectAsOptions{})...)
+		body.Email = user.Email.ValueString()
+		body.FirstName = user.FirstName.ValueString()
+		body.LastName = user.LastName.ValueString()
+		body.RoleGroup = user.RoleGroup.ValueString()
+	}
+	return body, diags
+}
+
+// changedFields builds a PATCH holding only what differs between plan and
+// state. The two sub-realm sets travel together: enabled must stay a subset
+// of shown, so the API validates them as a pair.
+func changedFields(ctx context.Context, plan, state *customerResourceModel) (cloudlx.CustomerPatch, diag.Diagnostics) {
+	var patch cloudlx.CustomerPatch
+	var diags diag.Diagnostics
+	if !plan.Name.Equal(state.Name) {
+		patch.Name = plan.Name.ValueStringPointer()
+	}
+	if !plan.CurrencyISO.Equal(state.CurrencyISO) {
+		patch.CurrencyISO = plan.CurrencyISO.ValueStringPointer()
+	}
+	if !plan.CountryISO.Equal(state.CountryISO) {
+		patch.CountryISO = plan.CountryISO.ValueStringPointer()
+	}
+	if !plan.Realms.Equal(state.Realms) {
+		ids, d := int64s(ctx, plan.Realms)
+		diags.Append(d...)
+		patch.Realms = &ids
+	}
+	if !plan.ShownSubRealms.Equal(state.ShownSubRealms) || !plan.EnabledSubRealms.Equal(state.EnabledSubRealms) {
+		shown, d := int64s(ctx, plan.ShownSubRealms)
+		diags.Append(d...)
+		enabled, d := int64s(ctx, plan.EnabledSubRealms)
+		diags.Append(d...)
+		patch.ShownSubRealms, patch.EnabledSubRealms = &shown, &enabled
+	}
+	return patch, diags
+}
+
+// fillUnknownFromState resolves computed values left unknown in the plan when
+// no request is sent (only possible if state lacked them).
+func fillUnknownFromState(plan, state *customerResourceModel) {
+	if plan.Currency.IsUnknown() {
+		plan.Currency = state.Currency
+	}
+	if plan.Country.IsUnknown() {
+		plan.Country = state.Country
+	}
+	if plan.RealmDetails.IsUnknown() {
+		plan.RealmDetails = state.RealmDetails
+	}
+	if plan.SubRealmDetails.IsUnknown() {
+		plan.SubRealmDetails = state.SubRealmDetails
+	}
 }
 
 // setState writes m into st: what st.Set(ctx, m) does, without its reflection
@@ -259,5 +358,14 @@ func into[T attr.Value](field *T) func(attr.Value) bool {
 var customerAttrTypes = sync.OnceValue(func() map[string]attr.Type {
 	var resp resource.SchemaResponse
 	(&customerResource{}).Schema(context.Background(), resource.SchemaRequest{}, &resp)
-	return resp.Schema.Type().(types.ObjectType).AttrTypes
+	// What resp.Schema.Type() holds, read from the schema itself rather than
+	// through a type assertion on that attr.Type.
+	attrTypes := make(map[string]attr.Type, len(resp.Schema.Attributes)+len(resp.Schema.Blocks))
+	for name, a := range resp.Schema.Attributes {
+		attrTypes[name] = a.GetType()
+	}
+	for name, b := range resp.Schema.Blocks {
+		attrTypes[name] = b.Type()
+	}
+	return attrTypes
 })

@@ -3,9 +3,6 @@ package provider
 import (
 	"context"
 	"fmt"
-	"slices"
-	"strings"
-	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework-validators/datasourcevalidator"
@@ -24,10 +21,6 @@ var (
 	_ datasource.DataSourceWithConfigure        = (*customerDataSource)(nil)
 	_ datasource.DataSourceWithConfigValidators = (*customerDataSource)(nil)
 )
-
-// defaultDataSourceReadTimeout bounds a data source read, every page and
-// retry included, when its timeouts block sets none.
-const defaultDataSourceReadTimeout = 5 * time.Minute
 
 func newCustomerDataSource() datasource.DataSource { return &customerDataSource{} }
 
@@ -172,9 +165,7 @@ func (d *customerDataSource) Read(ctx context.Context, req datasource.ReadReques
 func (d *customerDataSource) readByID(ctx context.Context, id int64, resp *datasource.ReadResponse) *cloudlx.Customer {
 	customer, err := d.data.client.GetCustomer(ctx, id)
 	if cloudlx.IsNotFound(err) {
-		resp.Diagnostics.AddAttributeError(path.Root("id"), "CloudLX customer not found",
-			fmt.Sprintf("No CloudLX customer has id %d (GET %s answered HTTP 404). Check the id, or look the "+
-				"customer up by name instead.%s", id, d.data.client.URL(fmt.Sprintf("/api/customers/%d", id)), gatewayHint(err)))
+		resp.Diagnostics.Append(customerIDNotFound(id, d.data.client.URL(fmt.Sprintf("/api/customers/%d", id)), err))
 		return nil
 	}
 	if err != nil {
@@ -200,40 +191,9 @@ func (d *customerDataSource) readByName(ctx context.Context, name string, resp *
 	case 1:
 		return &matches[0]
 	case 0:
-		detail := fmt.Sprintf("0 of the %d CloudLX customers are named exactly %q (names are compared exactly, case and spaces included).", len(all), name)
-		if similar := similarlyNamed(all, name); similar != "" {
-			detail += " Customers with a similar name: " + similar + "."
-		}
-		resp.Diagnostics.AddAttributeError(path.Root("name"), "No CloudLX customer with this name", detail)
+		resp.Diagnostics.Append(noCustomerNamed(name, all))
 	default:
-		slices.SortFunc(matches, func(a, b cloudlx.Customer) int { return compareInt64(a.ID, b.ID) })
-		resp.Diagnostics.AddAttributeError(path.Root("name"), "Several CloudLX customers have this name",
-			fmt.Sprintf("%d CloudLX customers are named %q: %s. A lookup by name needs exactly one match; look the customer up "+
-				"by id instead (for example id = %d), or list them with the cloudlx_customers data source.",
-				len(matches), name, describeCustomers(matches), matches[0].ID))
+		resp.Diagnostics.Append(severalCustomersNamed(name, matches))
 	}
 	return nil
-}
-
-// similarlyNamed lists the customers whose name differs from name only in
-// case or surrounding spaces: the likely intent behind a lookup that found none.
-func similarlyNamed(all []cloudlx.Customer, name string) string {
-	var similar []cloudlx.Customer
-	for _, c := range all {
-		if strings.EqualFold(strings.TrimSpace(c.Name), strings.TrimSpace(name)) {
-			similar = append(similar, c)
-		}
-	}
-	return describeCustomers(similar)
-}
-
-// describeCustomers renders customers as `"Name" (id 12), ...`, by id.
-func describeCustomers(cs []cloudlx.Customer) string {
-	sorted := slices.Clone(cs)
-	slices.SortFunc(sorted, func(a, b cloudlx.Customer) int { return compareInt64(a.ID, b.ID) })
-	parts := make([]string, len(sorted))
-	for i, c := range sorted {
-		parts[i] = fmt.Sprintf("%q (id %d)", c.Name, c.ID)
-	}
-	return strings.Join(parts, ", ")
 }

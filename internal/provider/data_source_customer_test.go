@@ -26,16 +26,6 @@ var customerAttributes = []string{
 	"currency", "country", "realm_details", "sub_realm_details",
 }
 
-// mustCreateCustomer creates a customer in the emulator, as if in the portal.
-func (e *testEnv) mustCreateCustomer(in emulator.CustomerInput) emulator.Customer {
-	e.t.Helper()
-	c, err := e.emu.CreateCustomer(in)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	return c
-}
-
 // simpleCustomer is a valid customer with a name of its own and nothing else special.
 func simpleCustomer(name string) emulator.CustomerInput {
 	return emulator.CustomerInput{Name: name, CurrencyISO: "EUR", CountryISO: "DE", Realms: []int64{2}}
@@ -276,12 +266,7 @@ func TestAccCustomerDataSource_invalidConfig(t *testing.T) {
 	tfresource.ParallelTest(t, tfresource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps:                    steps,
-		CheckDestroy: func(*terraform.State) error {
-			if reqs := env.apiRequests(""); len(reqs) != 0 {
-				return fmt.Errorf("invalid configs reached the API: %s", routes(reqs))
-			}
-			return nil
-		},
+		CheckDestroy:             env.checkNoAPIRequests("invalid configs"),
 	})
 }
 

@@ -1,6 +1,7 @@
 package provider
 
 import (
+	"cmp"
 	"context"
 	"regexp"
 	"slices"
@@ -8,7 +9,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-timeouts/datasource/timeouts"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/datasource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
@@ -85,14 +85,10 @@ func (d *customersDataSource) Read(ctx context.Context, req datasource.ReadReque
 		return
 	}
 
-	var filter *regexp.Regexp
-	if !cfg.NameRegex.IsNull() {
-		re, err := regexp.Compile(cfg.NameRegex.ValueString())
-		if err != nil { // the validator has already rejected it; keep Read safe anyway
-			resp.Diagnostics.AddError("Invalid name_regex", err.Error())
-			return
-		}
-		filter = re
+	filter, err := nameFilter(cfg.NameRegex)
+	if err != nil { // the validator has already rejected it; keep Read safe anyway
+		resp.Diagnostics.AddError("Invalid name_regex", err.Error())
+		return
 	}
 
 	all, err := d.data.client.ListCustomers(ctx)
@@ -100,28 +96,32 @@ func (d *customersDataSource) Read(ctx context.Context, req datasource.ReadReque
 		addAPIError(&resp.Diagnostics, "Could not list CloudLX customers", err)
 		return
 	}
-	slices.SortFunc(all, func(a, b cloudlx.Customer) int { return compareInt64(a.ID, b.ID) })
-
-	cfg.Customers = make([]customerAPIModel, 0, len(all)) // an empty list, never null
-	for i := range all {
-		if filter != nil && !filter.MatchString(all[i].Name) {
-			continue
-		}
+	matching := matchingByID(all, filter)
+	cfg.Customers = make([]customerAPIModel, 0, len(matching)) // an empty list, never null
+	for i := range matching {
 		var m customerAPIModel
-		resp.Diagnostics.Append(m.setFromAPI(&all[i])...)
+		resp.Diagnostics.Append(m.setFromAPI(&matching[i])...)
 		cfg.Customers = append(cfg.Customers, m)
 	}
 	resp.Diagnostics.Append(resp.State.Set(ctx, &cfg)...)
 }
 
-// withReadTimeout bounds a data source's whole read (every page and retry) by
-// its timeouts block. ok is false when the block is invalid (diags says why).
-func withReadTimeout(ctx context.Context, t timeouts.Value, diags *diag.Diagnostics) (context.Context, context.CancelFunc, bool) {
-	timeout, d := t.Read(ctx, defaultDataSourceReadTimeout)
-	diags.Append(d...)
-	if d.HasError() {
-		return ctx, func() {}, false
+// nameFilter compiles name_regex, which the cloudlx_customers data source and
+// the cloudlx_customer list resource both take: nil, which every name
+// matches, when it is unset.
+func nameFilter(nameRegex types.String) (*regexp.Regexp, error) {
+	if nameRegex.IsNull() || nameRegex.IsUnknown() {
+		return nil, nil
 	}
-	ctx, cancel := context.WithTimeout(ctx, timeout)
-	return ctx, cancel, true
+	return regexp.Compile(nameRegex.ValueString())
+}
+
+// matchingByID sorts customers by id and keeps those whose name filter
+// matches (all of them when filter is nil). It reuses the customers' slice.
+func matchingByID(customers []cloudlx.Customer, filter *regexp.Regexp) []cloudlx.Customer {
+	slices.SortFunc(customers, func(a, b cloudlx.Customer) int { return cmp.Compare(a.ID, b.ID) })
+	if filter == nil {
+		return customers
+	}
+	return slices.DeleteFunc(customers, func(c cloudlx.Customer) bool { return !filter.MatchString(c.Name) })
 }

@@ -3,7 +3,6 @@ package provider
 import (
 	"fmt"
 	"regexp"
-	"strings"
 	"testing"
 	"time"
 
@@ -15,35 +14,6 @@ import (
 
 	"github.com/cloudlx-community/terraform-provider-cloudlx/internal/emulator"
 )
-
-// expectPagesPerWalk checks that every walk that requested route (a list)
-// asked for exactly pages pages, in order, and that at least one did.
-func (e *testEnv) expectPagesPerWalk(route string, pages int) error {
-	want := make([]string, pages)
-	for i := range want {
-		want[i] = fmt.Sprintf("max_per_page=200&page=%d", i+1)
-	}
-	reads := 0
-	for _, walk := range e.walks() {
-		var got []string
-		for _, r := range walk {
-			if r.Route == route {
-				got = append(got, r.Query)
-			}
-		}
-		if len(got) == 0 {
-			continue
-		}
-		reads++
-		if strings.Join(got, " ") != strings.Join(want, " ") {
-			return fmt.Errorf("a read sent %d %s requests %q, want %d: %q", len(got), route, got, pages, want)
-		}
-	}
-	if reads == 0 {
-		return fmt.Errorf("no %s requests", route)
-	}
-	return nil
-}
 
 const customersAddr = "data.cloudlx_customers.test"
 

@@ -21,20 +21,10 @@ import (
 	"github.com/cloudlx-community/terraform-provider-cloudlx/internal/emulator"
 )
 
-// newWrappedTestEnv is newTestEnv with the emulator behind wrap, for answers
-// the emulator itself never gives.
-func newWrappedTestEnv(t *testing.T, opts emulator.Options, wrap func(http.Handler) http.Handler) *testEnv {
-	t.Helper()
-	emu := emulator.New(opts)
-	srv := httptest.NewServer(wrap(emu))
-	t.Cleanup(srv.Close)
-	return &testEnv{t: t, emu: emu, url: srv.URL}
-}
-
 // appendToList adds items to the list under key in the answers to GET path,
 // as a catalogue with more entries than the emulator's would answer.
-func appendToList(path, key string, items ...map[string]any) func(http.Handler) http.Handler {
-	return func(next http.Handler) http.Handler {
+func appendToList(path, key string, items ...map[string]any) func(*emulator.Server) http.Handler {
+	return func(next *emulator.Server) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if r.Method != http.MethodGet || r.URL.Path != path {
 				next.ServeHTTP(w, r)
@@ -175,7 +165,7 @@ func TestAccRealmsDataSource_duplicateNamesAreLeftOut(t *testing.T) {
 }
 
 func TestAccRealmsDataSource_inferredPathMissing(t *testing.T) {
-	env := newWrappedTestEnv(t, emulator.Options{}, func(next http.Handler) http.Handler {
+	env := newWrappedTestEnv(t, emulator.Options{}, func(next *emulator.Server) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if r.URL.Path == "/api/realms" {
 				w.Header().Set("Content-Type", "application/json")

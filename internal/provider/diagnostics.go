@@ -1,9 +1,11 @@
 package provider
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -200,4 +202,180 @@ func writeAnswerDetailDiffers(attribute, planned, held string) diag.Diagnostic {
 		fmt.Sprintf("The plan kept %s from the last refresh, %s, but CloudLX answered this apply with %s (changed in CloudLX "+
 			"after the plan read it). Terraform state keeps the planned value, because Terraform accepts no other after an "+
 			"apply; the next plan or refresh reads CloudLX again and updates it.", attribute, planned, held))
+}
+
+// The texts below are the long diagnostics of the resource, the data sources
+// and the provider's configuration, one constructor each, so that the code that
+// reports them reads as control flow and each text has a unit test
+// (diagnostics_test.go). Acceptance tests check some of them word for word.
+
+// customerMayHaveBeenCreated: a create failed without a clear answer
+// (cloudlx.MayHaveSucceeded) and was not repeated, so the user looks for the
+// customer before applying again.
+func customerMayHaveBeenCreated(name string, err error) diag.Diagnostic {
+	return diag.NewErrorDiagnostic("CloudLX customer may have been created",
+		fmt.Sprintf("Creating customer %q failed without a clear answer, so it is unknown whether CloudLX created it. "+
+			"The request was not repeated, to avoid creating the customer twice.\n\n"+
+			"Before applying again, look for a customer named %q in the CloudLX portal. If it exists, import it "+
+			"instead of creating it again, with\n  terraform import <resource address> <customer id>\n"+
+			"or an import block (import { to = <resource address>, id = \"<customer id>\" }). "+
+			"If it does not exist, apply again.\n\n%s",
+			name, name, err))
+}
+
+// customerCreatedNotReadBack: the customer was created and saved to state,
+// but the read that completes an incomplete create answer failed.
+func customerCreatedNotReadBack(name string, id int64, err error) diag.Diagnostic {
+	return diag.NewWarningDiagnostic("CloudLX customer created, but its details could not be read",
+		fmt.Sprintf("Customer %q was created with id %d and saved to state, but reading it back failed, so its computed details "+
+			"(currency, country, realm and sub-realm details) are empty until the next refresh (terraform plan or apply reads them again).\n\n%s", name, id, err))
+}
+
+// customerStillExists: the API has no DELETE (it answered status), so a
+// destroy only removed the customer from state.
+func customerStillExists(status int, name string, id int64) diag.Diagnostic {
+	return diag.NewWarningDiagnostic("CloudLX customer still exists",
+		fmt.Sprintf("The CloudLX API cannot delete customers (DELETE answered HTTP %d), so customer %q (id %d) still exists in "+
+			"CloudLX and was only removed from Terraform state. Remove or suspend it in the portal if it should be gone. "+
+			"To manage it with Terraform again, import it:\n  terraform import <resource address> %d",
+			status, name, id, id))
+}
+
+// adminUserOnlyAtCreate warns that a planned change of admin_user sends nothing.
+func adminUserOnlyAtCreate() diag.Diagnostic {
+	return diag.NewAttributeWarningDiagnostic(path.Root("admin_user"), "admin_user only applies when the customer is created",
+		"CloudLX creates the customer's first user together with the customer and never returns it, so this change "+
+			"is saved in Terraform state only and nothing is sent to the API. To change the user, use the CloudLX portal.")
+}
+
+// timeoutNotPositive refuses timeouts.<operation> = value (such as "0s" or
+// "-5m"), which the timeouts block accepts.
+func timeoutNotPositive(operation, value string) diag.Diagnostic {
+	return diag.NewAttributeErrorDiagnostic(path.Root("timeouts").AtName(operation), "Invalid timeout",
+		fmt.Sprintf("timeouts.%s is %q; it bounds the whole operation, retries included, so it must be positive, such as \"10m\".",
+			operation, value))
+}
+
+// subRealmEnabledNotShown refuses a sub-realm in enabled_sub_realms that is
+// not in shown_sub_realms.
+func subRealmEnabledNotShown(id int64) diag.Diagnostic {
+	return diag.NewAttributeErrorDiagnostic(path.Root("enabled_sub_realms"), "Sub-realm enabled but not shown",
+		fmt.Sprintf("enabled_sub_realms contains %d, which is not in shown_sub_realms. A customer can only use the sub-realms "+
+			"it can see: add %d to shown_sub_realms, or remove it from enabled_sub_realms.", id, id))
+}
+
+// invalidImportID refuses an import ID that is not a customer id (see parseImportID).
+func invalidImportID(id string) diag.Diagnostic {
+	return diag.NewErrorDiagnostic("Invalid CloudLX customer import ID",
+		fmt.Sprintf("Expected the customer's numeric ID, a positive integer such as 915 "+
+			"(terraform import cloudlx_customer.example 915, or id = \"915\" in an import block); got %q.", id))
+}
+
+// invalidImportIdentity refuses an import identity whose id, shown as the
+// configuration gave it ("null", "unknown", "0"), is not a customer id.
+func invalidImportIdentity(shown string) diag.Diagnostic {
+	return diag.NewErrorDiagnostic("Invalid CloudLX customer identity",
+		fmt.Sprintf("The import block's identity must give the customer's numeric ID, a positive integer known before "+
+			"the plan, such as identity = { id = 915 }; got id = %s.", shown))
+}
+
+// customerIDNotFound: the cloudlx_customer data source's GET of customer id
+// (at url) answered notFound, a 404.
+func customerIDNotFound(id int64, url string, notFound error) diag.Diagnostic {
+	return diag.NewAttributeErrorDiagnostic(path.Root("id"), "CloudLX customer not found",
+		fmt.Sprintf("No CloudLX customer has id %d (GET %s answered HTTP 404). Check the id, or look the "+
+			"customer up by name instead.%s", id, url, gatewayHint(notFound)))
+}
+
+// noCustomerNamed: none of the listed customers (all) is named exactly name;
+// it names those whose names differ only in case or surrounding spaces.
+func noCustomerNamed(name string, all []cloudlx.Customer) diag.Diagnostic {
+	detail := fmt.Sprintf("0 of the %d CloudLX customers are named exactly %q (names are compared exactly, case and spaces included).", len(all), name)
+	if similar := similarlyNamed(all, name); similar != "" {
+		detail += " Customers with a similar name: " + similar + "."
+	}
+	return diag.NewAttributeErrorDiagnostic(path.Root("name"), "No CloudLX customer with this name", detail)
+}
+
+// severalCustomersNamed: more than one customer (matches) is named name, so a
+// lookup by name cannot choose; it suggests the lowest id.
+func severalCustomersNamed(name string, matches []cloudlx.Customer) diag.Diagnostic {
+	lowest := slices.MinFunc(matches, func(a, b cloudlx.Customer) int { return cmp.Compare(a.ID, b.ID) })
+	return diag.NewAttributeErrorDiagnostic(path.Root("name"), "Several CloudLX customers have this name",
+		fmt.Sprintf("%d CloudLX customers are named %q: %s. A lookup by name needs exactly one match; look the customer up "+
+			"by id instead (for example id = %d), or list them with the cloudlx_customers data source.",
+			len(matches), name, describeCustomers(matches), lowest.ID))
+}
+
+// similarlyNamed lists the customers whose name differs from name only in
+// case or surrounding spaces: the likely intent behind a lookup that found none.
+func similarlyNamed(all []cloudlx.Customer, name string) string {
+	var similar []cloudlx.Customer
+	for _, c := range all {
+		if strings.EqualFold(strings.TrimSpace(c.Name), strings.TrimSpace(name)) {
+			similar = append(similar, c)
+		}
+	}
+	return describeCustomers(similar)
+}
+
+// describeCustomers renders customers as `"Name" (id 12), ...`, by id.
+func describeCustomers(cs []cloudlx.Customer) string {
+	sorted := slices.Clone(cs)
+	slices.SortFunc(sorted, func(a, b cloudlx.Customer) int { return cmp.Compare(a.ID, b.ID) })
+	parts := make([]string, len(sorted))
+	for i, c := range sorted {
+		parts[i] = fmt.Sprintf("%q (id %d)", c.Name, c.ID)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// catalogueNamesNotUnique warns that ids_by_name leaves out the names that
+// several catalogue entries carry (ambiguous: `"Name" (ids 3, 7)`, sorted);
+// listAddr is the address of the catalogue's list to choose from.
+func catalogueNamesNotUnique(singular string, ambiguous []string, listAddr string) diag.Diagnostic {
+	return diag.NewAttributeWarningDiagnostic(path.Root("ids_by_name"), fmt.Sprintf("CloudLX %s names are not unique", singular),
+		fmt.Sprintf("More than one %s has each of these names: %s. ids_by_name leaves them out, so a lookup of one "+
+			"of them fails rather than pick an id at random. Choose the %s by id from %s instead, for example by its "+
+			"description.", singular, strings.Join(ambiguous, ", "), singular, listAddr))
+}
+
+// addCatalogueError reports a failed catalogue read. A 404 most likely means
+// the inferred path is wrong for this account, so it says so.
+func addCatalogueError(diags *diag.Diagnostics, singular, apiPath string, err error) {
+	operation := fmt.Sprintf("Could not read the CloudLX %s catalogue", singular)
+	if cloudlx.IsNotFound(err) {
+		diags.AddError(operation, fmt.Sprintf("GET %s answered HTTP 404. That path is inferred: the CloudLX documentation "+
+			"mentions a %s endpoint without documenting its path, and this account does not seem to serve it there. "+
+			"Use %s ids directly in the configuration for now, and please report the issue.\n\n%s", apiPath, singular, singular, err))
+		return
+	}
+	addAPIError(diags, operation, err)
+}
+
+// unknownProviderSetting refuses a provider attribute whose value is only
+// known after apply; envVar, if any, is the variable that can set it instead.
+func unknownProviderSetting(name, envVar string) diag.Diagnostic {
+	hint := "Set it to a value known before apply"
+	if envVar != "" {
+		hint += ", or leave it out and set the " + envVar + " environment variable"
+	}
+	return diag.NewAttributeErrorDiagnostic(path.Root(name), "Unknown CloudLX provider setting: "+name,
+		"The provider is configured before other resources are created, so "+name+" cannot come from a value that is only "+
+			"known after apply. "+hint+". If it comes from another resource, apply that resource first with -target.")
+}
+
+// conflictingCredentials: both an access token and client credentials are set.
+func conflictingCredentials() diag.Diagnostic {
+	return diag.NewAttributeErrorDiagnostic(path.Root("access_token"), "Conflicting CloudLX credentials",
+		"Both an access token and client credentials are configured. Use exactly one way to authenticate: either "+
+			"access_token ("+envAccessToken+"), or client_id and client_secret ("+envClientID+" and "+envClientSecret+"). "+
+			"Check the environment for a variable left over from another setup.")
+}
+
+// missingCredentials: neither an access token nor client credentials are set.
+func missingCredentials() diag.Diagnostic {
+	return diag.NewAttributeErrorDiagnostic(path.Root("client_id"), "Missing CloudLX credentials",
+		"The provider needs credentials. Set client_id and client_secret (or the "+envClientID+" and "+envClientSecret+
+			" environment variables) to an API client created in the portal, or set access_token ("+envAccessToken+").")
 }

@@ -85,13 +85,6 @@ func (r *evidenceRun) fails(args []string, patterns ...string) {
 	}
 }
 
-// oneLine joins Terraform's wrapped, boxed error text so patterns can span
-// its line breaks.
-func oneLine(s string) string {
-	s = regexp.MustCompile(`\n[│╷╵ ]*`).ReplaceAllString(s, " ")
-	return regexp.MustCompile(` +`).ReplaceAllString(s, " ")
-}
-
 // expectIntact checks that state and the API still hold exactly the two
 // customers: nothing left state, nothing was deleted or created.
 func (r *evidenceRun) expectIntact(when string) {
@@ -99,12 +92,7 @@ func (r *evidenceRun) expectIntact(when string) {
 	if got := stateIDs(r.t, r.wd); !slices.Equal(got, r.ids) {
 		r.t.Errorf("%s: state holds %v, want %v", when, got, r.ids)
 	}
-	var api []string
-	for _, c := range r.env.emu.Customers() {
-		api = append(api, fmt.Sprint(c.ID))
-	}
-	slices.Sort(api)
-	if !slices.Equal(api, r.ids) {
+	if api := customerIDsInEmulator(r.env.emu); !slices.Equal(api, r.ids) {
 		r.t.Errorf("%s: the API holds customers %v, want %v", when, api, r.ids)
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -28,12 +27,6 @@ import (
 // fails, drops connections, expires tokens and loses answers, and check that
 // every apply ends exactly: no duplicate, no orphan, no failed operation that
 // a retry could have saved.
-
-// providerBlockWith is providerBlock with extra provider arguments.
-func (e *testEnv) providerBlockWith(extra string) string {
-	return strings.Replace(e.providerBlock(), `client_secret = "test-client-secret"`,
-		"client_secret = \"test-client-secret\"\n  "+extra, 1)
-}
 
 // trafficReport sums up the emulator's request log.
 type trafficReport struct {
@@ -88,29 +81,6 @@ func (r trafficReport) String() string {
 		"one request met at most %d 429s and %d other faults; statuses %v",
 		r.total, r.wallClock.Round(100*time.Millisecond), strings.Join(routes, ", "), r.retried, r.byFault,
 		r.worstThrottles, r.worstFailures, r.byStatus)
-}
-
-// customerIDsInState returns the ids of every cloudlx_customer in state.
-func customerIDsInState(s *terraform.State) []string {
-	var out []string
-	for _, m := range s.Modules {
-		for _, rs := range m.Resources {
-			if rs.Type == "cloudlx_customer" && rs.Primary != nil {
-				out = append(out, rs.Primary.ID)
-			}
-		}
-	}
-	sort.Strings(out)
-	return out
-}
-
-func customerIDsInEmulator(emu *emulator.Server) []string {
-	var out []string
-	for _, c := range emu.Customers() {
-		out = append(out, fmt.Sprint(c.ID))
-	}
-	sort.Strings(out)
-	return out
 }
 
 const fleetSize = 50
@@ -322,7 +292,7 @@ func TestAccCustomer_createWhoseReadBackFailsKeepsTheID(t *testing.T) {
 	// that read fails for good. The customer exists: state must have its id.
 	env := newTestEnv(t, emulator.Options{OmitRealmIDsOnCreate: true})
 	env.emu.InjectFault("GET /api/customers/{id}", emulator.Fault{Status: http.StatusInternalServerError}, 2)
-	cfg := env.providerBlockWith("max_retries = 1") + "\nresource \"cloudlx_customer\" \"test\" {\n" + fullCustomer + "\n}\n"
+	cfg := env.providerBlockWith("max_retries = 1") + customerBlock(fullCustomer)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
@@ -369,14 +339,7 @@ func TestAccCustomer_ambiguousCreateIsNotRepeated(t *testing.T) {
 			env := newTestEnv(t, emulator.Options{})
 			env.emu.InjectFault("POST /api/customers", tc.fault, 1)
 			// No admin_user: an imported customer then plans clean.
-			cfg := env.customerConfig(`
-  name               = "Acme Ltd"
-  currency_iso       = "USD"
-  country_iso        = "US"
-  realms             = [2, 7]
-  shown_sub_realms   = [313, 328]
-  enabled_sub_realms = [313]
-`)
+			cfg := env.customerConfig(customerWithoutAdminUser)
 			steps := []resource.TestStep{{
 				Config: cfg,
 				ExpectError: regexp.MustCompile(`(?s)Error: CloudLX customer may have been created.*` +
@@ -487,7 +450,7 @@ func TestAccCustomer_rejectedTokenIsRenewedOnce(t *testing.T) {
 
 func TestAccCustomer_maxRetriesIsHonoured(t *testing.T) {
 	env := newTestEnv(t, emulator.Options{})
-	cfg := env.providerBlockWith("max_retries = 2") + "\nresource \"cloudlx_customer\" \"test\" {\n" + fullCustomer + "\n}\n"
+	cfg := env.providerBlockWith("max_retries = 2") + customerBlock(fullCustomer)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
@@ -578,17 +541,16 @@ func TestAccFaults_interruptStopsPromptly(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			emu := emulator.New(emulator.Options{})
 			var creates atomic.Int32
-			api := tc.holdUp(emu, emu)
-			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				if r.Method == http.MethodPost && r.URL.Path == "/api/customers" {
-					creates.Add(1)
-				}
-				api.ServeHTTP(w, r)
-			}))
-			t.Cleanup(srv.Close)
-			env := &testEnv{t: t, emu: emu, url: srv.URL}
+			env := newWrappedTestEnv(t, emulator.Options{}, func(emu *emulator.Server) http.Handler {
+				api := tc.holdUp(emu, emu)
+				return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					if r.Method == http.MethodPost && r.URL.Path == "/api/customers" {
+						creates.Add(1)
+					}
+					api.ServeHTTP(w, r)
+				})
+			})
 
 			run := newCLIRun(t, map[string]string{"TF_LOG": "debug", "TF_LOG_PATH": "terraform.log"})
 			run.WriteFile("main.tf", env.customerConfig(fullCustomer))
@@ -637,7 +599,7 @@ func TestAccFaults_interruptStopsPromptly(t *testing.T) {
 			if n := creates.Load(); n != 1 {
 				t.Errorf("%d POSTs, want the one that was interrupted", n)
 			}
-			if n := len(emu.Customers()); n != 0 {
+			if n := len(env.emu.Customers()); n != 0 {
 				t.Errorf("%d customers created", n)
 			}
 		})

@@ -3,7 +3,6 @@ package provider
 import (
 	"context"
 	"reflect"
-	"regexp"
 	"slices"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
@@ -86,15 +85,11 @@ func (l *customerListResource) List(ctx context.Context, req list.ListRequest, s
 		fail()
 		return
 	}
-	var filter *regexp.Regexp
-	if !cfg.NameRegex.IsNull() && !cfg.NameRegex.IsUnknown() {
-		re, err := regexp.Compile(cfg.NameRegex.ValueString())
-		if err != nil { // the validator has already rejected it
-			diags.AddAttributeError(path.Root("name_regex"), "Invalid name_regex", err.Error())
-			fail()
-			return
-		}
-		filter = re
+	filter, err := nameFilter(cfg.NameRegex)
+	if err != nil { // the validator has already rejected it
+		diags.AddAttributeError(path.Root("name_regex"), "Invalid name_regex", err.Error())
+		fail()
+		return
 	}
 
 	ctx, cancel := context.WithTimeout(ctx, defaultDataSourceReadTimeout)
@@ -105,14 +100,11 @@ func (l *customerListResource) List(ctx context.Context, req list.ListRequest, s
 		fail()
 		return
 	}
-	slices.SortFunc(all, func(a, b cloudlx.Customer) int { return compareInt64(a.ID, b.ID) })
+	matching := matchingByID(all, filter)
 
 	var results []list.ListResult
-	for i := range all {
-		c := &all[i]
-		if filter != nil && !filter.MatchString(c.Name) {
-			continue
-		}
+	for i := range matching {
+		c := &matching[i]
 		if req.Limit > 0 && int64(len(results)) >= req.Limit {
 			break
 		}

@@ -3,8 +3,8 @@ package provider
 import (
 	"context"
 	"fmt"
+	"maps"
 	"net/http"
-	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
@@ -35,7 +35,7 @@ func (p *protocolProvider) list(config map[string]tftypes.Value, includeResource
 	p.t.Helper()
 	schema, ok := p.schemas.ListResourceSchemas["cloudlx_customer"]
 	if !ok {
-		p.t.Fatalf("the provider has no cloudlx_customer list resource; it has %v", keysOf(p.schemas.ListResourceSchemas))
+		p.t.Fatalf("the provider has no cloudlx_customer list resource; it has %v", slices.Sorted(maps.Keys(p.schemas.ListResourceSchemas)))
 	}
 	stream, err := p.server.ListResource(context.Background(), &tfprotov6.ListResourceRequest{
 		TypeName:        "cloudlx_customer",
@@ -66,32 +66,6 @@ func (p *protocolProvider) list(config map[string]tftypes.Value, includeResource
 		out = append(out, c)
 	}
 	return out, strings.Join(errs, "\n")
-}
-
-func keysOf[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
-}
-
-// seedNamed makes customers with these names in the emulator and returns them.
-func seedNamed(t *testing.T, emu *emulator.Server, names ...string) []emulator.Customer {
-	t.Helper()
-	var out []emulator.Customer
-	for _, name := range names {
-		c, err := emu.CreateCustomer(emulator.CustomerInput{
-			Name: name, CurrencyISO: "GBP", CountryISO: "GB",
-			Realms: []int64{2, 7}, ShownSubRealms: []int64{313, 328}, EnabledSubRealms: []int64{313},
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, c)
-	}
-	return out
 }
 
 // listRequests returns the queries of the customer list requests the emulator received.
@@ -255,17 +229,16 @@ func TestListResource_failingListIsAnError(t *testing.T) {
 		{"a later page", "2", http.StatusInternalServerError},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			emu := emulator.New(emulator.Options{PageSize: 2})
-			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				if r.URL.Path == "/api/customers" && r.URL.Query().Get("page") == tc.failPage {
-					http.Error(w, `{"message":"list failed on purpose","status_code":`+fmt.Sprint(tc.status)+`}`, tc.status)
-					return
-				}
-				emu.ServeHTTP(w, r)
-			}))
-			t.Cleanup(srv.Close)
-			env := &testEnv{t: t, emu: emu, url: srv.URL}
-			seedNamed(t, emu, "Acme Ltd", "Globex Corporation", "Initech")
+			env := newWrappedTestEnv(t, emulator.Options{PageSize: 2}, func(emu *emulator.Server) http.Handler {
+				return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					if r.URL.Path == "/api/customers" && r.URL.Query().Get("page") == tc.failPage {
+						http.Error(w, `{"message":"list failed on purpose","status_code":`+fmt.Sprint(tc.status)+`}`, tc.status)
+						return
+					}
+					emu.ServeHTTP(w, r)
+				})
+			})
+			seedNamed(t, env.emu, "Acme Ltd", "Globex Corporation", "Initech")
 			// No retries, so the failure is final at once.
 			p := newProtocolProvider(t, env.emulatorSettings(map[string]tftypes.Value{"max_retries": tftypes.NewValue(tftypes.Number, 0)}))
 
@@ -273,7 +246,7 @@ func TestListResource_failingListIsAnError(t *testing.T) {
 			if len(got) != 0 {
 				t.Errorf("a failing list returned results: %v", got)
 			}
-			for _, want := range []string{"Could not list CloudLX customers", "GET " + srv.URL + "/api/customers", fmt.Sprint(tc.status), "list failed on purpose"} {
+			for _, want := range []string{"Could not list CloudLX customers", "GET " + env.url + "/api/customers", fmt.Sprint(tc.status), "list failed on purpose"} {
 				if !strings.Contains(errs, want) {
 					t.Errorf("the error does not say %q:\n%s", want, errs)
 				}

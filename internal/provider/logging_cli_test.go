@@ -3,8 +3,6 @@ package provider
 import (
 	"encoding/json"
 	"fmt"
-	"net/http/httptest"
-	"os"
 	"strings"
 	"testing"
 
@@ -20,21 +18,17 @@ import (
 // TF_LOG=trace it writes all of them, as before logs were turned off when
 // unread.
 func TestAccLogs_onlyWhenAsked(t *testing.T) {
-	if os.Getenv("TF_ACC") == "" {
-		t.Skip("acceptance test: set TF_ACC=1 to drive the Terraform CLI")
-	}
+	requireAcc(t)
 	cli := clitest.Terraform(t)
 	for _, tfLog := range []string{"", "trace"} {
 		t.Run("TF_LOG="+tfLog, func(t *testing.T) {
-			emu := emulator.New(emulator.Options{ClientID: "logs-client", ClientSecret: "logs-secret"})
-			srv := httptest.NewServer(emu)
-			t.Cleanup(srv.Close)
+			env := newTestEnv(t, emulator.Options{ClientID: "logs-client", ClientSecret: "logs-secret"})
 
 			provider := clitest.StartDebugProvider(t, map[string]string{"TF_LOG": tfLog})
 			wd := clitest.NewWorkdir(t, cli, map[string]string{"TF_REATTACH_PROVIDERS": provider.Reattach})
 			wd.WriteFile("main.tf", cliProviderBlock(fmt.Sprintf(`  endpoint      = %q
   client_id     = "logs-client"
-  client_secret = "logs-secret"`, srv.URL))+`
+  client_secret = "logs-secret"`, env.url))+`
 resource "cloudlx_customer" "test" {
   name         = "Log Readers"
   currency_iso = "GBP"
@@ -45,7 +39,7 @@ resource "cloudlx_customer" "test" {
 			wd.MustRun("apply", "-auto-approve", "-no-color")
 			wd.MustRun("plan", "-detailed-exitcode", "-no-color")
 			stderr := provider.Stop()
-			if n := len(emu.Requests()); n < 3 {
+			if n := len(env.emu.Requests()); n < 3 {
 				t.Fatalf("the emulator saw %d requests; the commands did not go through the debug provider", n)
 			}
 

@@ -183,13 +183,7 @@ func (p *cloudlxProvider) Configure(ctx context.Context, req provider.ConfigureR
 		if !u.value.IsUnknown() {
 			continue
 		}
-		hint := "Set it to a value known before apply"
-		if u.envVar != "" {
-			hint += ", or leave it out and set the " + u.envVar + " environment variable"
-		}
-		resp.Diagnostics.AddAttributeError(path.Root(name), "Unknown CloudLX provider setting: "+name,
-			"The provider is configured before other resources are created, so "+name+" cannot come from a value that is only "+
-				"known after apply. "+hint+". If it comes from another resource, apply that resource first with -target.")
+		resp.Diagnostics.Append(unknownProviderSetting(name, u.envVar))
 	}
 	if resp.Diagnostics.HasError() {
 		return
@@ -209,14 +203,9 @@ func (p *cloudlxProvider) Configure(ctx context.Context, req provider.ConfigureR
 	hasCreds := clientID != "" || clientSecret != ""
 	switch {
 	case accessToken != "" && hasCreds:
-		resp.Diagnostics.AddAttributeError(path.Root("access_token"), "Conflicting CloudLX credentials",
-			"Both an access token and client credentials are configured. Use exactly one way to authenticate: either "+
-				"access_token ("+envAccessToken+"), or client_id and client_secret ("+envClientID+" and "+envClientSecret+"). "+
-				"Check the environment for a variable left over from another setup.")
+		resp.Diagnostics.Append(conflictingCredentials())
 	case accessToken == "" && !hasCreds:
-		resp.Diagnostics.AddAttributeError(path.Root("client_id"), "Missing CloudLX credentials",
-			"The provider needs credentials. Set client_id and client_secret (or the "+envClientID+" and "+envClientSecret+
-				" environment variables) to an API client created in the portal, or set access_token ("+envAccessToken+").")
+		resp.Diagnostics.Append(missingCredentials())
 	case accessToken == "" && clientID == "":
 		resp.Diagnostics.AddAttributeError(path.Root("client_id"), "Missing CloudLX client_id",
 			"client_secret is set but client_id is not. Set client_id or the "+envClientID+" environment variable.")

@@ -7,7 +7,6 @@ import (
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
-	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/cloudlx-community/terraform-provider-cloudlx/internal/emulator"
 )
@@ -106,11 +105,6 @@ resource "cloudlx_customer" "test" {
 	resource.Test(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps:                    steps,
-		CheckDestroy: func(*terraform.State) error {
-			if reqs := env.emu.Requests(); len(reqs) != 0 {
-				return fmt.Errorf("invalid provider settings reached the API: %s", routes(reqs))
-			}
-			return nil
-		},
+		CheckDestroy:             env.checkNoRequests("invalid provider settings"),
 	})
 }

@@ -1,5 +1,12 @@
 package provider
 
+// The cloudlx_customer resource's lifecycle: what each Terraform operation
+// sends to CloudLX and saves to state. Its schema is in
+// resource_customer_schema.go, its model and the conversions to and from the
+// API in customer_model.go, its identity in resource_customer_identity.go, the
+// plan's computed details in plan_details.go, the reconciling of a write's
+// answer in write_answer.go, and its long diagnostics in diagnostics.go.
+
 import (
 	"context"
 	"fmt"
@@ -7,20 +14,9 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/hashicorp/terraform-plugin-framework-timeouts/resource/timeouts"
-	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
-	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
-	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setdefault"
-	"github.com/hashicorp/terraform-plugin-framework/resource/schema/stringdefault"
-	"github.com/hashicorp/terraform-plugin-framework/schema/validator"
 	"github.com/hashicorp/terraform-plugin-framework/types"
-	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
 
 	"github.com/cloudlx-community/terraform-provider-cloudlx/internal/cloudlx"
 )
@@ -34,158 +30,14 @@ var (
 	_ resource.ResourceWithIdentity       = (*customerResource)(nil)
 )
 
-// Operation timeouts when the configuration sets none. They bound a whole
-// operation, retries and Retry-After waits included.
-const (
-	defaultCreateTimeout = 10 * time.Minute
-	defaultReadTimeout   = 5 * time.Minute
-	defaultUpdateTimeout = 10 * time.Minute
-	defaultDeleteTimeout = 10 * time.Minute
-)
-
-// timeoutDescription documents one operation's timeout and its default.
-func timeoutDescription(operation string, def time.Duration) string {
-	return fmt.Sprintf("How long %s may take, retries and `Retry-After` waits included, as a duration such as `30s` or `15m` "+
-		"(default `%dm`).", operation, int(def.Minutes()))
-}
-
 func newCustomerResource() resource.Resource { return &customerResource{} }
 
 type customerResource struct {
 	data *providerData
 }
 
-type customerResourceModel struct {
-	customerAPIModel
-	AdminUser types.Object   `tfsdk:"admin_user"`
-	Timeouts  timeouts.Value `tfsdk:"timeouts"`
-}
-
-type adminUserModel struct {
-	Email     types.String `tfsdk:"email"`
-	FirstName types.String `tfsdk:"first_name"`
-	LastName  types.String `tfsdk:"last_name"`
-	RoleGroup types.String `tfsdk:"role_group"`
-}
-
 func (r *customerResource) Metadata(_ context.Context, req resource.MetadataRequest, resp *resource.MetadataResponse) {
 	resp.TypeName = req.ProviderTypeName + "_customer"
-}
-
-func (r *customerResource) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	positiveIDs := []validator.Set{setvalidator.ValueInt64sAre(int64validator.AtLeast(1))}
-	emptySet := setdefault.StaticValue(types.SetValueMust(types.Int64Type, nil))
-	resp.Schema = schema.Schema{
-		MarkdownDescription: "A customer of the CloudLX reseller platform: its name, currency, country, the realms it can access " +
-			"and the sub-realms it can see and use.",
-		Attributes: map[string]schema.Attribute{
-			"id": schema.Int64Attribute{
-				MarkdownDescription: "The customer's numeric ID in CloudLX.",
-				Computed:            true,
-				PlanModifiers:       []planmodifier.Int64{int64planmodifier.UseStateForUnknown()},
-			},
-			"name": schema.StringAttribute{
-				MarkdownDescription: "The customer's name.",
-				Required:            true,
-				Validators:          []validator.String{trimmedValidator},
-			},
-			"currency_iso": schema.StringAttribute{
-				MarkdownDescription: "The customer's default currency, as an uppercase ISO 4217 code such as `USD`, `EUR` or `GBP`.",
-				Required:            true,
-				Validators:          []validator.String{currencyCodeValidator},
-			},
-			"country_iso": schema.StringAttribute{
-				MarkdownDescription: "The customer's country, as an uppercase ISO 3166-1 alpha-2 code such as `US`, `GB` or `DE`.",
-				Required:            true,
-				Validators:          []validator.String{countryCodeValidator},
-			},
-			"realms": schema.SetAttribute{
-				MarkdownDescription: "IDs of the realms the customer can access, at least one (see the `cloudlx_realms` data source). Order does not matter.",
-				ElementType:         types.Int64Type,
-				CustomType:          idSetType,
-				Required:            true,
-				Validators: append([]validator.Set{nonEmptyValidator{fix: "A customer needs access to at least one realm: " +
-					"find their ids with the cloudlx_realms data source."}}, positiveIDs...),
-			},
-			"shown_sub_realms": schema.SetAttribute{
-				MarkdownDescription: "IDs of the sub-realms the customer can see. Defaults to none; sub-realms added in the portal show as drift.",
-				ElementType:         types.Int64Type,
-				CustomType:          idSetType,
-				Optional:            true,
-				Computed:            true,
-				Default:             emptySet,
-				Validators:          positiveIDs,
-			},
-			"enabled_sub_realms": schema.SetAttribute{
-				MarkdownDescription: "IDs of the sub-realms the customer can use. Each must also be in `shown_sub_realms`. Defaults to none.",
-				ElementType:         types.Int64Type,
-				CustomType:          idSetType,
-				Optional:            true,
-				Computed:            true,
-				Default:             emptySet,
-				Validators:          positiveIDs,
-			},
-			"admin_user": schema.SingleNestedAttribute{
-				MarkdownDescription: "The customer's first portal user, created together with the customer. It is sent only when the " +
-					"customer is created and the API never returns it: changing it later changes nothing in CloudLX (the plan warns), " +
-					"and an imported customer has none in state.",
-				Optional: true,
-				Attributes: map[string]schema.Attribute{
-					"email": schema.StringAttribute{
-						MarkdownDescription: "The user's email address.",
-						Required:            true,
-						Validators:          []validator.String{emailValidator},
-					},
-					"first_name": schema.StringAttribute{
-						MarkdownDescription: "The user's first name.",
-						Required:            true,
-						Validators:          []validator.String{trimmedValidator},
-					},
-					"last_name": schema.StringAttribute{
-						MarkdownDescription: "The user's last name.",
-						Required:            true,
-						Validators:          []validator.String{trimmedValidator},
-					},
-					"role_group": schema.StringAttribute{
-						MarkdownDescription: "The user's role group. Defaults to `Admin`.",
-						Optional:            true,
-						Computed:            true,
-						Default:             stringdefault.StaticString("Admin"),
-						Validators:          []validator.String{trimmedValidator},
-					},
-				},
-			},
-			"currency": schema.ObjectAttribute{
-				MarkdownDescription: currencyDescription,
-				AttributeTypes:      currencyType.AttrTypes,
-				Computed:            true,
-			},
-			"country": schema.ObjectAttribute{
-				MarkdownDescription: countryDescription,
-				AttributeTypes:      countryType.AttrTypes,
-				Computed:            true,
-			},
-			"realm_details": schema.ListAttribute{
-				MarkdownDescription: realmDetailsDescription,
-				ElementType:         realmDetailType,
-				Computed:            true,
-			},
-			"sub_realm_details": schema.ListAttribute{
-				MarkdownDescription: subRealmDetailsDescription,
-				ElementType:         subRealmDetailType,
-				Computed:            true,
-			},
-		},
-		Blocks: map[string]schema.Block{
-			"timeouts": timeouts.Block(ctx, timeouts.Opts{
-				Create: true, Read: true, Update: true, Delete: true,
-				CreateDescription: timeoutDescription("creating the customer", defaultCreateTimeout),
-				ReadDescription:   timeoutDescription("reading the customer, which happens in every plan and refresh,", defaultReadTimeout),
-				UpdateDescription: timeoutDescription("updating the customer", defaultUpdateTimeout),
-				DeleteDescription: timeoutDescription("deleting the customer", defaultDeleteTimeout),
-			}),
-		},
-	}
 }
 
 func (r *customerResource) Configure(_ context.Context, req resource.ConfigureRequest, resp *resource.ConfigureResponse) {
@@ -205,8 +57,7 @@ func (r *customerResource) ValidateConfig(ctx context.Context, req resource.Vali
 			continue
 		}
 		if d, err := time.ParseDuration(v.ValueString()); err == nil && d <= 0 {
-			resp.Diagnostics.AddAttributeError(p, "Invalid timeout",
-				fmt.Sprintf("timeouts.%s is %q; it bounds the whole operation, retries included, so it must be positive, such as \"10m\".", op, v.ValueString()))
+			resp.Diagnostics.Append(timeoutNotPositive(op, v.ValueString()))
 		}
 	}
 	var shown, enabled types.Set
@@ -229,9 +80,7 @@ func (r *customerResource) ValidateConfig(ctx context.Context, req resource.Vali
 			continue
 		}
 		if !visible[id.ValueInt64()] {
-			resp.Diagnostics.AddAttributeError(path.Root("enabled_sub_realms"), "Sub-realm enabled but not shown",
-				fmt.Sprintf("enabled_sub_realms contains %d, which is not in shown_sub_realms. A customer can only use the sub-realms "+
-					"it can see: add %d to shown_sub_realms, or remove it from enabled_sub_realms.", id.ValueInt64(), id.ValueInt64()))
+			resp.Diagnostics.Append(subRealmEnabledNotShown(id.ValueInt64()))
 		}
 	}
 }
@@ -250,9 +99,7 @@ func (r *customerResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 		return
 	}
 	if adminUserChanged {
-		resp.Diagnostics.AddAttributeWarning(path.Root("admin_user"), "admin_user only applies when the customer is created",
-			"CloudLX creates the customer's first user together with the customer and never returns it, so this change "+
-				"is saved in Terraform state only and nothing is sent to the API. To change the user, use the CloudLX portal.")
+		resp.Diagnostics.Append(adminUserOnlyAtCreate())
 	}
 	resp.Plan.Raw = plan
 }
@@ -278,14 +125,7 @@ func (r *customerResource) Create(ctx context.Context, req resource.CreateReques
 	created, err := r.data.client.CreateCustomer(ctx, body)
 	if err != nil {
 		if cloudlx.MayHaveSucceeded(err) {
-			resp.Diagnostics.AddError("CloudLX customer may have been created",
-				fmt.Sprintf("Creating customer %q failed without a clear answer, so it is unknown whether CloudLX created it. "+
-					"The request was not repeated, to avoid creating the customer twice.\n\n"+
-					"Before applying again, look for a customer named %q in the CloudLX portal. If it exists, import it "+
-					"instead of creating it again, with\n  terraform import <resource address> <customer id>\n"+
-					"or an import block (import { to = <resource address>, id = \"<customer id>\" }). "+
-					"If it does not exist, apply again.\n\n%s",
-					body.Name, body.Name, err))
+			resp.Diagnostics.Append(customerMayHaveBeenCreated(body.Name, err))
 			return
 		}
 		addAPIError(&resp.Diagnostics, "Could not create CloudLX customer", err)
@@ -303,9 +143,7 @@ func (r *customerResource) Create(ctx context.Context, req resource.CreateReques
 			// The next refresh fills in the details.
 			plan.saveAfterIncompleteCreate(created)
 			resp.Diagnostics.Append(setState(ctx, &resp.State, &plan)...)
-			resp.Diagnostics.AddWarning("CloudLX customer created, but its details could not be read",
-				fmt.Sprintf("Customer %q was created with id %d and saved to state, but reading it back failed, so its computed details "+
-					"(currency, country, realm and sub-realm details) are empty until the next refresh (terraform plan or apply reads them again).\n\n%s", created.Name, created.ID, err))
+			resp.Diagnostics.Append(customerCreatedNotReadBack(created.Name, created.ID, err))
 			return
 		}
 		customer = got
@@ -313,42 +151,6 @@ func (r *customerResource) Create(ctx context.Context, req resource.CreateReques
 	state, d := settleWriteAnswer(plan, customer, sentByCreate)
 	resp.Diagnostics.Append(d...)
 	resp.Diagnostics.Append(setState(ctx, &resp.State, &state)...)
-}
-
-// saveAfterIncompleteCreate records a created customer whose answer was
-// incomplete and could not be read back: the id from the answer, the inputs as
-// planned (the API accepted them), and null details until the next refresh.
-func (m *customerResourceModel) saveAfterIncompleteCreate(created *cloudlx.Customer) {
-	m.ID = types.Int64Value(created.ID)
-	m.Currency = types.ObjectNull(currencyType.AttrTypes)
-	m.Country = types.ObjectNull(countryType.AttrTypes)
-	m.RealmDetails = types.ListNull(realmDetailType)
-	m.SubRealmDetails = types.ListNull(subRealmDetailType)
-}
-
-func (m *customerResourceModel) createRequest(ctx context.Context) (cloudlx.CustomerCreate, diag.Diagnostics) {
-	var diags diag.Diagnostics
-	body := cloudlx.CustomerCreate{
-		Name:        m.Name.ValueString(),
-		CurrencyISO: m.CurrencyISO.ValueString(),
-		CountryISO:  m.CountryISO.ValueString(),
-	}
-	var d diag.Diagnostics
-	body.Realms, d = int64s(ctx, m.Realms)
-	diags.Append(d...)
-	body.ShownSubRealms, d = int64s(ctx, m.ShownSubRealms)
-	diags.Append(d...)
-	body.EnabledSubRealms, d = int64s(ctx, m.EnabledSubRealms)
-	diags.Append(d...)
-	if !m.AdminUser.IsNull() && !m.AdminUser.IsUnknown() {
-		var user adminUserModel
-		diags.Append(m.AdminUser.As(ctx, &user, basetypes.ObjectAsOptions{})...)
-		body.Email = user.Email.ValueString()
-		body.FirstName = user.FirstName.ValueString()
-		body.LastName = user.LastName.ValueString()
-		body.RoleGroup = user.RoleGroup.ValueString()
-	}
-	return body, diags
 }
 
 func (r *customerResource) Read(ctx context.Context, req resource.ReadRequest, resp *resource.ReadResponse) {
@@ -428,53 +230,6 @@ func (r *customerResource) Update(ctx context.Context, req resource.UpdateReques
 	resp.Diagnostics.Append(setState(ctx, &resp.State, &newState)...)
 }
 
-// changedFields builds a PATCH holding only what differs between plan and
-// state. The two sub-realm sets travel together: enabled must stay a subset
-// of shown, so the API validates them as a pair.
-func changedFields(ctx context.Context, plan, state *customerResourceModel) (cloudlx.CustomerPatch, diag.Diagnostics) {
-	var patch cloudlx.CustomerPatch
-	var diags diag.Diagnostics
-	if !plan.Name.Equal(state.Name) {
-		patch.Name = plan.Name.ValueStringPointer()
-	}
-	if !plan.CurrencyISO.Equal(state.CurrencyISO) {
-		patch.CurrencyISO = plan.CurrencyISO.ValueStringPointer()
-	}
-	if !plan.CountryISO.Equal(state.CountryISO) {
-		patch.CountryISO = plan.CountryISO.ValueStringPointer()
-	}
-	if !plan.Realms.Equal(state.Realms) {
-		ids, d := int64s(ctx, plan.Realms)
-		diags.Append(d...)
-		patch.Realms = &ids
-	}
-	if !plan.ShownSubRealms.Equal(state.ShownSubRealms) || !plan.EnabledSubRealms.Equal(state.EnabledSubRealms) {
-		shown, d := int64s(ctx, plan.ShownSubRealms)
-		diags.Append(d...)
-		enabled, d := int64s(ctx, plan.EnabledSubRealms)
-		diags.Append(d...)
-		patch.ShownSubRealms, patch.EnabledSubRealms = &shown, &enabled
-	}
-	return patch, diags
-}
-
-// fillUnknownFromState resolves computed values left unknown in the plan when
-// no request is sent (only possible if state lacked them).
-func fillUnknownFromState(plan, state *customerResourceModel) {
-	if plan.Currency.IsUnknown() {
-		plan.Currency = state.Currency
-	}
-	if plan.Country.IsUnknown() {
-		plan.Country = state.Country
-	}
-	if plan.RealmDetails.IsUnknown() {
-		plan.RealmDetails = state.RealmDetails
-	}
-	if plan.SubRealmDetails.IsUnknown() {
-		plan.SubRealmDetails = state.SubRealmDetails
-	}
-}
-
 func (r *customerResource) Delete(ctx context.Context, req resource.DeleteRequest, resp *resource.DeleteResponse) {
 	defer redactDiagnostics(r.data.redactorOrNil(), &resp.Diagnostics)
 	var state customerResourceModel
@@ -499,11 +254,7 @@ func (r *customerResource) Delete(ctx context.Context, req resource.DeleteReques
 	case status == http.StatusMethodNotAllowed || status == http.StatusNotImplemented:
 		// The documented API has no DELETE. Say so plainly rather than fail
 		// every destroy: the resource leaves state, the customer stays.
-		resp.Diagnostics.AddWarning("CloudLX customer still exists",
-			fmt.Sprintf("The CloudLX API cannot delete customers (DELETE answered HTTP %d), so customer %q (id %d) still exists in "+
-				"CloudLX and was only removed from Terraform state. Remove or suspend it in the portal if it should be gone. "+
-				"To manage it with Terraform again, import it:\n  terraform import <resource address> %d",
-				status, state.Name.ValueString(), id, id))
+		resp.Diagnostics.Append(customerStillExists(status, state.Name.ValueString(), id))
 	default:
 		addAPIError(&resp.Diagnostics, fmt.Sprintf("Could not delete CloudLX customer %d", id), err)
 	}
@@ -520,9 +271,7 @@ func (r *customerResource) ImportState(ctx context.Context, req resource.ImportS
 	}
 	id, ok := parseImportID(req.ID)
 	if !ok {
-		resp.Diagnostics.AddError("Invalid CloudLX customer import ID",
-			fmt.Sprintf("Expected the customer's numeric ID, a positive integer such as 915 "+
-				"(terraform import cloudlx_customer.example 915, or id = \"915\" in an import block); got %q.", req.ID))
+		resp.Diagnostics.Append(invalidImportID(req.ID))
 		return
 	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("id"), id)...)

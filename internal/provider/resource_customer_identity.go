@@ -85,9 +85,7 @@ func importIDFromIdentity(ctx context.Context, identity *tfsdk.ResourceIdentity,
 		} else if !m.ID.IsNull() {
 			shown = fmt.Sprint(m.ID.ValueInt64())
 		}
-		diags.AddError("Invalid CloudLX customer identity",
-			fmt.Sprintf("The import block's identity must give the customer's numeric ID, a positive integer known before "+
-				"the plan, such as identity = { id = 915 }; got id = %s.", shown))
+		diags.Append(invalidImportIdentity(shown))
 		return 0, false
 	}
 	return m.ID.ValueInt64(), true

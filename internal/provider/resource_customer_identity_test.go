@@ -3,13 +3,13 @@ package provider
 import (
 	"context"
 	"fmt"
-	"net/http/httptest"
 	"os"
 	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-go/tfprotov6"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
+	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -183,19 +183,18 @@ func TestCustomerIdentity_refreshOfADeletedCustomerWithoutIdentity(t *testing.T)
 // `make test-opentofu` runs it.
 func TestAccCustomer_identity(t *testing.T) {
 	env := newTestEnv(t, emulator.Options{})
-	var id int64
-	sameID := knownvalue.Int64Func(func(v int64) error {
-		if v != id || v <= 0 {
-			return fmt.Errorf("identity id %d, want the customer's id %d", v, id)
+	// Every step's identity id matches the id in its state
+	// (ExpectIdentityValueMatchesState), and that id is the one the create
+	// set (sameID).
+	sameID := statecheck.CompareValue(compare.ValuesSame())
+	positive := knownvalue.Int64Func(func(v int64) error {
+		if v <= 0 {
+			return fmt.Errorf("identity id %d, want a positive id", v)
 		}
 		return nil
 	})
 	// No admin_user: an import never has one, so the import plans below are no-ops.
-	config := env.customerConfig(strings.Replace(fullCustomer, `admin_user = {
-    email      = "ops@acme.example"
-    first_name = "Jane"
-    last_name  = "Doe"
-  }`, "", 1))
+	config := env.customerConfig(customerWithoutAdminUser)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		TerraformVersionChecks:   []tfversion.TerraformVersionCheck{tfversion.SkipBelow(tfversion.Version1_12_0)},
@@ -203,8 +202,8 @@ func TestAccCustomer_identity(t *testing.T) {
 			{
 				Config: config,
 				ConfigStateChecks: []statecheck.StateCheck{
-					attrCheck("id", knownvalue.Int64Func(func(v int64) error { id = v; return nil })),
-					statecheck.ExpectIdentity(customerAddr, map[string]knownvalue.Check{"id": sameID}),
+					sameID.AddStateValue(customerAddr, tfjsonpath.New("id")),
+					statecheck.ExpectIdentity(customerAddr, map[string]knownvalue.Check{"id": positive}),
 					statecheck.ExpectIdentityValueMatchesState(customerAddr, tfjsonpath.New("id")),
 				},
 			},
@@ -212,7 +211,8 @@ func TestAccCustomer_identity(t *testing.T) {
 			{
 				Config: strings.Replace(config, `"Acme Ltd"`, `"Acme Renamed"`, 1),
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectIdentity(customerAddr, map[string]knownvalue.Check{"id": sameID}),
+					sameID.AddStateValue(customerAddr, tfjsonpath.New("id")),
+					statecheck.ExpectIdentity(customerAddr, map[string]knownvalue.Check{"id": positive}),
 					statecheck.ExpectIdentityValueMatchesState(customerAddr, tfjsonpath.New("id")),
 				},
 			},
@@ -250,7 +250,9 @@ func TestAccCustomer_identity(t *testing.T) {
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()},
 				},
 				ConfigStateChecks: []statecheck.StateCheck{
-					statecheck.ExpectIdentity(customerAddr, map[string]knownvalue.Check{"id": sameID}),
+					sameID.AddStateValue(customerAddr, tfjsonpath.New("id")),
+					statecheck.ExpectIdentity(customerAddr, map[string]knownvalue.Check{"id": positive}),
+					statecheck.ExpectIdentityValueMatchesState(customerAddr, tfjsonpath.New("id")),
 				},
 			},
 		},
@@ -267,12 +269,7 @@ func TestAccCustomer_identity(t *testing.T) {
 // time, naming the expected form, before any request.
 func TestAccCustomer_identityImportRefusesInvalidID(t *testing.T) {
 	env := newTestEnv(t, emulator.Options{})
-	config := env.customerConfig(`
-  name         = "Minimal"
-  currency_iso = "EUR"
-  country_iso  = "DE"
-  realms       = [1]
-`) + `
+	config := env.customerConfig(minimalCustomer) + `
 import {
   to       = cloudlx_customer.test
   identity = { id = 0 }
@@ -286,12 +283,7 @@ import {
 			PlanOnly:    true,
 			ExpectError: errorMatching("The import block's identity must give the customer's numeric ID, a positive integer"),
 		}},
-		CheckDestroy: func(*terraform.State) error {
-			if reqs := env.apiRequests(""); len(reqs) != 0 {
-				return fmt.Errorf("an invalid identity reached the API: %s", routes(reqs))
-			}
-			return nil
-		},
+		CheckDestroy: env.checkNoAPIRequests("an invalid identity"),
 	})
 }
 
@@ -323,19 +315,14 @@ func TestAccCustomer_identityImportExampleWithOpenTofu(t *testing.T) {
 	if !tofu.AtLeast("1.12") {
 		t.Skipf("%s cannot import by identity (OpenTofu 1.12+)", tofu)
 	}
-	emu := emulator.New(emulator.Options{})
-	srv := httptest.NewServer(emu)
-	t.Cleanup(srv.Close)
-	existing, err := emu.CreateCustomer(emulator.CustomerInput{Name: "Acme Ltd", CurrencyISO: "GBP", CountryISO: "GB", Realms: []int64{2, 7}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	env := newTestEnv(t, emulator.Options{})
+	existing := env.mustCreateCustomer(emulator.CustomerInput{Name: "Acme Ltd", CurrencyISO: "GBP", CountryISO: "GB", Realms: []int64{2, 7}})
 	example, err := os.ReadFile("../../examples/resources/cloudlx_customer/import-by-identity/main.tf")
 	if err != nil {
 		t.Fatal(err)
 	}
 	wd := clitest.NewWorkdir(t, tofu, map[string]string{
-		envEndpoint: srv.URL, envClientID: emulator.DefaultClientID, envClientSecret: emulator.DefaultClientSecret,
+		envEndpoint: env.url, envClientID: emulator.DefaultClientID, envClientSecret: emulator.DefaultClientSecret,
 	})
 	wd.WriteFile("main.tf", strings.Replace(string(example), "identity = { id = 915 }", fmt.Sprintf("identity = { id = %d }", existing.ID), 1))
 	wd.WriteFile("providers.tf", cliProviderBlock(""))
@@ -362,9 +349,7 @@ func TestAccCustomer_identityImportExampleWithOpenTofu(t *testing.T) {
 	if plan := wd.Run("plan", "-detailed-exitcode", "-input=false", "-no-color"); plan.ExitCode != 0 {
 		t.Errorf("the plan after the import is not empty:\n%s", plan)
 	}
-	for _, r := range emu.Requests() {
-		if r.Method != "GET" && !strings.Contains(r.Route, "oauth2") {
-			t.Errorf("adoption by identity sent %s", r.Route)
-		}
+	for _, w := range env.writes() {
+		t.Errorf("adoption by identity sent %s", w)
 	}
 }

@@ -2,8 +2,6 @@ package provider
 
 import (
 	"fmt"
-	"slices"
-	"strings"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -16,73 +14,6 @@ import (
 // Acceptance tests of the request cost of whole runs, bulk refresh included.
 // Each Terraform walk configures its own provider, which fetches its own
 // token, so the bearer token tells the walks apart (see walkOf).
-
-// manyCustomersConfig manages n customers. threshold is the provider's
-// bulk_refresh_threshold, or "" to leave the default.
-func (e *testEnv) manyCustomersConfig(n int, threshold, nameSuffix string) string {
-	e.t.Helper()
-	provider := e.providerBlock()
-	if threshold != "" {
-		withThreshold := strings.Replace(provider, "client_secret = \"test-client-secret\"\n",
-			"client_secret = \"test-client-secret\"\n  bulk_refresh_threshold = "+threshold+"\n", 1)
-		if withThreshold == provider {
-			e.t.Fatal("could not add bulk_refresh_threshold to the provider block")
-		}
-		provider = withThreshold
-	}
-	return provider + fmt.Sprintf(`
-resource "cloudlx_customer" "c" {
-  count        = %d
-  name         = "Customer ${count.index}%s"
-  currency_iso = "EUR"
-  country_iso  = "DE"
-  realms       = [2]
-}
-`, n, nameSuffix)
-}
-
-// walkSummaries summarises the requests since the last reset, one line per
-// walk such as "GET /api/customers x1, GET /api/customers/{id} x10", sorted,
-// and resets the log.
-func (e *testEnv) walkSummaries() []string {
-	var out []string
-	for _, walk := range e.walks() {
-		counts := map[string]int{}
-		for _, r := range walk {
-			counts[r.Route]++
-		}
-		var parts []string
-		for route, n := range counts {
-			parts = append(parts, fmt.Sprintf("%s x%d", route, n))
-		}
-		slices.Sort(parts)
-		out = append(out, strings.Join(parts, ", "))
-	}
-	e.emu.ResetRequests()
-	slices.Sort(out)
-	return out
-}
-
-func (e *testEnv) expectWalks(want ...string) error {
-	got := e.walkSummaries()
-	slices.Sort(want)
-	if !slices.Equal(got, want) {
-		return fmt.Errorf("requests by walk:\n  got  %q\n  want %q", got, want)
-	}
-	return nil
-}
-
-// customerIDByName returns the emulator's id of the customer named name.
-func (e *testEnv) customerIDByName(name string) int64 {
-	e.t.Helper()
-	for _, c := range e.emu.Customers() {
-		if c.Name == name {
-			return c.ID
-		}
-	}
-	e.t.Fatalf("no customer named %q", name)
-	return 0
-}
 
 // Every operation costs exactly one request per customer, and a refresh costs
 // one GET per customer up to the threshold and then a single list.

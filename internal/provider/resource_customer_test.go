@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-testing/compare"
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
@@ -16,77 +17,10 @@ import (
 	"github.com/cloudlx-community/terraform-provider-cloudlx/internal/emulator"
 )
 
-const customerAddr = "cloudlx_customer.test"
-
-// errorMatching builds an ExpectError regexp from words; Terraform wraps long
-// diagnostics, so any run of whitespace matches a space.
-func errorMatching(words string) *regexp.Regexp {
-	parts := strings.Fields(words)
-	for i, p := range parts {
-		parts[i] = regexp.QuoteMeta(p)
-	}
-	return regexp.MustCompile(`(?s)` + strings.Join(parts, `\s+`))
-}
-
-func (e *testEnv) customerConfig(body string) string {
-	return e.providerBlock() + "\nresource \"cloudlx_customer\" \"test\" {\n" + body + "\n}\n"
-}
-
-const fullCustomer = `
-  name               = "Acme Ltd"
-  currency_iso       = "USD"
-  country_iso        = "US"
-  realms             = [2, 7]
-  shown_sub_realms   = [313, 328]
-  enabled_sub_realms = [313]
-  admin_user = {
-    email      = "ops@acme.example"
-    first_name = "Jane"
-    last_name  = "Doe"
-  }
-`
-
-func str(s string) knownvalue.Check { return knownvalue.StringExact(s) }
-func num(n int64) knownvalue.Check  { return knownvalue.Int64Exact(n) }
-func ids(ns ...int64) knownvalue.Check {
-	checks := make([]knownvalue.Check, len(ns))
-	for i, n := range ns {
-		checks[i] = num(n)
-	}
-	return knownvalue.SetExact(checks)
-}
-
-func attrCheck(name string, check knownvalue.Check) statecheck.StateCheck {
-	return statecheck.ExpectKnownValue(customerAddr, tfjsonpath.New(name), check)
-}
-
-// currentID returns the id of the only customer in the emulator.
-func (e *testEnv) currentID() int64 {
-	e.t.Helper()
-	all := e.emu.Customers()
-	if len(all) != 1 {
-		e.t.Fatalf("emulator holds %d customers, want 1", len(all))
-	}
-	return all[0].ID
-}
-
-// checkWalk fails unless the walk that sent route sent exactly want (routes joined by ", ").
-func (e *testEnv) checkWalk(route, want string) resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		if got := routes(e.walkOf(route)); got != want {
-			return fmt.Errorf("the walk that sent %s sent: %s; want %s", route, got, want)
-		}
-		return nil
-	}
-}
-
-func (e *testEnv) checkWrites(want ...string) resource.TestCheckFunc {
-	return func(*terraform.State) error { return e.expectWrites(want...) }
-}
-
 func TestAccCustomer_lifecycle(t *testing.T) {
 	env := newTestEnv(t, emulator.Options{})
-	var firstID int64
+	// The customer created again at the end has an id of its own.
+	newID := statecheck.CompareValue(compare.ValuesDiffer())
 
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
@@ -96,12 +30,12 @@ func TestAccCustomer_lifecycle(t *testing.T) {
 				Config: env.customerConfig(fullCustomer),
 				ConfigStateChecks: []statecheck.StateCheck{
 					attrCheck("id", knownvalue.Int64Func(func(v int64) error {
-						firstID = v
 						if v <= 0 {
 							return fmt.Errorf("id %d", v)
 						}
 						return nil
 					})),
+					newID.AddStateValue(customerAddr, tfjsonpath.New("id")),
 					attrCheck("name", str("Acme Ltd")),
 					attrCheck("currency_iso", str("USD")),
 					attrCheck("country_iso", str("US")),
@@ -254,15 +188,8 @@ func TestAccCustomer_lifecycle(t *testing.T) {
 				ConfigPlanChecks: resource.ConfigPlanChecks{
 					PreApply: []plancheck.PlanCheck{plancheck.ExpectResourceAction(customerAddr, plancheck.ResourceActionCreate)},
 				},
-				ConfigStateChecks: []statecheck.StateCheck{
-					attrCheck("id", knownvalue.Int64Func(func(v int64) error {
-						if v == firstID {
-							return fmt.Errorf("id %d was reused", v)
-						}
-						return nil
-					})),
-				},
-				Check: env.checkWrites(`POST /api/customers {"country_iso":"US","currency_iso":"USD","email":"ops@acme.example","enabled_sub_realms":[313],"first_name":"Jane","last_name":"Doe","name":"Acme Ltd","realms":[2,7],"role_group":"Admin","shown_sub_realms":[313,328]}`),
+				ConfigStateChecks: []statecheck.StateCheck{newID.AddStateValue(customerAddr, tfjsonpath.New("id"))},
+				Check:             env.checkWrites(`POST /api/customers {"country_iso":"US","currency_iso":"USD","email":"ops@acme.example","enabled_sub_realms":[313],"first_name":"Jane","last_name":"Doe","name":"Acme Ltd","realms":[2,7],"role_group":"Admin","shown_sub_realms":[313,328]}`),
 			},
 		},
 		CheckDestroy: func(s *terraform.State) error {
@@ -283,12 +210,7 @@ func TestAccCustomer_minimalUsesEmptySubRealms(t *testing.T) {
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config: env.customerConfig(`
-  name         = "Minimal"
-  currency_iso = "EUR"
-  country_iso  = "DE"
-  realms       = [1]
-`),
+				Config: env.customerConfig(minimalCustomer),
 				ConfigStateChecks: []statecheck.StateCheck{
 					attrCheck("shown_sub_realms", ids()),
 					attrCheck("enabled_sub_realms", ids()),
@@ -424,12 +346,7 @@ func TestAccCustomer_invalidImportIDs(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps:                    steps,
-		CheckDestroy: func(*terraform.State) error {
-			if reqs := env.apiRequests(""); len(reqs) != 0 {
-				return fmt.Errorf("invalid import ids reached the API: %s", routes(reqs))
-			}
-			return nil
-		},
+		CheckDestroy:             env.checkNoAPIRequests("invalid import ids"),
 	})
 }
 
@@ -526,12 +443,7 @@ func TestAccCustomer_planTimeValidation(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps:                    steps,
-		CheckDestroy: func(*terraform.State) error {
-			if reqs := env.emu.Requests(); len(reqs) != 0 {
-				return fmt.Errorf("invalid configs reached the API: %s", routes(reqs))
-			}
-			return nil
-		},
+		CheckDestroy:             env.checkNoRequests("invalid configs"),
 	})
 }
 
@@ -554,12 +466,7 @@ resource "cloudlx_customer" "test" {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps:                    []resource.TestStep{{Config: config, PlanOnly: true, ExpectNonEmptyPlan: true}},
-		CheckDestroy: func(*terraform.State) error {
-			if reqs := env.apiRequests(""); len(reqs) != 0 {
-				return fmt.Errorf("a plan of new customers sent %s", routes(reqs))
-			}
-			return nil
-		},
+		CheckDestroy:             env.checkNoAPIRequests("a plan of new customers"),
 	})
 }
 
@@ -579,7 +486,7 @@ func TestAccCustomer_unknownCodesAreWarnings(t *testing.T) {
 	if res.ExitCode != 2 || !strings.Contains(res.Stdout, "1 to add") {
 		t.Fatalf("the plan did not go on:\n%s", res)
 	}
-	out := strings.Join(strings.Fields(strings.ReplaceAll(res.Combined(), "│", " ")), " ")
+	out := oneLine(res.Combined())
 	for _, want := range []*regexp.Regexp{
 		regexp.MustCompile(`Warning: Unknown currency code .*currency_iso = "ABC" .*"ABC" is not in this provider's table of ISO 4217 currency codes \(checked on ` + isoTablesAsOf + `\)\. If it was assigned since, CloudLX decides whether it accepts it`),
 		regexp.MustCompile(`Warning: Unknown country code .*country_iso = "XK" .*"XK" is not in this provider's table of ISO 3166-1 alpha-2 country codes`),
@@ -628,13 +535,4 @@ func TestAccCustomer_deleteNotSupportedLeavesCustomerAndWarns(t *testing.T) {
 			return nil
 		},
 	})
-}
-
-// routes renders requests as "ROUTE, ROUTE".
-func routes(reqs []emulator.Request) string {
-	out := make([]string, len(reqs))
-	for i, r := range reqs {
-		out[i] = r.Route
-	}
-	return strings.Join(out, ", ")
 }

@@ -2,7 +2,6 @@ package provider
 
 import (
 	"context"
-	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -105,20 +104,23 @@ func TestModifyPlanWarnsWhenAdminUserChangesAfterCreation(t *testing.T) {
 	}
 }
 
+// customerResource is the resource with a client of this env's emulator, for
+// calling its methods directly.
+func (e *testEnv) customerResource() *customerResource {
+	e.t.Helper()
+	client, err := cloudlx.New(cloudlx.Config{Endpoint: e.url, ClientID: emulator.DefaultClientID, ClientSecret: emulator.DefaultClientSecret})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return &customerResource{data: newProviderData(client, newAPILogger(client.Redactor()), 5)}
+}
+
 func TestDeleteWithoutAPIDeleteWarnsAndSucceeds(t *testing.T) {
 	ctx := context.Background()
-	emu := emulator.New(emulator.Options{DisableDelete: true})
-	srv := httptest.NewServer(emu)
-	defer srv.Close()
-	customer, err := emu.CreateCustomer(emulator.CustomerInput{Name: "Acme", CurrencyISO: "USD", CountryISO: "US", Realms: []int64{2}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	client, err := cloudlx.New(cloudlx.Config{Endpoint: srv.URL, ClientID: emulator.DefaultClientID, ClientSecret: emulator.DefaultClientSecret})
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := &customerResource{data: newProviderData(client, newAPILogger(client.Redactor()), 5)}
+	env := newTestEnv(t, emulator.Options{DisableDelete: true})
+	emu := env.emu
+	customer := env.mustCreateCustomer(emulator.CustomerInput{Name: "Acme", CurrencyISO: "USD", CountryISO: "US", Realms: []int64{2}})
+	r := env.customerResource()
 	state := stateFrom(t, map[string]any{"id": customer.ID, "name": "Acme"})
 	resp := resource.DeleteResponse{State: state}
 	r.Delete(ctx, resource.DeleteRequest{State: state}, &resp)
@@ -145,14 +147,9 @@ func TestDeleteWithoutAPIDeleteWarnsAndSucceeds(t *testing.T) {
 // URL, and costs one list request; a customer really gone is done.
 func TestDeleteCountsA404AsDoneOnlyWhenTheListConfirmsIt(t *testing.T) {
 	ctx := context.Background()
-	emu := emulator.New(emulator.Options{GatewayNotFoundRoutes: []string{"DELETE /api/customers/{id}"}})
-	srv := httptest.NewServer(emu)
-	defer srv.Close()
-	client, err := cloudlx.New(cloudlx.Config{Endpoint: srv.URL, ClientID: emulator.DefaultClientID, ClientSecret: emulator.DefaultClientSecret})
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := &customerResource{data: newProviderData(client, newAPILogger(client.Redactor()), 5)}
+	env := newTestEnv(t, emulator.Options{GatewayNotFoundRoutes: []string{"DELETE /api/customers/{id}"}})
+	emu := env.emu
+	r := env.customerResource()
 	del := func(id int64) resource.DeleteResponse {
 		state := stateFrom(t, map[string]any{"id": id, "name": "Acme"})
 		resp := resource.DeleteResponse{State: state}
@@ -160,15 +157,12 @@ func TestDeleteCountsA404AsDoneOnlyWhenTheListConfirmsIt(t *testing.T) {
 		return resp
 	}
 
-	customer, err := emu.CreateCustomer(emulator.CustomerInput{Name: "Acme", CurrencyISO: "USD", CountryISO: "US", Realms: []int64{2}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	customer := env.mustCreateCustomer(emulator.CustomerInput{Name: "Acme", CurrencyISO: "USD", CountryISO: "US", Realms: []int64{2}})
 	resp := del(customer.ID)
 	if !resp.Diagnostics.HasError() {
 		t.Fatal("a gateway's 404 for an existing customer counted as deleted")
 	}
-	if d := resp.Diagnostics.Errors()[0].Detail(); !strings.Contains(d, "DELETE "+srv.URL+"/api/customers/") || !strings.Contains(d, "still holds customer") {
+	if d := resp.Diagnostics.Errors()[0].Detail(); !strings.Contains(d, "DELETE "+env.url+"/api/customers/") || !strings.Contains(d, "still holds customer") {
 		t.Errorf("detail:\n%s", d)
 	}
 	if _, ok := emu.Customer(customer.ID); !ok || emu.Count("GET /api/customers") != 1 {

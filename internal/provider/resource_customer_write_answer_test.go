@@ -64,22 +64,12 @@ func readCustomerInstance(t *testing.T, run *clitest.Workdir) customerInstance {
 	return customerInstance{}
 }
 
-// onlyCustomer returns the one customer the emulator holds, failing on any other count.
-func onlyCustomer(t *testing.T, emu *emulator.Server) emulator.Customer {
-	t.Helper()
-	all := emu.Customers()
-	if len(all) != 1 {
-		t.Fatalf("the emulator holds %d customers, want 1: %+v", len(all), all)
-	}
-	return all[0]
-}
-
 // expectWarning fails unless the output (with Terraform's line wrapping and
 // box drawing undone) contains every one of want: a warning's summary and
 // parts of its detail.
 func expectWarning(t *testing.T, res clitest.Result, want ...string) {
 	t.Helper()
-	out := strings.Join(strings.Fields(strings.ReplaceAll(res.Combined(), "│", " ")), " ")
+	out := oneLine(res.Combined())
 	for _, w := range want {
 		if !strings.Contains(out, strings.Join(strings.Fields(w), " ")) {
 			t.Errorf("the output lacks %q:\n%s", w, res)
@@ -112,7 +102,7 @@ func TestAccCustomer_savedPlanAfterPortalChangeToUntouchedAttribute(t *testing.T
 	run := newCLIRun(t, nil)
 	run.WriteFile("main.tf", env.customerConfig(writeAnswerCustomer))
 	run.MustRun("apply", "-auto-approve", "-no-color")
-	id := onlyCustomer(t, env.emu).ID
+	id := env.currentID()
 
 	run.WriteFile("main.tf", env.customerConfig(strings.Replace(writeAnswerCustomer, "[2]", "[2, 7]", 1)))
 	run.MustRun("plan", "-out=tfplan", "-no-color")
@@ -156,7 +146,7 @@ func TestAccCustomer_applyWithoutRefreshAfterPortalChange(t *testing.T) {
 	run := newCLIRun(t, nil)
 	run.WriteFile("main.tf", env.customerConfig(writeAnswerCustomer))
 	run.MustRun("apply", "-auto-approve", "-no-color")
-	id := onlyCustomer(t, env.emu).ID
+	id := env.currentID()
 
 	if _, err := env.emu.UpdateCustomer(id, func(in *emulator.CustomerInput) { in.ShownSubRealms = []int64{313, 328, 340} }); err != nil {
 		t.Fatal(err)

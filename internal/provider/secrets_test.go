@@ -54,6 +54,12 @@ func (tt *tokenTap) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write(rec.Body.Bytes())
 }
 
+// in puts the tap in front of emu (see newWrappedTestEnv).
+func (tt *tokenTap) in(emu *emulator.Server) http.Handler {
+	tt.next = emu
+	return tt
+}
+
 func (tt *tokenTap) issued() []string {
 	tt.mu.Lock()
 	defer tt.mu.Unlock()
@@ -76,7 +82,8 @@ func randomSecret(t *testing.T) string {
 // pre-issued access_token.
 func TestAccSecrets_neverInLogsStateOrPlanOutput(t *testing.T) {
 	clientSecret, staticToken := randomSecret(t), randomSecret(t)
-	emu := emulator.New(emulator.Options{
+	tap := &tokenTap{}
+	env := newWrappedTestEnv(t, emulator.Options{
 		ClientID:     "secrets-test-client",
 		ClientSecret: clientSecret,
 		StaticTokens: []string{staticToken},
@@ -85,15 +92,13 @@ func TestAccSecrets_neverInLogsStateOrPlanOutput(t *testing.T) {
 		// below reaches the API 1 s (its Retry-After) after its walk's token
 		// was issued, with a second to spare for work that takes milliseconds.
 		TokenLifetime: 2 * time.Second,
-	})
-	tap := &tokenTap{next: emu}
-	srv := httptest.NewServer(tap)
-	t.Cleanup(srv.Close)
+	}, tap.in)
+	emu := env.emu
 
 	run := newCLIRun(t, map[string]string{"TF_LOG": "trace", "TF_LOG_PATH": "terraform.log"})
 	withCredentials := cliProviderBlock(fmt.Sprintf(`  endpoint      = %q
   client_id     = "secrets-test-client"
-  client_secret = %q`, srv.URL, clientSecret))
+  client_secret = %q`, env.url, clientSecret))
 	customer := func(name string) string {
 		return fmt.Sprintf(`
 resource "cloudlx_customer" "test" {
@@ -131,7 +136,7 @@ resource "cloudlx_customer" "test" {
 	do("destroy", "-auto-approve", "-input=false")
 
 	// The same with a pre-issued token instead of client credentials.
-	run.WriteFile("main.tf", cliProviderBlock(fmt.Sprintf("  endpoint     = %q\n  access_token = %q", srv.URL, staticToken))+customer("Token Holders"))
+	run.WriteFile("main.tf", cliProviderBlock(fmt.Sprintf("  endpoint     = %q\n  access_token = %q", env.url, staticToken))+customer("Token Holders"))
 	do("apply", "-auto-approve", "-input=false")
 	do("destroy", "-auto-approve", "-input=false")
 
@@ -226,14 +231,13 @@ func apiRequestLines(log string) []map[string]string {
 // masked, and neither the output nor the TF_LOG file holds a secret.
 func TestAccSecrets_echoedByErrorBodies(t *testing.T) {
 	clientSecret := randomSecret(t)
-	emu := emulator.New(emulator.Options{ClientID: "echo-test-client", ClientSecret: clientSecret, EchoRequests: true})
-	tap := &tokenTap{next: emu}
-	srv := httptest.NewServer(tap)
-	t.Cleanup(srv.Close)
+	tap := &tokenTap{}
+	env := newWrappedTestEnv(t, emulator.Options{ClientID: "echo-test-client", ClientSecret: clientSecret, EchoRequests: true}, tap.in)
+	emu := env.emu
 
 	run := newCLIRun(t, map[string]string{"TF_LOG": "trace", "TF_LOG_PATH": "terraform.log"})
 	run.WriteFile("main.tf", cliProviderBlock(fmt.Sprintf("  endpoint      = %q\n  client_id     = \"echo-test-client\"\n  client_secret = %q",
-		srv.URL, clientSecret))+`
+		env.url, clientSecret))+`
 resource "cloudlx_customer" "test" {
   name         = "Echo Chamber"
   currency_iso = "EUR"

@@ -13,7 +13,6 @@ import (
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
 	"github.com/hashicorp/terraform-plugin-testing/plancheck"
-	"github.com/hashicorp/terraform-plugin-testing/terraform"
 
 	"github.com/cloudlx-community/terraform-provider-cloudlx/internal/emulator"
 	"github.com/cloudlx-community/terraform-provider-cloudlx/internal/testca"
@@ -53,19 +52,7 @@ func newTLSTestEnv(t *testing.T) *tlsTestEnv {
 
 // config is a customer with the provider block holding extra settings.
 func (e *tlsTestEnv) config(extra string) string {
-	return "\n" + cliProviderBlock(fmt.Sprintf(`  endpoint      = %q
-  client_id     = "test-client-id"
-  client_secret = "test-client-secret"
-%s`, e.url, extra)) + "\nresource \"cloudlx_customer\" \"test\" {\n" + fullCustomer + "\n}\n"
-}
-
-func (e *tlsTestEnv) expectNoRequests() resource.TestCheckFunc {
-	return func(*terraform.State) error {
-		if reqs := e.emu.Requests(); len(reqs) != 0 {
-			return fmt.Errorf("%d requests reached the API, first %s", len(reqs), reqs[0].Route)
-		}
-		return nil
-	}
+	return e.providerBlockWith(extra) + customerBlock(fullCustomer)
 }
 
 // cleanCreate: one POST (after the token request), then a plan with no changes.
@@ -93,7 +80,7 @@ func TestAccProvider_privateCAUntrustedIsAClearError(t *testing.T) {
 				"TLS-inspecting proxy, or its certificate is issued by a private CA, give the provider that CA's certificate with "+
 				"ca_certificates", env.host)),
 		}},
-		CheckDestroy: env.expectNoRequests(),
+		CheckDestroy: env.checkNoRequests("a provider whose CA settings failed"),
 	})
 }
 
@@ -101,7 +88,7 @@ func TestAccProvider_privateCAFromAttribute(t *testing.T) {
 	env := newTLSTestEnv(t)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-		Steps:                    env.cleanCreateSteps(env.config(fmt.Sprintf("  ca_certificates = file(%q)", env.caFile))),
+		Steps:                    env.cleanCreateSteps(env.config(fmt.Sprintf("ca_certificates = file(%q)", env.caFile))),
 	})
 }
 
@@ -123,7 +110,7 @@ func TestAccProvider_invalidCACertificates(t *testing.T) {
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{
 			{
-				Config:   env.config(`  ca_certificates = "not a certificate"`),
+				Config:   env.config(`ca_certificates = "not a certificate"`),
 				PlanOnly: true,
 				// Attached to the attribute: Terraform quotes its line.
 				ExpectError: regexp.MustCompile(`(?s)Invalid ca_certificates.*\d+:\s+ca_certificates = "not a certificate".*` +
@@ -131,12 +118,12 @@ func TestAccProvider_invalidCACertificates(t *testing.T) {
 					errorMatching(`it holds no PEM block`).String()),
 			},
 			{
-				Config:      env.config(fmt.Sprintf("  ca_certificates = <<-EOT\n%sEOT", keyPEM)),
+				Config:      env.config(fmt.Sprintf("ca_certificates = <<-EOT\n%sEOT", keyPEM)),
 				PlanOnly:    true,
 				ExpectError: errorMatching(`PEM block 1 is a "EC PRIVATE KEY", not a CERTIFICATE: give the CA's certificate, never a key`),
 			},
 		},
-		CheckDestroy: env.expectNoRequests(),
+		CheckDestroy: env.checkNoRequests("a provider whose CA settings failed"),
 	})
 }
 
@@ -150,6 +137,6 @@ func TestAccProvider_unreadableCACertificatesFile(t *testing.T) {
 			PlanOnly:    true,
 			ExpectError: errorMatching(envCACertificatesFile + " names the file of CA certificates to trust, but it cannot be read"),
 		}},
-		CheckDestroy: env.expectNoRequests(),
+		CheckDestroy: env.checkNoRequests("a provider whose CA settings failed"),
 	})
 }

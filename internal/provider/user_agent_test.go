@@ -2,7 +2,6 @@ package provider
 
 import (
 	"fmt"
-	"regexp"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -16,24 +15,18 @@ import (
 // included, so the API's operators can tell which build sent what.
 func TestAccProvider_userAgentNamesBothVersions(t *testing.T) {
 	env := newTestEnv(t, emulator.Options{})
-	want := regexp.MustCompile(`^terraform-provider-cloudlx/test \(\+https://registry\.terraform\.io/providers/cloudlx-community/cloudlx\) Terraform/\d+\.\d+\.\d+`)
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config: env.customerConfig(`
-  name         = "Agent"
-  currency_iso = "EUR"
-  country_iso  = "DE"
-  realms       = [1]
-`),
+			Config: env.customerConfig(minimalCustomer),
 			Check: func(*terraform.State) error {
 				reqs := env.emu.Requests()
 				if len(reqs) == 0 {
 					return fmt.Errorf("the emulator received no requests")
 				}
 				for _, r := range reqs {
-					if !want.MatchString(r.UserAgent) {
-						return fmt.Errorf("%s sent User-Agent %q, want a match for %s", r.Route, r.UserAgent, want)
+					if !userAgentPattern.MatchString(r.UserAgent) {
+						return fmt.Errorf("%s sent User-Agent %q, want a match for %s", r.Route, r.UserAgent, userAgentPattern)
 					}
 				}
 				return nil
