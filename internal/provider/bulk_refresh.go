@@ -46,8 +46,7 @@ type bulkRefresh struct {
 
 	mu      sync.Mutex
 	reads   int
-	load    *listLoad      // the latest list load, in flight or done; nil before the first
-	checked *listLoad      // the latest list ConfirmGone loaded; nil before the first
+	load    *listLoad      // the latest list load (bulk or ConfirmGone's), in flight or done; nil before the first
 	failed  bool           // a list load failed: GET for the rest of the process
 	written map[int64]bool // customers this process created, changed or deleted
 }
@@ -170,8 +169,9 @@ func (b *bulkRefresh) startLoad(ctx context.Context) *listLoad {
 //
 // A list this process already loaded (bulk refresh, or an earlier
 // confirmation) confirms without a request when it lacks the id; one that
-// still holds it may predate the deletion, so the list is loaded again. The
-// extra request is spent only here, after a 404. ConfirmGone returns nil when
+// still holds it may predate the deletion, so the list is loaded again, and
+// takes the older list's place. The extra request is spent only here, after
+// a 404. ConfirmGone returns nil when
 // the customer is gone, else a *notFoundUnconfirmed saying why not.
 func (b *bulkRefresh) ConfirmGone(ctx context.Context, id int64, notFound error) error {
 	b.awaitLoad(ctx) // a bulk load in flight may confirm it without a request of our own
@@ -185,7 +185,11 @@ func (b *bulkRefresh) ConfirmGone(ctx context.Context, id int64, notFound error)
 	l := &listLoad{done: make(chan struct{}), byID: indexByID(customers), loadedAt: b.now()}
 	close(l.done)
 	b.mu.Lock()
-	b.checked = l
+	if b.load == nil || loaded(b.load) {
+		// The newer list takes the older one's place: it confirms later 404s
+		// and answers bulk reads, and the process holds one list, not two.
+		b.load = l
+	}
 	b.mu.Unlock()
 	if _, listed := l.byID[id]; listed {
 		return &notFoundUnconfirmed{id: id, notFound: notFound, listURL: b.client.URL(customersPath)}
@@ -228,20 +232,22 @@ func (b *bulkRefresh) loadedWithout(id int64) bool {
 	if b.written[id] {
 		return false
 	}
-	for _, l := range []*listLoad{b.load, b.checked} {
-		if l == nil {
-			continue
-		}
-		select {
-		case <-l.done:
-		default:
-			continue // in flight
-		}
-		if _, listed := l.byID[id]; l.err == nil && !listed && b.now().Sub(l.loadedAt) <= listMaxAge {
-			return true
-		}
+	l := b.load
+	if l == nil || !loaded(l) {
+		return false // none yet, or in flight
 	}
-	return false
+	_, listed := l.byID[id]
+	return l.err == nil && !listed && b.now().Sub(l.loadedAt) <= listMaxAge
+}
+
+// loaded reports whether list load l has finished (successfully or not).
+func loaded(l *listLoad) bool {
+	select {
+	case <-l.done:
+		return true
+	default:
+		return false
+	}
 }
 
 // notFoundUnconfirmed is a 404 the customer list did not confirm: the list

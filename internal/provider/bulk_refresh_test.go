@@ -497,6 +497,30 @@ func TestConfirmGone_aLoadedListThatHoldsTheCustomerIsLoadedAgain(t *testing.T) 
 	e.expectCounts(2, 2)
 }
 
+// The list ConfirmGone loads is the one list the process holds: it takes the
+// older list's place, and the reads past the threshold are answered from it
+// rather than from a second list (issue 11: one copy of the list per process).
+func TestConfirmGone_itsListIsTheOneTheProcessHoldsAndAnswersLaterReads(t *testing.T) {
+	e := newRefreshEnv(t, emulator.Options{}, 2, 4, nil)
+	e.read(e.ids[0])
+	e.emu.DeleteCustomer(e.ids[1])
+	if gone, err := e.confirm(e.ids[1]); !gone {
+		t.Fatalf("err = %v", err)
+	}
+	e.expectCounts(2, 1) // two GETs (the second a 404), and the confirming list
+	for _, id := range e.ids[2:] {
+		if c := e.read(id); c.ID != id || !c.IsComplete() {
+			t.Fatalf("customer %d read as %+v", id, c)
+		}
+	}
+	e.expectCounts(2, 1) // past the threshold: answered from the confirming list
+	e.b.mu.Lock()
+	defer e.b.mu.Unlock()
+	if _, listed := e.b.load.byID[e.ids[1]]; listed || len(e.b.load.byID) != 3 {
+		t.Errorf("the process holds a list of %d customers (deleted one listed: %v), want the confirming list of 3", len(e.b.load.byID), listed)
+	}
+}
+
 // A customer this process wrote is never confirmed gone by a list loaded
 // before the write: the list is loaded again.
 func TestConfirmGone_aWrittenCustomerIsNeverConfirmedByAnOlderList(t *testing.T) {
