@@ -6,14 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 terraform=${TERRAFORM:-terraform}
-
-work=$(mktemp -d)
-emulator_pid=""
-cleanup() {
-  [[ -n "$emulator_pid" ]] && kill "$emulator_pid" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+# shellcheck source=scripts/emulator.sh
+source scripts/emulator.sh
 
 if [[ -t 1 ]]; then
   step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
@@ -22,15 +16,11 @@ else
 fi
 
 client_id=demo-client
-client_secret=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
+client_secret=$(random_secret)
 
 step "Starting the CloudLX emulator on loopback"
-bin/cloudlx-emulator -listen 127.0.0.1:0 -addr-file "$work/addr" -state-file "$work/emulator.json" \
-  -client-id "$client_id" -client-secret "$client_secret" 2>"$work/emulator.log" &
-emulator_pid=$!
-for _ in $(seq 1 100); do [[ -s "$work/addr" ]] && break; sleep 0.1; done
-[[ -s "$work/addr" ]] || { echo "the emulator did not start:"; cat "$work/emulator.log"; exit 1; }
-endpoint=$(cat "$work/addr")
+start_emulator bin/cloudlx-emulator "$work/emulator.log" -state-file "$work/emulator.json" \
+  -client-id "$client_id" -client-secret "$client_secret"
 echo "emulator: $endpoint"
 
 # Use the provider just built, without a registry.

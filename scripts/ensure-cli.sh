@@ -3,11 +3,12 @@
 # its Go module when none is available. Builds are cached outside the clone
 # (keyed by version), so a fresh clone on the same machine reuses them.
 #
-#   scripts/ensure-cli.sh terraform   # $TF_ACC_TERRAFORM_PATH, else terraform on PATH, else builds v$TERRAFORM_VERSION
-#   scripts/ensure-cli.sh tofu        # tofu on PATH, else builds v$OPENTOFU_VERSION
+#   scripts/ensure-cli.sh terraform         # $TF_ACC_TERRAFORM_PATH, else terraform on PATH, else builds v$TERRAFORM_VERSION
+#   scripts/ensure-cli.sh terraform 1.5.7   # that release: one of those two when it is that version, else builds it
+#   scripts/ensure-cli.sh tofu              # tofu on PATH, else builds v$OPENTOFU_VERSION
 set -euo pipefail
 
-kind=${1:?usage: ensure-cli.sh terraform|tofu}
+kind=${1:?usage: ensure-cli.sh terraform [VERSION] | tofu}
 cache=${CLOUDLX_TOOLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/terraform-provider-cloudlx}
 terraform_version=${TERRAFORM_VERSION:-1.5.7}
 opentofu_version=${OPENTOFU_VERSION:-1.12.6}
@@ -22,11 +23,22 @@ cli_go() { env -u GOTOOLCHAIN GOFLAGS= go "$@"; }
 
 case "$kind" in
 terraform)
-  if [[ -n "${TF_ACC_TERRAFORM_PATH:-}" && -x "${TF_ACC_TERRAFORM_PATH}" ]]; then
-    echo "$TF_ACC_TERRAFORM_PATH"; exit 0
-  fi
-  if [[ -z "${FORCE_TERRAFORM_BUILD:-}" ]] && command -v terraform >/dev/null 2>&1; then
-    command -v terraform; exit 0
+  if [[ -n "${2:-}" ]]; then
+    # A given release (CI's matrix, the adoption tests' oldest Terraform).
+    terraform_version=$2
+    for found in "${TF_ACC_TERRAFORM_PATH:-}" "$(command -v terraform || true)"; do
+      [[ -n "$found" && -x "$found" ]] || continue
+      if [[ "$(CHECKPOINT_DISABLE=1 "$found" version 2>/dev/null | head -n1)" == "Terraform v$terraform_version" ]]; then
+        echo "$found"; exit 0
+      fi
+    done
+  else
+    if [[ -n "${TF_ACC_TERRAFORM_PATH:-}" && -x "${TF_ACC_TERRAFORM_PATH}" ]]; then
+      echo "$TF_ACC_TERRAFORM_PATH"; exit 0
+    fi
+    if [[ -z "${FORCE_TERRAFORM_BUILD:-}" ]] && command -v terraform >/dev/null 2>&1; then
+      command -v terraform; exit 0
+    fi
   fi
   bin="$cache/terraform-$terraform_version/terraform"
   if [[ ! -x "$bin" ]]; then

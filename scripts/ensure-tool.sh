@@ -8,30 +8,38 @@
 #   scripts/ensure-tool.sh govulncheck     # v$GOVULNCHECK_VERSION (set by the GNUmakefile)
 #   scripts/ensure-tool.sh vulndb          # the directory of the Go vulnerability database
 #                                          # built from golang.org/x/vulndb@$VULNDB_VERSION
+#   scripts/ensure-tool.sh actionlint      # v$ACTIONLINT_VERSION (set by the GNUmakefile)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=scripts/go-toolchain.sh
 source scripts/go-toolchain.sh
 
-tool=${1:?usage: ensure-tool.sh golangci-lint|tfplugindocs|govulncheck|vulndb}
+tool=${1:?usage: ensure-tool.sh golangci-lint|tfplugindocs|govulncheck|vulndb|actionlint}
 cache=${CLOUDLX_TOOLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/terraform-provider-cloudlx}
 
 log() { echo "ensure-tool: $*" >&2; }
 
+# go_install OUT PACKAGE@VERSION HOW_LONG builds a command from its own Go
+# module into the directory of OUT, unless OUT is there already. Its own
+# module, not tools/go.mod: the authors of golangci-lint advise against sharing
+# a go.mod, whose resolution would change the tool's dependencies. Built
+# outside the project (a scratch directory, GOFLAGS cleared) so that the
+# project's go.mod and settings play no part.
+go_install() {
+  local out=$1 pkg=$2 how_long=$3
+  [[ -x "$out" ]] && return
+  log "building ${pkg%@*} ${pkg##*@} from its Go module ($how_long, once)"
+  mkdir -p "$(dirname "$out")"
+  (cd "$(mktemp -d)" && GOFLAGS= GOBIN="$(dirname "$out")" go install "$pkg") >&2
+}
+
 case "$tool" in
 golangci-lint)
-  # Built from its own module, not from tools/go.mod: golangci-lint's authors
-  # advise against sharing a go.mod, whose resolution would change its deps.
   # Built by the Go it checks the code with (it type-checks that Go's standard
   # library), so the cache key names that Go too.
   version=${GOLANGCI_LINT_VERSION:-2.15.0}
   out="$cache/golangci-lint-$version-$(go env GOVERSION)/golangci-lint"
-  if [[ ! -x "$out" ]]; then
-    log "building golangci-lint v$version from its Go module (a few minutes, once)"
-    mkdir -p "$(dirname "$out")"
-    (cd "$(mktemp -d)" && GOFLAGS= GOBIN="$(dirname "$out")" \
-      go install "github.com/golangci/golangci-lint/v2/cmd/golangci-lint@v$version") >&2
-  fi
+  go_install "$out" "github.com/golangci/golangci-lint/v2/cmd/golangci-lint@v$version" "a few minutes"
   ;;
 tfplugindocs)
   pkg=github.com/hashicorp/terraform-plugin-docs
@@ -51,12 +59,13 @@ govulncheck)
   # Like golangci-lint, built by the Go whose standard library it scans.
   version=${GOVULNCHECK_VERSION:?set by the GNUmakefile}
   out="$cache/govulncheck-$version-$(go env GOVERSION)/govulncheck"
-  if [[ ! -x "$out" ]]; then
-    log "building govulncheck v$version from its Go module (about a minute, once)"
-    mkdir -p "$(dirname "$out")"
-    (cd "$(mktemp -d)" && GOFLAGS= GOBIN="$(dirname "$out")" \
-      go install "golang.org/x/vuln/cmd/govulncheck@v$version") >&2
-  fi
+  go_install "$out" "golang.org/x/vuln/cmd/govulncheck@v$version" "about a minute"
+  ;;
+actionlint)
+  # Checks .github/workflows. It reads no Go code, so any Go may build it.
+  version=${ACTIONLINT_VERSION:?set by the GNUmakefile}
+  out="$cache/actionlint-$version/actionlint"
+  go_install "$out" "github.com/rhysd/actionlint/cmd/actionlint@v$version" "about a minute"
   ;;
 vulndb)
   # The module golang.org/x/vulndb holds every report of the Go vulnerability
@@ -71,7 +80,7 @@ vulndb)
     src=$(cd "$work" && GOFLAGS= go mod download -json "golang.org/x/vulndb@$version" |
       sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
     [[ -d "$src/data/osv" ]] || { log "could not download golang.org/x/vulndb@$version"; exit 1; }
-    (cd "$work" && GOFLAGS= GOBIN="$work/bin" go install "golang.org/x/vulndb/cmd/indexdb@$version") >&2
+    go_install "$work/bin/indexdb" "golang.org/x/vulndb/cmd/indexdb@$version" "seconds"
     rm -rf "$out" "$out.tmp"
     "$work/bin/indexdb" -vulns "$src/data/osv" -out "$out.tmp" >&2
     mv "$out.tmp" "$out"

@@ -13,21 +13,15 @@ cd "$(dirname "$0")/.."
 # shellcheck source=scripts/go-toolchain.sh
 source scripts/go-toolchain.sh
 make=${MAKE:-make}
-
-work=$(mktemp -d)
-emulator_pid=""
-cleanup() {
-  [[ -n "$emulator_pid" ]] && kill "$emulator_pid" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+# shellcheck source=scripts/emulator.sh
+source scripts/emulator.sh
 
 go build -o "$work/cloudlx-emulator" ./internal/cmd/cloudlx-emulator
 
 run_variant() {
   local label=$1; shift
   echo "==> live suite against the emulator program ($label)"
-  local state="$work/state-$label.json" addr="$work/addr-$label"
+  local state="$work/state-$label.json"
   cat >"$state" <<JSON
 {"version": 1, "next_id": 501, "customers": [
  {"id": 499, "input": {"name": "tf-acc-000000-left-by-an-earlier-run", "currency_iso": "GBP", "country_iso": "GB",
@@ -36,14 +30,9 @@ run_variant() {
   "realms": [2], "shown_sub_realms": [], "enabled_sub_realms": []}, "admin_user": {}}]}
 JSON
   local secret
-  secret=$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')
-  "$work/cloudlx-emulator" -listen 127.0.0.1:0 -addr-file "$addr" -state-file "$state" \
-    -client-id live-suite -client-secret "$secret" "$@" 2>"$work/emulator-$label.log" &
-  emulator_pid=$!
-  for _ in $(seq 1 100); do [[ -s "$addr" ]] && break; sleep 0.1; done
-  [[ -s "$addr" ]] || { echo "the emulator did not start:"; cat "$work/emulator-$label.log"; exit 1; }
-  local endpoint
-  endpoint=$(cat "$addr")
+  secret=$(random_secret)
+  start_emulator "$work/cloudlx-emulator" "$work/emulator-$label.log" -state-file "$state" \
+    -client-id live-suite -client-secret "$secret" "$@"
 
   CLOUDLX_ENDPOINT=$endpoint CLOUDLX_CLIENT_ID=live-suite CLOUDLX_CLIENT_SECRET=$secret \
     "$make" --no-print-directory test-live | tee "$work/live-$label.out"
@@ -59,7 +48,7 @@ JSON
   if grep -q 'SKIP' "$work/live-$label.out" && [[ $label == documented ]]; then
     echo "FAIL ($label): a test skipped against the documented API"; exit 1
   fi
-  kill "$emulator_pid"; wait "$emulator_pid" 2>/dev/null || true; emulator_pid=""
+  stop_emulator
 }
 
 check_swept() {

@@ -25,35 +25,31 @@
 // CLOUDLX_* and CHECKPOINT_* variables are dropped, so a developer's TF_LOG or
 // TF_CLI_ARGS cannot change a test's outcome, and only what the test sets
 // (NewWorkdir's env, SetEnv) reaches the CLI and the provider.
+//
+// The runner itself (building, identifying, configuring, running) is
+// internal/clirun, which the soak shares; this package adds the testing.TB side.
 package clitest
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
-	"errors"
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"strconv"
+	"sort"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/cloudlx-community/terraform-provider-cloudlx/internal/clirun"
 )
 
-// providerPackage is the main package of the provider binary.
-const providerPackage = "github.com/cloudlx-community/terraform-provider-cloudlx"
-
-// ProviderAddresses are the addresses the CLI configuration overrides. A
-// configuration's `source = "cloudlx-community/cloudlx"` means the first to
-// Terraform and the second to OpenTofu, which resolves short sources on its own
-// registry; naming both hosts covers either CLI with either spelling.
-var ProviderAddresses = []string{
-	"registry.terraform.io/cloudlx-community/cloudlx",
-	"registry.opentofu.org/cloudlx-community/cloudlx",
-}
+// ProviderAddresses are the addresses the CLI configuration overrides
+// (clirun.ProviderAddresses).
+var ProviderAddresses = clirun.ProviderAddresses
 
 var build struct {
 	once sync.Once
@@ -74,10 +70,7 @@ func ProviderDir(t testing.TB) string {
 		if build.err != nil {
 			return
 		}
-		cmd := exec.Command("go", "build", "-o", filepath.Join(build.dir, "terraform-provider-cloudlx"), providerPackage)
-		if out, err := cmd.CombinedOutput(); err != nil {
-			build.err = fmt.Errorf("go build %s: %w\n%s", providerPackage, err, out)
-		}
+		build.err = clirun.BuildProvider(context.Background(), build.dir)
 	})
 	if build.err != nil {
 		t.Fatalf("building the provider: %v", build.err)
@@ -93,36 +86,8 @@ func RemoveProvider() {
 	}
 }
 
-// CLI is a Terraform or OpenTofu executable.
-type CLI struct {
-	Path    string
-	Product string // "Terraform" or "OpenTofu"
-	Version string // e.g. "1.5.7"
-}
-
-func (c CLI) String() string { return c.Product + " v" + c.Version }
-
-// AtLeast reports whether the CLI's version is at least version ("1.7",
-// "1.5.0"); pre-release suffixes are ignored.
-func (c CLI) AtLeast(version string) bool {
-	have, want := versionNumbers(c.Version), versionNumbers(version)
-	for i := range want {
-		if i >= len(have) || have[i] != want[i] {
-			return i < len(have) && have[i] > want[i]
-		}
-	}
-	return true
-}
-
-func versionNumbers(v string) []int {
-	v, _, _ = strings.Cut(v, "-")
-	var out []int
-	for _, part := range strings.Split(v, ".") {
-		n, _ := strconv.Atoi(part)
-		out = append(out, n)
-	}
-	return out
-}
+// CLI is a Terraform or OpenTofu executable (Path, Product, Version, AtLeast).
+type CLI = clirun.CLI
 
 // ToolsCache is where scripts/ensure-cli.sh keeps the CLIs it builds
 // ($CLOUDLX_TOOLS_CACHE, else $XDG_CACHE_HOME or ~/.cache, then
@@ -147,7 +112,7 @@ func ToolsCache() string {
 func FindCLI(t testing.TB, envVar string, candidates ...string) CLI {
 	t.Helper()
 	if p := os.Getenv(envVar); p != "" {
-		cli, err := identify(p)
+		cli, err := clirun.Identify(p)
 		if err != nil {
 			t.Fatalf("%s=%s: %v", envVar, p, err)
 		}
@@ -158,7 +123,7 @@ func FindCLI(t testing.TB, envVar string, candidates ...string) CLI {
 		if err != nil {
 			continue
 		}
-		cli, err := identify(p)
+		cli, err := clirun.Identify(p)
 		if err != nil {
 			t.Fatalf("%s: %v", p, err)
 		}
@@ -195,23 +160,6 @@ func OpenTofu(t testing.TB) CLI {
 	return FindCLI(t, "TF_ACC_TOFU_PATH", "tofu", filepath.Join(ToolsCache(), "tofu-1.12.6", "tofu"))
 }
 
-var versionLine = regexp.MustCompile(`^(Terraform|OpenTofu) v(\d+\.\d+\.\d+\S*)`)
-
-// identify asks an executable which CLI and version it is.
-func identify(path string) (CLI, error) {
-	cmd := exec.Command(path, "version")
-	cmd.Env = cleanEnv(map[string]string{"CHECKPOINT_DISABLE": "1"})
-	out, err := cmd.Output()
-	if err != nil {
-		return CLI{}, fmt.Errorf("%s version: %w", path, err)
-	}
-	m := versionLine.FindSubmatch(out)
-	if m == nil {
-		return CLI{}, fmt.Errorf("%s version printed no Terraform or OpenTofu version: %q", path, firstLine(string(out)))
-	}
-	return CLI{Path: path, Product: string(m[1]), Version: string(m[2])}, nil
-}
-
 // Workdir is a directory the CLI runs in, with its own CLI configuration and
 // environment.
 type Workdir struct {
@@ -228,14 +176,8 @@ type Workdir struct {
 // provider's CLOUDLX_* settings.
 func NewWorkdir(t testing.TB, cli CLI, env map[string]string) *Workdir {
 	t.Helper()
-	providerDir := ProviderDir(t)
-	var overrides strings.Builder
-	for _, addr := range ProviderAddresses {
-		fmt.Fprintf(&overrides, "    %q = %q\n", addr, providerDir)
-	}
 	rc := filepath.Join(t.TempDir(), "cli.tfrc")
-	config := "provider_installation {\n  dev_overrides {\n" + overrides.String() + "  }\n  direct {}\n}\ndisable_checkpoint = true\n"
-	if err := os.WriteFile(rc, []byte(config), 0o600); err != nil {
+	if err := clirun.WriteConfig(rc, ProviderDir(t)); err != nil {
 		t.Fatal(err)
 	}
 	w := &Workdir{Dir: t.TempDir(), t: t, cli: cli, env: map[string]string{
@@ -299,29 +241,15 @@ func (w *Workdir) CopyFiles(pattern string) {
 	}
 }
 
-// Result is what one command did.
-type Result struct {
-	Args     []string
-	Stdout   string
-	Stderr   string
-	ExitCode int
-	Duration time.Duration
-}
-
-// String names the command and its outcome, with its output, for failure messages.
-func (r Result) String() string {
-	return fmt.Sprintf("%s: exit code %d after %s\n--- stdout\n%s\n--- stderr\n%s",
-		strings.Join(r.Args, " "), r.ExitCode, r.Duration.Round(time.Millisecond), r.Stdout, r.Stderr)
-}
+// Result is what one command did (Args, Stdout, Stderr, ExitCode, Duration;
+// String for failure messages, Combined).
+type Result = clirun.Result
 
 // Command returns the CLI command for args, ready to start in the working
 // directory with its environment, for tests that must act while it runs (for
 // example interrupt it). It is killed if the test ends first.
 func (w *Workdir) Command(args ...string) *exec.Cmd {
-	cmd := exec.CommandContext(w.t.Context(), w.cli.Path, args...)
-	cmd.Dir = w.Dir
-	cmd.Env = cleanEnv(w.env)
-	return cmd
+	return clirun.Command(w.t.Context(), w.cli, w.Dir, envList(w.env), args...)
 }
 
 // Run runs the CLI with args in the working directory and returns what it
@@ -329,29 +257,12 @@ func (w *Workdir) Command(args ...string) *exec.Cmd {
 // started. The command is killed if the test ends first.
 func (w *Workdir) Run(args ...string) Result {
 	w.t.Helper()
-	cmd := w.Command(args...)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	start := time.Now()
-	err := cmd.Run()
-	res := Result{
-		Args:     append([]string{filepath.Base(w.cli.Path)}, args...),
-		Stdout:   stdout.String(),
-		Stderr:   stderr.String(),
-		Duration: time.Since(start),
-	}
-	var exit *exec.ExitError
-	switch {
-	case errors.As(err, &exit):
-		res.ExitCode = exit.ExitCode()
-	case err != nil:
+	res, err := clirun.Run(w.Command(args...))
+	if err != nil {
 		w.t.Fatalf("running %s: %v", strings.Join(res.Args, " "), err)
 	}
 	return res
 }
-
-// Combined is the command's standard output followed by its standard error.
-func (r Result) Combined() string { return r.Stdout + r.Stderr }
 
 // MustRun is Run that fails the test, showing the output, unless the command
 // exits 0.
@@ -375,26 +286,15 @@ func (w *Workdir) MustRunJSON(v any, args ...string) Result {
 	return res
 }
 
-// cleanEnv is this process's environment without the variables that would
-// change how the CLI or the provider behave, plus set.
-func cleanEnv(set map[string]string) []string {
-	var env []string
-	for _, kv := range os.Environ() {
-		name, _, _ := strings.Cut(kv, "=")
-		if strings.HasPrefix(name, "TF_") || strings.HasPrefix(name, "CLOUDLX_") || strings.HasPrefix(name, "CHECKPOINT_") {
-			continue
-		}
-		env = append(env, kv)
+// envList is env as NAME=value entries, sorted so each command's environment
+// is the same from run to run.
+func envList(env map[string]string) []string {
+	list := make([]string, 0, len(env))
+	for k, v := range env {
+		list = append(list, k+"="+v)
 	}
-	for k, v := range set {
-		env = append(env, k+"="+v)
-	}
-	return env
-}
-
-func firstLine(s string) string {
-	line, _, _ := strings.Cut(s, "\n")
-	return line
+	sort.Strings(list)
+	return list
 }
 
 // DebugProvider is the provider built by ProviderDir running in debug mode
@@ -417,8 +317,8 @@ type DebugProvider struct {
 func StartDebugProvider(t testing.TB, env map[string]string) *DebugProvider {
 	t.Helper()
 	p := &DebugProvider{stderr: &syncBuffer{}, done: make(chan struct{})}
-	p.cmd = exec.Command(filepath.Join(ProviderDir(t), "terraform-provider-cloudlx"), "-debug")
-	p.cmd.Env = cleanEnv(env)
+	p.cmd = exec.Command(filepath.Join(ProviderDir(t), clirun.ProviderBinary), "-debug")
+	p.cmd.Env = clirun.Env(envList(env)...)
 	p.cmd.Stderr = p.stderr
 	stdout, err := p.cmd.StdoutPipe()
 	if err != nil {

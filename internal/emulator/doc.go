@@ -1,8 +1,10 @@
 // Package emulator is an in-memory stand-in for the CloudLX REST API.
 //
 // A *Server is an http.Handler that answers the endpoints the provider uses with the
-// shapes documented in the project's API reference (CLOUDLX_API.md), Dingo-style error
-// bodies included:
+// shapes of CloudLX's public API documentation, Dingo-style error bodies included. Where
+// that documentation is silent the answer is inferred, marked so below; the questions it
+// leaves open, and the probe that answers them on an account, are in
+// docs/guides/verify-your-account.md:
 //
 //	POST   /api/oauth2/access-token   client-credentials token (JSON, form or multipart body)
 //	POST   /api/oauth2/refresh-token  refresh-token grant (rotates the refresh token)

@@ -92,10 +92,10 @@ func (s *Server) logArrival(r *http.Request, c *call) *Request {
 	return e
 }
 
-func (s *Server) logDone(e *Request, rw *recorder) {
+func (s *Server) logDone(e *Request, rw *StatusRecorder) {
 	s.logMu.Lock()
 	defer s.logMu.Unlock()
-	e.Status = rw.status
+	e.Status = rw.Status
 }
 
 func (s *Server) setFault(e *Request, fault string) {

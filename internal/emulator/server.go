@@ -335,7 +335,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 
 	entry := s.logArrival(r, c)
-	rec := &recorder{ResponseWriter: w}
+	rec := &StatusRecorder{ResponseWriter: w}
 	defer s.logDone(entry, rec)
 	var rw http.ResponseWriter = rec
 	if o.EchoRequests {
@@ -501,28 +501,31 @@ func sleep(ctx context.Context, d time.Duration) bool {
 	}
 }
 
-// recorder remembers the status answered, for the request log.
-type recorder struct {
+// StatusRecorder is a ResponseWriter that remembers the status answered, for
+// the request log here and the cloudlx-emulator program's access log. Status
+// stays 0 when nothing was answered: the connection was dropped.
+type StatusRecorder struct {
 	http.ResponseWriter
-	status int
+	Status int
 }
 
-func (r *recorder) WriteHeader(code int) {
-	if r.status == 0 {
-		r.status = code
+func (r *StatusRecorder) WriteHeader(code int) {
+	if r.Status == 0 {
+		r.Status = code
 	}
 	r.ResponseWriter.WriteHeader(code)
 }
 
-func (r *recorder) Write(b []byte) (int, error) {
-	if r.status == 0 {
-		r.status = http.StatusOK
+func (r *StatusRecorder) Write(b []byte) (int, error) {
+	if r.Status == 0 {
+		r.Status = http.StatusOK
 	}
 	return r.ResponseWriter.Write(b)
 }
 
-// Unwrap lets http.ResponseController reach the connection to hijack it.
-func (r *recorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
+// Unwrap lets http.ResponseController reach the connection to hijack it
+// (DropRate, Fault.Drop).
+func (r *StatusRecorder) Unwrap() http.ResponseWriter { return r.ResponseWriter }
 
 // discard is a ResponseWriter for AfterProcessing faults: the work is done, the answer
 // is thrown away.

@@ -19,8 +19,8 @@ const bulkRefreshThreshold = 5
 // provider's listMaxAge): a slower command may load it again.
 const listMaxAge = 30 * time.Second
 
-// budget is what one CLI command may cost the API (DESIGN.md's table and the
-// README's cost section), as upper bounds.
+// budget is what one CLI command may cost the API (the README's table "What
+// each operation costs the API"), as upper bounds.
 type budget struct {
 	reads    int // customer reads the refresh walk does (instances in state, plus imports)
 	missing  int // of them, customers the API no longer holds (each may cost a confirming list)

@@ -255,7 +255,8 @@ type planJSON struct {
 }
 
 // detailInputs says which inputs make each computed detail unknown in a plan
-// (DESIGN.md: no "(known after apply)" noise when its inputs stay).
+// (the provider's own table is detailInputs in internal/provider/plan_details.go;
+// docs/resources/customer.md: no "(known after apply)" noise when its inputs stay).
 var detailInputs = map[string][]string{
 	"currency":          {"currency_iso"},
 	"country":           {"country_iso"},

@@ -12,7 +12,8 @@
 //     configuration, the state and the API (nothing after a clean apply);
 //   - no "inconsistent result" or "bug in the provider" text, ever;
 //   - no secret (client secret, any token the emulator issued) in any output;
-//   - every command's API traffic within DESIGN.md's budget.
+//   - every command's API traffic within its budget (budget.go: the README's
+//     "What each operation costs the API").
 //
 // A violation stops the run; the sequence that led there is shrunk (delta
 // debugging over replays) and printed with the commands that replay it.
@@ -38,6 +39,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/cloudlx-community/terraform-provider-cloudlx/internal/clirun"
 	"github.com/cloudlx-community/terraform-provider-cloudlx/internal/emulator"
 )
 
@@ -113,11 +115,11 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if cfg.Out == nil {
 		cfg.Out = io.Discard
 	}
-	c, err := identifyCLI(cfg.CLIPath)
+	c, err := clirun.Identify(cfg.CLIPath)
 	if err != nil {
 		return nil, err
 	}
-	caps := capabilities{identity: c.identityImport() && providerHasIdentity()}
+	caps := capabilities{identity: identityImport(c) && providerHasIdentity()}
 	steps := cfg.Replay
 	if steps == nil {
 		steps = Generate(cfg.Seed, cfg.Steps, cfg.Defects, caps)
@@ -260,7 +262,8 @@ type faultState struct {
 const pageSize = 4
 
 // The routes random 5xx and dropped connections may hit: never the create,
-// which a client must not resend after an ambiguous failure (DESIGN.md).
+// which a client must not resend after an ambiguous failure (README, "When the
+// API misbehaves").
 var faultRoutes = []string{"GET /api/customers/{id}", "GET /api/customers", "PATCH /api/customers/{id}", "DELETE /api/customers/{id}"}
 
 // apply sets the emulator options for f; live is false while the harness
@@ -361,7 +364,7 @@ func newHarness(ctx context.Context, cfg Config, c cli) (*harness, error) {
 		return nil, err
 	}
 	rc := filepath.Join(h.dir, "cli.tfrc")
-	if err := os.WriteFile(rc, []byte(cliConfig(cfg.ProviderDir)), 0o600); err != nil {
+	if err := clirun.WriteConfig(rc, cfg.ProviderDir); err != nil {
 		h.close()
 		return nil, err
 	}
@@ -433,6 +436,16 @@ func (h *harness) api() map[int64]emulator.Customer {
 	return out
 }
 
+// attrsByID is state's attributes by customer id: the API as state last read
+// it, which is what a plan without refresh compares the configuration with.
+func attrsByID(st map[string]instance) map[int64]attrs {
+	out := make(map[int64]attrs, len(st))
+	for _, in := range st {
+		out[in.ID] = in.Attrs
+	}
+	return out
+}
+
 func apiAttrsByID(api map[int64]emulator.Customer) map[int64]attrs {
 	out := make(map[int64]attrs, len(api))
 	for id, c := range api {
@@ -456,7 +469,7 @@ func (h *harness) setFaults(f faultState) {
 // command must satisfy: no forbidden text, no secret, API traffic within b.
 func (h *harness) tf(b budget, args ...string) result {
 	if h.violation != nil {
-		return result{args: args, exit: -1}
+		return result{Args: args, ExitCode: -1}
 	}
 	h.emu.ResetRequests()
 	h.commands++
@@ -471,14 +484,14 @@ func (h *harness) tf(b budget, args ...string) result {
 		h.violate("command-finishes", "%v\n%s", err, res)
 		return res
 	}
-	h.scanOutput(res.args, res.out)
+	h.scanOutput(res.Args, res.Combined())
 	if log, err := os.ReadFile(logPath); err == nil {
-		h.scanSecrets(append(slices.Clone(res.args), "(its TF_LOG_PATH file)"), string(log))
+		h.scanSecrets(append(slices.Clone(res.Args), "(its TF_LOG_PATH file)"), string(log))
 		_ = os.Remove(logPath)
 	}
-	if problems := b.check(h.emu.Requests(), h.faults, res.duration); len(problems) > 0 {
-		h.violate("request-budget", "%s used more requests than DESIGN.md allows:\n  %s\n%s",
-			strings.Join(res.args, " "), strings.Join(problems, "\n  "), res)
+	if problems := b.check(h.emu.Requests(), h.faults, res.Duration); len(problems) > 0 {
+		h.violate("request-budget", "%s used more requests than its budget allows:\n  %s\n%s",
+			strings.Join(res.Args, " "), strings.Join(problems, "\n  "), res)
 	}
 	return res
 }
@@ -569,37 +582,37 @@ func (h *harness) checkPlan() {
 	st, api := h.state(), apiAttrsByID(h.api())
 	want := expectPlan(h.model, st, api)
 	res := h.tf(h.refreshBudget(0, 1), "plan", "-out=check.tfplan", "-no-color", "-input=false")
-	if res.exit != 0 {
+	if res.ExitCode != 0 {
 		h.violate("plan-succeeds", "with no faults on, the check plan failed:\n%s", res)
 		return
 	}
 	show := h.tf(budget{}, "show", "-json", "check.tfplan")
-	if show.exit != 0 {
+	if show.ExitCode != 0 {
 		h.violate("plan-succeeds", "show -json of the check plan failed:\n%s", show)
 		return
 	}
 	var p planJSON
-	if err := jsonUnmarshal(show.stdout, &p); err != nil {
+	if err := jsonUnmarshal(show.Stdout, &p); err != nil {
 		h.violate("plan-succeeds", "show -json: %v", err)
 		return
 	}
 	if problems := comparePlan(p, want, api); len(problems) > 0 {
 		h.violate("plan-shows-exactly-the-change", "the plan after this step is not what the configuration, state and API imply:\n  %s\nplan:\n%s",
-			strings.Join(problems, "\n  "), res.out)
+			strings.Join(problems, "\n  "), res.Combined())
 	}
 }
 
 // succeeded handles a workflow command's exit: a failure is a violation unless
 // the faults on (or a stale step) allow it. It reports whether it succeeded.
 func (h *harness) succeeded(res result, mayFail bool) bool {
-	if res.exit == 0 {
+	if res.ExitCode == 0 {
 		return true
 	}
 	if h.violation != nil {
 		return false
 	}
 	if mayFail || h.faults.disruptive() {
-		h.describe("%s failed as the faults allow (%s)", res.args[1], h.faults)
+		h.describe("%s failed as the faults allow (%s)", res.Args[1], h.faults)
 		return false
 	}
 	h.violate("commands-succeed", "with no fault on that allows it, this command failed:\n%s", res)
@@ -621,7 +634,7 @@ func (h *harness) checkStateMatchesAPI(res result) {
 		got := apiAttrs(c)
 		var unwarned []string
 		for _, a := range in.Attrs.diff(got) {
-			if !strings.Contains(res.out, "Warning") || !strings.Contains(res.out, a) {
+			if !strings.Contains(res.Combined(), "Warning") || !strings.Contains(res.Combined(), a) {
 				unwarned = append(unwarned, a)
 			}
 		}
@@ -632,13 +645,13 @@ func (h *harness) checkStateMatchesAPI(res result) {
 		}
 		if len(unwarned) > 0 {
 			h.violate("state-agrees-with-api", "after %s succeeded, %s differs from CloudLX customer %d in %s without a warning:\nstate %+v\napi   %+v\n%s",
-				strings.Join(res.args, " "), address(k), in.ID, strings.Join(unwarned, ", "), in.Attrs, got, res)
+				strings.Join(res.Args, " "), address(k), in.ID, strings.Join(unwarned, ", "), in.Attrs, got, res)
 			return
 		}
 		if len(in.Attrs.diff(got)) == 0 {
 			if d := detailsDiff(in.Raw, c); d != "" {
 				h.violate("state-agrees-with-api", "after %s succeeded, %s's computed %s differs from CloudLX customer %d",
-					strings.Join(res.args, " "), address(k), d, in.ID)
+					strings.Join(res.Args, " "), address(k), d, in.ID)
 				return
 			}
 		}

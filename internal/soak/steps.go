@@ -354,15 +354,27 @@ func (h *harness) refreshed(keys []string) {
 	}
 }
 
+// applied ends every step that applies: when the command succeeded (or
+// failed only as succeeded allows), the instances it refreshed no longer lag
+// the portal (refreshedKeys as for refreshed: nil for all of them,
+// refreshedNone for a command that read nothing) and state must agree with
+// the API.
+func (h *harness) applied(res result, mayFail bool, refreshedKeys []string) {
+	if h.succeeded(res, mayFail) {
+		h.refreshed(refreshedKeys)
+		h.checkStateMatchesAPI(res)
+	}
+}
+
+// refreshedNone is applied's refreshedKeys for a command that refreshes nothing.
+var refreshedNone = []string{}
+
 func workflowApply(h *harness, _ *rand.Rand) error {
 	b := h.refreshBudget(0, 2)
 	b.addWrites(h.expect())
 	res := h.tf(b, args("apply", "-auto-approve")...)
-	if h.succeeded(res, false) {
-		h.refreshed(nil)
-		h.checkStateMatchesAPI(res)
-	}
-	h.describe("apply: exit %d", res.exit)
+	h.applied(res, false, nil)
+	h.describe("apply: exit %d", res.ExitCode)
 	return nil
 }
 
@@ -372,7 +384,7 @@ func workflowApply(h *harness, _ *rand.Rand) error {
 func workflowPlanfile(h *harness, r *rand.Rand) error {
 	want := h.expect()
 	res := h.tf(h.refreshBudget(0, 1), args("plan", "-out=soak.tfplan")...)
-	h.describe("plan -out: exit %d", res.exit)
+	h.describe("plan -out: exit %d", res.ExitCode)
 	if !h.succeeded(res, false) {
 		return nil
 	}
@@ -399,7 +411,7 @@ func workflowPlanfile(h *harness, r *rand.Rand) error {
 	b.addWrites(want)
 	stale := mid != "" && plannedFor(want, h.model, mid)
 	res = h.tf(b, args("apply", "soak.tfplan")...)
-	h.describe("apply planfile: exit %d", res.exit)
+	h.describe("apply planfile: exit %d", res.ExitCode)
 	if h.succeeded(res, stale) {
 		h.refreshed(nil) // applying the plan saved its refresh, from before the portal change
 		if midID != 0 {
@@ -416,11 +428,7 @@ func workflowPlanfile(h *harness, r *rand.Rand) error {
 // refreshes state first (apply -refresh-only).
 func workflowRefreshFalse(h *harness, _ *rand.Rand) error {
 	st := h.state()
-	fromState := map[int64]attrs{}
-	for _, in := range st {
-		fromState[in.ID] = in.Attrs
-	}
-	want := expectPlan(h.model, st, fromState)
+	want := expectPlan(h.model, st, attrsByID(st))
 	stale := false
 	for _, in := range st {
 		stale = stale || len(want) > 0 && h.dirty[in.ID]
@@ -434,30 +442,21 @@ func workflowRefreshFalse(h *harness, _ *rand.Rand) error {
 			return nil // the refresh failed under faults: leave -refresh=false for another time
 		}
 		st = h.state()
-		clear(fromState)
-		for _, in := range st {
-			fromState[in.ID] = in.Attrs
-		}
-		want, stale = expectPlan(h.model, st, fromState), false
+		want, stale = expectPlan(h.model, st, attrsByID(st)), false
 	}
 	b := h.refreshBudget(0, 2)
 	b.reads = 0 // no refresh; a 404 of a write may still cost a confirming list
 	b.addWrites(want)
 	res := h.tf(b, args("apply", "-refresh=false", "-auto-approve")...)
-	h.describe("apply -refresh=false: exit %d", res.exit)
-	if h.succeeded(res, stale) {
-		h.checkStateMatchesAPI(res)
-	}
+	h.describe("apply -refresh=false: exit %d", res.ExitCode)
+	h.applied(res, stale, refreshedNone)
 	return nil
 }
 
 func workflowRefreshOnly(h *harness, _ *rand.Rand) error {
 	res := h.tf(h.refreshBudget(0, 2), args("apply", "-refresh-only", "-auto-approve")...)
-	h.describe("apply -refresh-only: exit %d", res.exit)
-	if h.succeeded(res, false) {
-		h.refreshed(nil)
-		h.checkStateMatchesAPI(res)
-	}
+	h.describe("apply -refresh-only: exit %d", res.ExitCode)
+	h.applied(res, false, nil)
 	return nil
 }
 
@@ -476,11 +475,8 @@ func workflowTarget(h *harness, r *rand.Rand) error {
 		b.addWrites(want)
 	}
 	res := h.tf(b, args("apply", "-target="+target, "-auto-approve")...)
-	h.describe("apply -target %s: exit %d", target, res.exit)
-	if h.succeeded(res, false) {
-		h.refreshed(scope)
-		h.checkStateMatchesAPI(res)
-	}
+	h.describe("apply -target %s: exit %d", target, res.ExitCode)
+	h.applied(res, false, scope)
 	return nil
 }
 
@@ -522,7 +518,7 @@ func workflowImport(how string) func(h *harness, r *rand.Rand) error {
 			return h.tf(b, args("apply", "-auto-approve")...)
 		}
 		res = attempt()
-		if res.exit != 0 && h.violation == nil && h.faults.disruptive() {
+		if res.ExitCode != 0 && h.violation == nil && h.faults.disruptive() {
 			h.describe("import failed under faults (%s); again without", h.faults)
 			live := h.faults
 			h.setFaults(faultState{ImplicitRealm: live.ImplicitRealm, Pages: live.Pages, Quirks: live.Quirks})
@@ -532,13 +528,10 @@ func workflowImport(how string) func(h *harness, r *rand.Rand) error {
 		if err := h.writeConfig(); err != nil {
 			return err
 		}
-		if h.succeeded(res, false) {
-			if how == "cli" {
-				h.refreshed([]string{key})
-			} else {
-				h.refreshed(nil)
-			}
-			h.checkStateMatchesAPI(res)
+		if how == "cli" {
+			h.applied(res, false, []string{key})
+		} else {
+			h.applied(res, false, nil)
 		}
 		if _, back := h.state()[key]; !back && h.violation == nil {
 			h.violate("import-restores", "%s is not in state after importing customer %d:\n%s", address(key), id, res)
@@ -574,7 +567,7 @@ func workflowDestroySubset(h *harness, r *rand.Rand) error {
 		}
 	}
 	res := h.tf(b, args(a[0], a[1:]...)...)
-	h.describe("destroy %v: exit %d", keys, res.exit)
+	h.describe("destroy %v: exit %d", keys, res.ExitCode)
 	if h.succeeded(res, false) {
 		h.refreshed(keys)
 		for _, k := range keys {

@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/cloudlx-community/terraform-provider-cloudlx/internal/clirun"
 )
 
 // workspace is a Terraform working directory wired to one emulator, using
@@ -27,25 +29,11 @@ func newWorkspace(dir string, o options, providerDir string, emu *emulatorProc, 
 		return nil, err
 	}
 	cliConfig := filepath.Join(dir, "cli.tfrc")
-	rc := fmt.Sprintf(`provider_installation {
-  dev_overrides {
-    "cloudlx-community/cloudlx" = %q
-  }
-  direct {}
-}
-disable_checkpoint = true
-`, providerDir)
-	if err := os.WriteFile(cliConfig, []byte(rc), 0o644); err != nil {
+	if err := clirun.WriteConfig(cliConfig, providerDir); err != nil {
 		return nil, err
 	}
-	var env []string
-	for _, kv := range os.Environ() {
-		// Nothing from the caller's Terraform or provider setup may change what is measured.
-		if !strings.HasPrefix(kv, "TF_") && !strings.HasPrefix(kv, "CLOUDLX_") {
-			env = append(env, kv)
-		}
-	}
-	env = append(env, "TF_CLI_CONFIG_FILE="+cliConfig, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1")
+	// Nothing from the caller's Terraform or provider setup may change what is measured.
+	env := clirun.Env("TF_CLI_CONFIG_FILE="+cliConfig, "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1")
 	if emu != nil {
 		env = append(env, "CLOUDLX_ENDPOINT="+emu.url, "CLOUDLX_CLIENT_ID="+emu.clientID, "CLOUDLX_CLIENT_SECRET="+emu.clientSecret)
 	}

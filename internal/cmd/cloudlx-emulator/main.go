@@ -274,39 +274,16 @@ func writeFileAtomic(path, content string) error {
 	return os.Rename(tmp.Name(), path)
 }
 
-// statusWriter records the status for the access log.
-type statusWriter struct {
-	http.ResponseWriter
-	status int
-}
-
-func (w *statusWriter) WriteHeader(code int) {
-	if w.status == 0 {
-		w.status = code
-	}
-	w.ResponseWriter.WriteHeader(code)
-}
-
-func (w *statusWriter) Write(b []byte) (int, error) {
-	if w.status == 0 {
-		w.status = http.StatusOK
-	}
-	return w.ResponseWriter.Write(b)
-}
-
-// Unwrap lets the emulator hijack the connection to drop it (DropRate, Fault.Drop).
-func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
-
 // accessLog logs one line per request. The path only: query strings can carry
 // credentials on the token route, and bodies and headers always might.
 func accessLog(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
-		sw := &statusWriter{ResponseWriter: w}
+		sw := &emulator.StatusRecorder{ResponseWriter: w}
 		defer func() {
 			status := "dropped"
-			if sw.status != 0 {
-				status = fmt.Sprint(sw.status)
+			if sw.Status != 0 {
+				status = fmt.Sprint(sw.Status)
 			}
 			log.Printf("%s %s %s %s", r.Method, printable(r.URL.Path), status, time.Since(start).Round(time.Microsecond))
 		}()

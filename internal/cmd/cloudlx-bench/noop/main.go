@@ -16,15 +16,14 @@ import (
 	"fmt"
 	"log"
 	"math/big"
+	"reflect"
 	"slices"
 	"sync/atomic"
 
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
-	pschema "github.com/hashicorp/terraform-plugin-framework/provider/schema"
 	"github.com/hashicorp/terraform-plugin-framework/providerserver"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
-	rschema "github.com/hashicorp/terraform-plugin-framework/resource/schema"
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	cloudlx "github.com/cloudlx-community/terraform-provider-cloudlx/internal/provider"
@@ -49,20 +48,7 @@ func (noopProvider) Metadata(_ context.Context, _ provider.MetadataRequest, resp
 }
 
 func (noopProvider) Schema(ctx context.Context, _ provider.SchemaRequest, resp *provider.SchemaResponse) {
-	s := cloudlx.ProviderSchema(ctx)
-	for name, a := range s.Attributes {
-		switch a := a.(type) {
-		case pschema.StringAttribute:
-			a.Validators = nil
-			s.Attributes[name] = a
-		case pschema.Int64Attribute:
-			a.Validators = nil
-			s.Attributes[name] = a
-		default:
-			panic(fmt.Sprintf("noop: provider attribute %s is a %T; strip its validators here", name, a))
-		}
-	}
-	resp.Schema = s
+	resp.Schema = bare(cloudlx.ProviderSchema(ctx))
 }
 
 func (noopProvider) Configure(context.Context, provider.ConfigureRequest, *provider.ConfigureResponse) {
@@ -84,48 +70,53 @@ func (*noopCustomer) Metadata(_ context.Context, req resource.MetadataRequest, r
 }
 
 func (*noopCustomer) Schema(ctx context.Context, _ resource.SchemaRequest, resp *resource.SchemaResponse) {
-	s := cloudlx.CustomerResourceSchema(ctx)
-	s.Attributes = bareAttributes(s.Attributes)
-	for name, b := range s.Blocks {
-		nested, ok := b.(rschema.SingleNestedBlock)
-		if !ok {
-			panic(fmt.Sprintf("noop: block %s is a %T; strip its validators here", name, b))
-		}
-		nested.Attributes = bareAttributes(nested.Attributes)
-		nested.Validators, nested.PlanModifiers = nil, nil
-		s.Blocks[name] = nested
-	}
-	resp.Schema = s
+	resp.Schema = bare(cloudlx.CustomerResourceSchema(ctx))
 }
 
-// bareAttributes drops validators and plan modifiers; defaults stay, since
-// they decide what a plan holds.
-func bareAttributes(attrs map[string]rschema.Attribute) map[string]rschema.Attribute {
-	out := make(map[string]rschema.Attribute, len(attrs))
-	for name, a := range attrs {
-		switch a := a.(type) {
-		case rschema.StringAttribute:
-			a.Validators, a.PlanModifiers = nil, nil
-			out[name] = a
-		case rschema.Int64Attribute:
-			a.Validators, a.PlanModifiers = nil, nil
-			out[name] = a
-		case rschema.SetAttribute:
-			a.Validators, a.PlanModifiers = nil, nil
-			out[name] = a
-		case rschema.ListAttribute:
-			a.Validators, a.PlanModifiers = nil, nil
-			out[name] = a
-		case rschema.ObjectAttribute:
-			a.Validators, a.PlanModifiers = nil, nil
-			out[name] = a
-		case rschema.SingleNestedAttribute:
-			a.Validators, a.PlanModifiers = nil, nil
-			a.Attributes = bareAttributes(a.Attributes)
-			out[name] = a
-		default:
-			panic(fmt.Sprintf("noop: attribute %s is a %T; strip its validators here", name, a))
+// bare returns a schema, attribute or block without validators and plan
+// modifiers, all the way down (Attributes, Blocks, NestedObject); defaults
+// stay, since they decide what a plan holds. Every framework schema type
+// names these fields alike but shares no interface to set them through, so
+// one reflective walk serves them all, and any the provider adds later. Maps
+// are copied, never changed: the provider's schema may be shared.
+func bare[T any](x T) T {
+	out, ok := bareValue(reflect.ValueOf(&x).Elem()).Interface().(T)
+	if !ok {
+		panic("noop: bare changed a schema's type") // bareValue keeps every value's type
+	}
+	return out
+}
+
+func bareValue(in reflect.Value) reflect.Value {
+	if in.Kind() == reflect.Interface {
+		if in.IsNil() {
+			return in
 		}
+		out := reflect.New(in.Type()).Elem()
+		out.Set(bareValue(in.Elem()))
+		return out
+	}
+	if in.Kind() != reflect.Struct {
+		return in
+	}
+	out := reflect.New(in.Type()).Elem()
+	out.Set(in)
+	for _, name := range []string{"Validators", "PlanModifiers"} {
+		if f := out.FieldByName(name); f.IsValid() {
+			f.SetZero()
+		}
+	}
+	for _, name := range []string{"Attributes", "Blocks"} {
+		if f := out.FieldByName(name); f.IsValid() && f.Kind() == reflect.Map && !f.IsNil() {
+			m := reflect.MakeMapWithSize(f.Type(), f.Len())
+			for it := f.MapRange(); it.Next(); {
+				m.SetMapIndex(it.Key(), bareValue(it.Value()))
+			}
+			f.Set(m)
+		}
+	}
+	if f := out.FieldByName("NestedObject"); f.IsValid() {
+		f.Set(bareValue(f))
 	}
 	return out
 }
@@ -184,7 +175,11 @@ func withDetails(v tftypes.Value) tftypes.Value {
 	if err := v.As(&attrs); err != nil {
 		panic(err)
 	}
-	typeOf := v.Type().(tftypes.Object).AttributeTypes
+	objectType, ok := v.Type().(tftypes.Object)
+	if !ok {
+		panic(fmt.Sprintf("noop: the customer is a %s, not an object", v.Type()))
+	}
+	typeOf := objectType.AttributeTypes
 	str := func(s string) tftypes.Value { return tftypes.NewValue(tftypes.String, s) }
 	object := func(typ tftypes.Type, values map[string]tftypes.Value) tftypes.Value {
 		return tftypes.NewValue(typ, values)
@@ -208,9 +203,9 @@ func withDetails(v tftypes.Value) tftypes.Value {
 		slices.Sort(out)
 		return out
 	}
-	fill := func(name string, make func(tftypes.Type) tftypes.Value) {
+	fill := func(name string, build func(tftypes.Type) tftypes.Value) {
 		if attrs[name].IsNull() {
-			attrs[name] = make(typeOf[name])
+			attrs[name] = build(typeOf[name])
 		}
 	}
 	fill("currency", func(typ tftypes.Type) tftypes.Value {
@@ -221,7 +216,7 @@ func withDetails(v tftypes.Value) tftypes.Value {
 		return object(typ, map[string]tftypes.Value{"name": str("Bench Country " + code("country_iso")), "iso_2": str(code("country_iso"))})
 	})
 	fill("realm_details", func(typ tftypes.Type) tftypes.Value {
-		elemType := typ.(tftypes.List).ElementType
+		elemType := elementType(typ)
 		var elems []tftypes.Value
 		for _, id := range ids("realms") {
 			elems = append(elems, object(elemType, map[string]tftypes.Value{
@@ -232,7 +227,7 @@ func withDetails(v tftypes.Value) tftypes.Value {
 		return tftypes.NewValue(typ, elems)
 	})
 	fill("sub_realm_details", func(typ tftypes.Type) tftypes.Value {
-		elemType := typ.(tftypes.List).ElementType
+		elemType := elementType(typ)
 		enabled := ids("enabled_sub_realms")
 		var elems []tftypes.Value
 		for _, id := range ids("shown_sub_realms") {
@@ -244,4 +239,13 @@ func withDetails(v tftypes.Value) tftypes.Value {
 		return tftypes.NewValue(typ, elems)
 	})
 	return tftypes.NewValue(v.Type(), attrs)
+}
+
+// elementType is the element type of typ, a detail's list type.
+func elementType(typ tftypes.Type) tftypes.Type {
+	list, ok := typ.(tftypes.List)
+	if !ok {
+		panic(fmt.Sprintf("noop: a detail is a %s, not a list", typ))
+	}
+	return list.ElementType
 }
