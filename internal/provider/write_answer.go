@@ -47,7 +47,8 @@ func sentByPatch(p cloudlx.CustomerPatch) sentAttributes {
 // refresh will, so they do not change again when it runs. Deriving them from
 // the planned inputs instead would invent entries: a planned realm that
 // CloudLX did not keep has no name or description in the answer, and finding
-// one would cost a request DESIGN.md does not allow.
+// one would cost a request the resource's API budget does not allow (the
+// README's cost table).
 func settleWriteAnswer(plan customerResourceModel, answer *cloudlx.Customer, sent sentAttributes) (customerResourceModel, diag.Diagnostics) {
 	state := plan // admin_user and timeouts are never returned: they stay as planned
 	diags := state.setFromAPI(answer)
