@@ -117,13 +117,11 @@ func (b *bulkRefresh) listFor(ctx context.Context, id int64) *listLoad {
 		return nil
 	}
 	if b.load != nil {
-		select {
-		case <-b.load.done:
-			if b.load.err == nil && b.now().Sub(b.load.loadedAt) <= listMaxAge {
-				return b.load
-			}
-		default:
+		if !loaded(b.load) {
 			return b.load // in flight: wait for it rather than load another
+		}
+		if b.load.err == nil && b.now().Sub(b.load.loadedAt) <= listMaxAge {
+			return b.load
 		}
 	}
 	b.load = b.startLoad(ctx)

@@ -21,7 +21,6 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/path"
-	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/tfsdk"
 	"github.com/hashicorp/terraform-plugin-framework/types"
 	"github.com/hashicorp/terraform-plugin-framework/types/basetypes"
@@ -356,15 +355,14 @@ func into[T attr.Value](field *T) func(attr.Value) bool {
 // customerAttrTypes are the resource schema's attribute types (custom types
 // and the timeouts block included), built once per process for getModel.
 var customerAttrTypes = sync.OnceValue(func() map[string]attr.Type {
-	var resp resource.SchemaResponse
-	(&customerResource{}).Schema(context.Background(), resource.SchemaRequest{}, &resp)
-	// What resp.Schema.Type() holds, read from the schema itself rather than
-	// through a type assertion on that attr.Type.
-	attrTypes := make(map[string]attr.Type, len(resp.Schema.Attributes)+len(resp.Schema.Blocks))
-	for name, a := range resp.Schema.Attributes {
+	s := CustomerResourceSchema(context.Background())
+	// What s.Type() holds, read from the schema itself rather than through a
+	// type assertion on that attr.Type.
+	attrTypes := make(map[string]attr.Type, len(s.Attributes)+len(s.Blocks))
+	for name, a := range s.Attributes {
 		attrTypes[name] = a.GetType()
 	}
-	for name, b := range resp.Schema.Blocks {
+	for name, b := range s.Blocks {
 		attrTypes[name] = b.Type()
 	}
 	return attrTypes

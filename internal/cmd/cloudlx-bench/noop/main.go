@@ -181,9 +181,6 @@ func withDetails(v tftypes.Value) tftypes.Value {
 	}
 	typeOf := objectType.AttributeTypes
 	str := func(s string) tftypes.Value { return tftypes.NewValue(tftypes.String, s) }
-	object := func(typ tftypes.Type, values map[string]tftypes.Value) tftypes.Value {
-		return tftypes.NewValue(typ, values)
-	}
 	code := func(name string) string {
 		var s string
 		_ = attrs[name].As(&s)
@@ -210,16 +207,16 @@ func withDetails(v tftypes.Value) tftypes.Value {
 	}
 	fill("currency", func(typ tftypes.Type) tftypes.Value {
 		iso := code("currency_iso")
-		return object(typ, map[string]tftypes.Value{"name": str(iso + " - Bench Currency"), "iso_2": str(iso[:min(2, len(iso))]), "iso_3": str(iso)})
+		return tftypes.NewValue(typ, map[string]tftypes.Value{"name": str(iso + " - Bench Currency"), "iso_2": str(iso[:min(2, len(iso))]), "iso_3": str(iso)})
 	})
 	fill("country", func(typ tftypes.Type) tftypes.Value {
-		return object(typ, map[string]tftypes.Value{"name": str("Bench Country " + code("country_iso")), "iso_2": str(code("country_iso"))})
+		return tftypes.NewValue(typ, map[string]tftypes.Value{"name": str("Bench Country " + code("country_iso")), "iso_2": str(code("country_iso"))})
 	})
 	fill("realm_details", func(typ tftypes.Type) tftypes.Value {
 		elemType := elementType(typ)
 		var elems []tftypes.Value
 		for _, id := range ids("realms") {
-			elems = append(elems, object(elemType, map[string]tftypes.Value{
+			elems = append(elems, tftypes.NewValue(elemType, map[string]tftypes.Value{
 				"id": tftypes.NewValue(tftypes.Number, id), "name": str(fmt.Sprintf("Realm %d", id)),
 				"description": str(fmt.Sprintf("Bench realm %d, described", id)),
 			}))
@@ -231,7 +228,7 @@ func withDetails(v tftypes.Value) tftypes.Value {
 		enabled := ids("enabled_sub_realms")
 		var elems []tftypes.Value
 		for _, id := range ids("shown_sub_realms") {
-			elems = append(elems, object(elemType, map[string]tftypes.Value{
+			elems = append(elems, tftypes.NewValue(elemType, map[string]tftypes.Value{
 				"id": tftypes.NewValue(tftypes.Number, id), "name": str(fmt.Sprintf("Sub-realm %d", id)),
 				"description": tftypes.NewValue(tftypes.String, nil), "has_access": tftypes.NewValue(tftypes.Bool, slices.Contains(enabled, id)),
 			}))
