@@ -222,8 +222,11 @@ func (m *customerResourceModel) createRequest(ctx context.Context) (cloudlx.Cust
 }
 
 // changedFields builds a PATCH holding only what differs between plan and
-// state. The two sub-realm sets travel together: enabled must stay a subset
-// of shown, so the API validates them as a pair.
+// state, each sub-realm set on its own: re-sending a set the plan did not
+// change would overwrite a change made in the portal since the plan read it,
+// which the reviewer of the plan never saw. The API checks enabled within
+// shown against what it holds once the PATCH is applied, so one set alone is
+// a complete request (see withOtherSubRealmSet for an API that wants both).
 func changedFields(ctx context.Context, plan, state *customerResourceModel) (cloudlx.CustomerPatch, diag.Diagnostics) {
 	var patch cloudlx.CustomerPatch
 	var diags diag.Diagnostics
@@ -241,12 +244,15 @@ func changedFields(ctx context.Context, plan, state *customerResourceModel) (clo
 		diags.Append(d...)
 		patch.Realms = &ids
 	}
-	if !plan.ShownSubRealms.Equal(state.ShownSubRealms) || !plan.EnabledSubRealms.Equal(state.EnabledSubRealms) {
+	if !plan.ShownSubRealms.Equal(state.ShownSubRealms) {
 		shown, d := int64s(ctx, plan.ShownSubRealms)
 		diags.Append(d...)
+		patch.ShownSubRealms = &shown
+	}
+	if !plan.EnabledSubRealms.Equal(state.EnabledSubRealms) {
 		enabled, d := int64s(ctx, plan.EnabledSubRealms)
 		diags.Append(d...)
-		patch.ShownSubRealms, patch.EnabledSubRealms = &shown, &enabled
+		patch.EnabledSubRealms = &enabled
 	}
 	return patch, diags
 }
