@@ -200,12 +200,14 @@ func (c *Client) ListCustomers(ctx context.Context) ([]Customer, error) {
 	return listAll[Customer](ctx, c, "/api/customers", "customers", func(c Customer) int64 { return c.ID }, policyIdempotent)
 }
 
-// ListCustomersOnce is ListCustomers without retries: each page is sent once
-// (a 401 still renews the token), and the first failure, a 429 included, is
-// returned at once. It is for callers with a cheaper fallback than waiting out
-// a throttled or failing list.
-func (c *Client) ListCustomersOnce(ctx context.Context) ([]Customer, error) {
-	return listAll[Customer](ctx, c, "/api/customers", "customers", func(c Customer) int64 { return c.ID }, policyOnce)
+// ListCustomersFailFast is ListCustomers for a caller with a cheaper fallback
+// than retrying a failure: the first failure of a page (5xx, a connection
+// error) is returned at once, and a 401 still renews the token. A 429 is
+// waited out as the API asks and the page sent again, as by every call (an
+// *APIError with status 429 when the client stopped waiting): the caller's
+// fallback would be throttled too.
+func (c *Client) ListCustomersFailFast(ctx context.Context) ([]Customer, error) {
+	return listAll[Customer](ctx, c, "/api/customers", "customers", func(c Customer) int64 { return c.ID }, policyFailFast)
 }
 
 // ListRealms returns the realm catalogue (GET /api/realms; the path is inferred).

@@ -92,8 +92,8 @@ func TestListSinglePage(t *testing.T) {
 	}
 }
 
-func TestListCustomersOnceNeverRetries(t *testing.T) {
-	for _, status := range []int{http.StatusTooManyRequests, http.StatusServiceUnavailable, http.StatusInternalServerError} {
+func TestListCustomersFailFastRetriesOnlyThrottling(t *testing.T) {
+	for _, status := range []int{http.StatusServiceUnavailable, http.StatusInternalServerError, http.StatusNotFound} {
 		t.Run(fmt.Sprint(status), func(t *testing.T) {
 			f := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request, _ int) {
 				w.Header().Set("Retry-After", "30")
@@ -101,7 +101,7 @@ func TestListCustomersOnceNeverRetries(t *testing.T) {
 				_, _ = io.WriteString(w, `{"message":"busy","status_code":503}`)
 			})
 			start := time.Now()
-			_, err := f.client(t).ListCustomersOnce(context.Background())
+			_, err := f.client(t).ListCustomersFailFast(context.Background())
 			if StatusCode(err) != status || f.calls.Load() != 1 {
 				t.Fatalf("err %v after %d requests", err, f.calls.Load())
 			}
@@ -112,7 +112,28 @@ func TestListCustomersOnceNeverRetries(t *testing.T) {
 			}
 		})
 	}
-	// The same failure is retried by ListCustomers.
+	// A 429 is waited out as asked and the page sent again: the caller's
+	// fallback (a GET per customer) would be throttled too.
+	t.Run("429", func(t *testing.T) {
+		f := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request, n int) {
+			if n <= 2 {
+				w.Header().Set("Retry-After", "1")
+				w.WriteHeader(http.StatusTooManyRequests)
+				_, _ = io.WriteString(w, `{"message":"Too Many Attempts.","status_code":429}`)
+				return
+			}
+			_, _ = io.WriteString(w, `{"customers":[{"id":1}]}`)
+		})
+		start := time.Now()
+		got, err := f.client(t).ListCustomersFailFast(context.Background())
+		if err != nil || len(got) != 1 || f.calls.Load() != 3 {
+			t.Fatalf("got %v %v in %d requests, want the third to answer", got, err, f.calls.Load())
+		}
+		if waited := time.Since(start); waited < 2*time.Second {
+			t.Fatalf("waited %s, want at least the 2 s the API asked for", waited)
+		}
+	})
+	// The failure that ListCustomersFailFast returns at once, ListCustomers retries.
 	f := newFakeAPI(t, func(w http.ResponseWriter, r *http.Request, n int) {
 		if n == 1 {
 			w.WriteHeader(http.StatusBadGateway)

@@ -35,8 +35,12 @@ const (
 	// when the answer proves the server did not process it (429, 503) or the
 	// connection was never made.
 	policyCreate
-	// policyOnce: never retried, for requests whose caller has a fallback.
-	policyOnce
+	// policyFailFast: for requests whose caller has a fallback cheaper than
+	// retrying a failure (the customer list, where the fallback is one GET per
+	// customer). A 429 is still waited out and sent again: against an API that
+	// throttles, every request of a fallback would be throttled too, so
+	// falling back would multiply the requests, not avoid the wait.
+	policyFailFast
 )
 
 // checkRetry decides after each attempt whether to try again: when the failure
@@ -69,8 +73,8 @@ func retryable(ctx context.Context, resp *http.Response, err error) (bool, error
 	// Every request comes through send; absent, it would read as
 	// policyIdempotent (the zero value).
 	policy, _ := ctx.Value(policyKey).(retryPolicy)
-	if policy == policyOnce {
-		return false, nil
+	if policy == policyFailFast {
+		return err == nil && resp.StatusCode == http.StatusTooManyRequests, nil
 	}
 	if err != nil {
 		if permanentTransportError(err) {

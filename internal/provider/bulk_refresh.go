@@ -3,6 +3,7 @@ package provider
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"sync"
 	"time"
 
@@ -24,8 +25,16 @@ import (
 //     list's word too (see ConfirmGone).
 //   - A customer this process creates, changes or deletes is always read with
 //     its own GET afterwards.
-//   - A list that fails or is throttled is not retried: every read falls back
-//     to its own GET for the rest of the process, and the plan goes on.
+//   - A list the API throttles (429) is waited for as the API asks and sent
+//     again, and the reads waiting for it wait too: every GET that replaced
+//     it would be throttled as well, so falling back would multiply the
+//     requests, not save the wait. A list still throttled when the wait ends
+//     fails the reads that waited for it (the next read loads it again);
+//     none of them falls back to its own GET.
+//   - A list that fails otherwise (a 5xx, a 404 for the path, an answer that
+//     cannot be used) is not retried: every read falls back to its own GET
+//     for the rest of the process, the documented cost when the list is
+//     unusable, and the plan goes on.
 const (
 	// defaultBulkRefreshThreshold reads are answered by GET before the list is
 	// loaded: a plan of a few customers costs a GET each, as without the list.
@@ -47,7 +56,7 @@ type bulkRefresh struct {
 	mu      sync.Mutex
 	reads   int
 	load    *listLoad      // the latest list load (bulk or ConfirmGone's), in flight or done; nil before the first
-	failed  bool           // a list load failed: GET for the rest of the process
+	failed  bool           // a list load failed other than throttled: GET for the rest of the process
 	written map[int64]bool // customers this process created, changed or deleted
 }
 
@@ -58,6 +67,12 @@ type listLoad struct {
 	byID     map[int64]*cloudlx.Customer // into the loaded slice: one copy of the list per process
 	err      error
 	loadedAt time.Time
+	// throttled: the load failed because the API throttled it. Its last
+	// answer was a 429 (the client waited as asked, as often as it may), or
+	// the load's own time ran out, which only waiting out 429s takes (every
+	// other failure of the list is answered at once). Reading each customer
+	// with its own GET instead would send those GETs into the same throttle.
+	throttled bool
 }
 
 func newBulkRefresh(client *cloudlx.Client, threshold int, log *apiLogger) *bulkRefresh {
@@ -67,8 +82,9 @@ func newBulkRefresh(client *cloudlx.Client, threshold int, log *apiLogger) *bulk
 // Customer reads customer id: from the list when this process has loaded one
 // that holds it, else with its own GET (a 404 is cloudlx.IsNotFound).
 func (b *bulkRefresh) Customer(ctx context.Context, id int64) (*cloudlx.Customer, error) {
-	if c, ok := b.fromList(ctx, id); ok {
-		return c, nil
+	c, err := b.fromList(ctx, id)
+	if c != nil || err != nil {
+		return c, err
 	}
 	return b.client.GetCustomer(ctx, id)
 }
@@ -82,29 +98,52 @@ func (b *bulkRefresh) Forget(id int64) {
 	b.written[id] = true
 }
 
-func (b *bulkRefresh) fromList(ctx context.Context, id int64) (*cloudlx.Customer, bool) {
+// fromList answers a read from the customer list: the customer, or an error
+// (the read's own time ran out waiting for the list, or the list was still
+// throttled), or neither: read it with its own GET.
+func (b *bulkRefresh) fromList(ctx context.Context, id int64) (*cloudlx.Customer, error) {
 	load := b.listFor(ctx, id)
 	if load == nil {
-		return nil, false
+		return nil, nil
 	}
 	select {
 	case <-load.done:
 	case <-ctx.Done():
-		return nil, false // this read gave up; its GET reports why
+		// This read gave up waiting: sending its GET now could only fail.
+		return nil, fmt.Errorf("waiting for the customer list (%s) to answer this read: %w", b.client.URL(customersPath), ctx.Err())
 	}
 	if load.err != nil {
-		return nil, false
+		if load.throttled {
+			return nil, &listThrottled{listURL: b.client.URL(customersPath), err: load.err}
+		}
+		return nil, nil
 	}
 	b.mu.Lock()
 	written := b.written[id]
 	b.mu.Unlock()
 	listed, ok := load.byID[id]
 	if written || !ok || !completeForState(listed) {
-		return nil, false
+		return nil, nil
 	}
 	c := *listed // the caller's own copy; the list stays as loaded
-	return &c, true
+	return &c, nil
 }
+
+// listThrottled fails a read that waited for a customer list the API was
+// still throttling when the wait ended.
+type listThrottled struct {
+	listURL string
+	err     error
+}
+
+func (e *listThrottled) Error() string {
+	return fmt.Sprintf("this read waited for the customer list (%s), which answers the reads of a plan of many customers "+
+		"with one request, and CloudLX was still throttling it: %v. Run the plan again later, or with a lower "+
+		"-parallelism; reading each customer with its own request would only send more requests into the throttle",
+		e.listURL, e.err)
+}
+
+func (e *listThrottled) Unwrap() error { return e.err }
 
 // listFor counts a read and returns the list load that should answer it,
 // starting one when this read is past the threshold and no usable list
@@ -137,16 +176,22 @@ func (b *bulkRefresh) startLoad(ctx context.Context) *listLoad {
 	reads := b.reads
 	go func() {
 		defer cancel()
-		customers, err := b.client.ListCustomersOnce(loadCtx)
+		customers, err := b.client.ListCustomersFailFast(loadCtx)
 		byID := indexByID(customers)
 		b.mu.Lock()
 		l.byID, l.err, l.loadedAt = byID, err, b.now()
-		if err != nil {
+		l.throttled = err != nil && (cloudlx.StatusCode(err) == http.StatusTooManyRequests || loadCtx.Err() != nil)
+		if err != nil && !l.throttled {
 			b.failed = true
 		}
 		b.mu.Unlock()
 		close(l.done)
-		if err != nil {
+		switch {
+		case l.throttled:
+			b.log.Warn(ctx, "the CloudLX customer list was still throttled when the wait ended: the reads waiting for it fail",
+				map[string]any{"error": err})
+			return
+		case err != nil:
 			b.log.Warn(ctx, "loading the CloudLX customer list failed: reading each customer with its own request instead",
 				map[string]any{"error": err})
 			return

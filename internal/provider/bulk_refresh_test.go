@@ -304,7 +304,6 @@ func TestBulkRefresh_aFailingListFallsBackToGETsAndIsNotTriedAgain(t *testing.T)
 		listsTried int
 	}{
 		{name: "server error", fault: &emulator.Fault{Status: 500}, listsTried: 1},
-		{name: "throttled", fault: &emulator.Fault{Status: 429, RetryAfter: "60"}, listsTried: 1},
 		{name: "unavailable", fault: &emulator.Fault{Status: 503, RetryAfter: "60"}, listsTried: 1},
 		{name: "dropped connection", fault: &emulator.Fault{Drop: true}, listsTried: 1},
 		{name: "second page fails", opts: emulator.Options{PageSize: 2}, wrap: page2Fails, listsTried: 2},
@@ -322,7 +321,7 @@ func TestBulkRefresh_aFailingListFallsBackToGETsAndIsNotTriedAgain(t *testing.T)
 			if len(got) != 6 {
 				t.Fatalf("%d of 6 reads answered", len(got))
 			}
-			// The client never retries the list.
+			// The client never retries the list (a 429 aside: see below).
 			if lists := int(e.lists.Load()); lists != tc.listsTried {
 				t.Errorf("%d list requests, want %d", lists, tc.listsTried)
 			}
@@ -335,6 +334,66 @@ func TestBulkRefresh_aFailingListFallsBackToGETsAndIsNotTriedAgain(t *testing.T)
 				t.Errorf("took %s: a throttled list must not be waited for", waited)
 			}
 		})
+	}
+}
+
+// Throttling costs waits, not requests: a list answered 429 is sent again
+// once the API's Retry-After has passed, the reads wait for it, and none is
+// replaced by a GET of its own (each would be throttled too).
+func TestBulkRefresh_aThrottledListIsWaitedForAndNeverReplacedByGETs(t *testing.T) {
+	e := newRefreshEnv(t, emulator.Options{}, 1, 6, nil)
+	e.emu.InjectFault(routeList, emulator.Fault{Status: http.StatusTooManyRequests, RetryAfter: "1"}, 2)
+	start := time.Now()
+	if got := e.readAll(); len(got) != 6 {
+		t.Fatalf("%d of 6 reads answered", len(got))
+	}
+	// One GET below the threshold, then the list: throttled twice, answered the third time.
+	e.expectCounts(1, 3)
+	if waited := time.Since(start); waited < 2*time.Second {
+		t.Errorf("took %s: the list's two Retry-After: 1 were not waited for", waited)
+	}
+}
+
+// A list still throttled when the client stops waiting fails the reads that
+// waited for it, with what to do; none of them falls back to a GET.
+func TestBulkRefresh_aListStillThrottledFailsItsReadsWithoutGETs(t *testing.T) {
+	e := newRefreshEnv(t, emulator.Options{}, 1, 4, nil)
+	e.emu.InjectFault(routeList, emulator.Fault{Status: http.StatusTooManyRequests, RetryAfter: "0"}, 1000)
+	e.read(e.ids[0])
+	var wg sync.WaitGroup
+	errs := make([]error, 3)
+	for i := range errs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, errs[i] = e.b.Customer(context.Background(), e.ids[i+1])
+		}()
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if cloudlx.StatusCode(err) != http.StatusTooManyRequests || !strings.Contains(err.Error(), "still throttling it") ||
+			!strings.Contains(err.Error(), "-parallelism") {
+			t.Errorf("read %d: %v", i+1, err)
+		}
+	}
+	if got := e.emu.Count(routeGet); got != 1 {
+		t.Errorf("%d GETs, want only the one below the threshold", got)
+	}
+	// One list load, waited out as often as the client may: no second load
+	// started by the reads that waited.
+	lists := int(e.lists.Load())
+	if lists < 2 {
+		t.Errorf("%d list requests: the 429 was not retried", lists)
+	}
+	// The next read loads the list again (here throttled again).
+	if _, err := e.b.Customer(context.Background(), e.ids[1]); cloudlx.StatusCode(err) != http.StatusTooManyRequests {
+		t.Errorf("a later read: %v", err)
+	}
+	if got := int(e.lists.Load()); got != 2*lists {
+		t.Errorf("%d list requests after a later read, want %d (one more load)", got, 2*lists)
+	}
+	if got := e.emu.Count(routeGet); got != 1 {
+		t.Errorf("%d GETs, want 1", got)
 	}
 }
 

@@ -2,6 +2,7 @@ package provider
 
 import (
 	"fmt"
+	"maps"
 	"testing"
 
 	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
@@ -161,8 +162,10 @@ func expectRefreshUsedList(walk []emulator.Request, threshold int, missing int64
 	return nil
 }
 
-// A list that fails or is throttled costs one request and nothing else: the
-// plan reads every customer with its own GET and still finds the drift.
+// A list that fails (a server error, or no such path on this API) costs one
+// request and nothing else: the plan reads every customer with its own GET,
+// the documented cost when the list is unusable, and still finds the drift.
+// A throttled list is not a failure: see TestAccCustomer_bulkRefreshWaitsOutAThrottledList.
 func TestAccCustomer_bulkRefreshFallsBackWhenTheListFails(t *testing.T) {
 	env := newTestEnv(t, emulator.Options{})
 	const n = 5
@@ -208,7 +211,60 @@ func TestAccCustomer_bulkRefreshFallsBackWhenTheListFails(t *testing.T) {
 		Steps: []resource.TestStep{
 			{Config: cfg},
 			failingList(emulator.Fault{Status: 500}),
-			failingList(emulator.Fault{Status: 429, RetryAfter: "60"}),
+			failingList(emulator.Fault{Status: 404}),
+		},
+	})
+}
+
+// Throttling costs waits, not requests: a plan of 12 customers whose list is
+// answered 429 three times sends its documented requests (5 GETs below the
+// threshold and one list) plus the three retried lists, each after the
+// Retry-After the API asked for, and never a GET per customer into the
+// throttle (before issue 22: the one 429, then 7 more GETs, each throttled in
+// turn on a rate-limited API). The list it waited for still finds the drift.
+func TestAccCustomer_bulkRefreshWaitsOutAThrottledList(t *testing.T) {
+	env := newTestEnv(t, emulator.Options{})
+	const n = 12
+	cfg := env.manyCustomersConfig(n, "", "")
+	var renamed int64
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{Config: cfg},
+			{
+				PreConfig: func() {
+					env.emu.ResetRequests()
+					env.emu.InjectFault("GET /api/customers", emulator.Fault{Status: 429, RetryAfter: "1"}, 3)
+					renamed = env.customerIDByName("Customer 9")
+					if _, err := env.emu.UpdateCustomer(renamed, func(in *emulator.CustomerInput) { in.Name = "Renamed in the portal" }); err != nil {
+						t.Fatal(err)
+					}
+				},
+				Config: cfg,
+				ConfigPlanChecks: resource.ConfigPlanChecks{
+					PreApply: []plancheck.PlanCheck{
+						plancheck.ExpectResourceAction("cloudlx_customer.c[9]", plancheck.ResourceActionUpdate),
+						plancheck.ExpectResourceAction("cloudlx_customer.c[2]", plancheck.ResourceActionNoop),
+					},
+				},
+				Check: func(*terraform.State) error {
+					refresh := env.walkOf("GET /api/customers")
+					counts := map[string]int{}
+					for _, r := range refresh {
+						key := r.Route
+						if r.Status == 429 {
+							key += " (429)"
+						}
+						counts[key]++
+					}
+					want := map[string]int{"GET /api/customers (429)": 3, "GET /api/customers": 1,
+						"GET /api/customers/{id}": defaultBulkRefreshThreshold}
+					if !maps.Equal(counts, want) {
+						return fmt.Errorf("the plan's refresh sent %v (%s), want %v", counts, routes(refresh), want)
+					}
+					return env.expectWrites(`PATCH /api/customers/{id} {"name":"Customer 9"}`)
+				},
+			},
 		},
 	})
 }

@@ -69,7 +69,9 @@ func (b budget) check(reqs []emulator.Request, f faultState, took time.Duration)
 	for _, r := range reqs {
 		switch {
 		case r.Fault != "":
-			if r.Route == "GET /api/customers" {
+			if r.Route == "GET /api/customers" && r.Fault != emulator.FaultThrottled {
+				// A throttled list is waited out and sent again, never
+				// replaced by GETs: only its other failures lift the budget.
 				listFaulted = true
 			}
 			if r.Fault == emulator.FaultGatewayNotFound {
