@@ -264,6 +264,18 @@ func (s *Server) patchCustomer(w http.ResponseWriter, _ *http.Request, c *call) 
 			return
 		}
 	}
+	if s.options().PatchSubRealmsTogether {
+		for _, pair := range [][2]string{{"shown_sub_realms", "enabled_sub_realms"}, {"enabled_sub_realms", "shown_sub_realms"}} {
+			present := map[string]bool{"shown_sub_realms": cb.ShownSubRealms != nil, "enabled_sub_realms": cb.EnabledSubRealms != nil}
+			if present[pair[1]] && !present[pair[0]] {
+				fe.add(pair[0], fmt.Sprintf("The %s field is required when %s is present.", human(pair[0]), human(pair[1])))
+			}
+		}
+		if len(fe) > 0 {
+			writeError(w, http.StatusUnprocessableEntity, msgUpdateFailed, fe)
+			return
+		}
+	}
 	merge := s.options().PatchMergesArrays
 	locked := s.options().LockedFields
 	rec, err := s.store.update(id, func(cur CustomerInput) (CustomerInput, error) {

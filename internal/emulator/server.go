@@ -96,6 +96,10 @@ type Options struct {
 	// PatchRequiresAll makes PATCH a full update: a body without name, currency_iso,
 	// country_iso and realms is refused with 422, naming each missing field.
 	PatchRequiresAll bool
+	// PatchSubRealmsTogether makes PATCH validate the two sub-realm lists as a pair:
+	// a body with shown_sub_realms or enabled_sub_realms but not the other is refused
+	// with 422 on the missing one (Laravel's required_with), whatever the stored lists.
+	PatchSubRealmsTogether bool
 	// LockedFields lists the PATCH fields ("currency_iso", "country_iso") that cannot
 	// change after creation: a PATCH that changes one is refused with 422 on that field.
 	LockedFields []string

@@ -72,6 +72,26 @@ func TestPatchRequiresAll(t *testing.T) {
 	e.do("PATCH", path, map[string]any{"name": "Renamed", "currency_iso": "EUR", "country_iso": "DE", "realms": []int64{2}}).must(t, 200)
 }
 
+func TestPatchSubRealmsTogether(t *testing.T) {
+	e := startAuthed(t, Options{})
+	c := mustCreate(t, e.s, "Pair Ltd")
+	path := "/api/customers/" + strconv.FormatInt(c.ID, 10)
+	e.do("PATCH", path, map[string]any{"shown_sub_realms": []int64{313, 328}}).must(t, 200) // by default, one list alone is fine
+	e.s.SetOptions(func(o *Options) { o.PatchSubRealmsTogether = true })
+	for sent, missing := range map[string]string{"shown_sub_realms": "enabled_sub_realms", "enabled_sub_realms": "shown_sub_realms"} {
+		m := e.do("PATCH", path, map[string]any{sent: []int64{313}}).must(t, 422)
+		errs, _ := m["errors"].(map[string]any)
+		if errs[missing] == nil || len(errs) != 1 {
+			t.Errorf("%s alone: want one error, on %s: %v", sent, missing, m)
+		}
+	}
+	if got, _ := e.s.Customer(c.ID); len(got.SubRealms) != 2 || got.SubRealms[0].HasAccess {
+		t.Errorf("a refused PATCH changed the sub-realms: %+v", got.SubRealms)
+	}
+	e.do("PATCH", path, map[string]any{"name": "Renamed"}).must(t, 200) // neither list: nothing to pair
+	e.do("PATCH", path, map[string]any{"shown_sub_realms": []int64{313}, "enabled_sub_realms": []int64{313}}).must(t, 200)
+}
+
 func TestLockedFields(t *testing.T) {
 	e := startAuthed(t, Options{LockedFields: []string{"currency_iso"}})
 	c := mustCreate(t, e.s, "Locked Ltd") // EUR, DE

@@ -248,6 +248,16 @@ func adminUserOnlyAtCreate() diag.Diagnostic {
 			"is saved in Terraform state only and nothing is sent to the API. To change the user, use the CloudLX portal.")
 }
 
+// customerDeletedSincePlan: an update's PATCH answered 404 and the customer
+// list confirms the customer is gone: it was deleted after the plan read it.
+func customerDeletedSincePlan(name string, id int64) diag.Diagnostic {
+	return diag.NewErrorDiagnostic("CloudLX customer deleted since the plan",
+		fmt.Sprintf("CloudLX customer %d (%q) was deleted in CloudLX since the plan: the update answered HTTP 404 and the "+
+			"customer list confirms the customer is gone, so nothing was changed. Terraform keeps it in state until the "+
+			"next plan, which reads CloudLX, removes it from state and offers to create it (a new customer, with a new id). "+
+			"If it should stay deleted, remove it from the configuration instead.", id, name))
+}
+
 // timeoutNotPositive refuses timeouts.<operation> = value (such as "0s" or
 // "-5m"), which the timeouts block accepts.
 func timeoutNotPositive(operation, value string) diag.Diagnostic {

@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
@@ -64,6 +65,9 @@ type providerData struct {
 	refresh  *bulkRefresh      // answers customer reads, from one list load once there are many
 	redactor *cloudlx.Redactor // masks this process's secrets in every diagnostic and log line
 	log      *apiLogger
+	// subRealmsTogether: this API refused one sub-realm set in a PATCH
+	// without the other, and took both (see patchCustomer).
+	subRealmsTogether atomic.Bool
 }
 
 // newProviderData is what Configure hands to resources and data sources; the

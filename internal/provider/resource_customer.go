@@ -9,6 +9,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
@@ -214,7 +215,23 @@ func (r *customerResource) Update(ctx context.Context, req resource.UpdateReques
 		return
 	}
 	r.data.refresh.Forget(id)
-	updated, err := r.data.client.UpdateCustomer(ctx, id, patch)
+	updated, err := r.patchCustomer(ctx, id, patch)
+	if cloudlx.IsNotFound(err) {
+		// Deleted since the plan, if the customer list agrees (the rule Read
+		// follows). State keeps it: Terraform keeps the prior state of an
+		// update that fails, whatever the provider returns, and an update
+		// that succeeds must return the object. The next plan's refresh
+		// removes it and offers to create it again.
+		if err = r.data.refresh.ConfirmGone(ctx, id, err); err == nil {
+			resp.Diagnostics.Append(customerDeletedSincePlan(state.Name.ValueString(), id))
+			return
+		}
+	}
+	var conflict *subRealmSetsConflict
+	if errors.As(err, &conflict) {
+		resp.Diagnostics.Append(subRealmSetsConflictDiag(id, conflict))
+		return
+	}
 	if err != nil {
 		addAPIError(&resp.Diagnostics, fmt.Sprintf("Could not update CloudLX customer %d", id), err)
 		return

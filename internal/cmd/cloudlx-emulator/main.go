@@ -100,6 +100,7 @@ func run(ctx context.Context, args []string) error {
 	neverAnswer := fs.Bool("never-answer", false, "accept connections and never answer them (no API at all): an endpoint that hangs")
 	fs.BoolVar(&opts.IgnoreMaxPerPage, "ignore-max-per-page", false, "with -page-size, answer pages of -page-size items whatever max_per_page asks")
 	fs.BoolVar(&opts.PatchMergesArrays, "patch-merges-arrays", false, "PATCH adds the ids sent in realms and the sub-realm lists to the stored ones instead of replacing them")
+	fs.BoolVar(&opts.PatchSubRealmsTogether, "patch-sub-realms-together", false, "PATCH refuses one sub-realm list without the other: 422 on the missing one")
 	fs.BoolVar(&opts.PatchRequiresAll, "patch-requires-all", false, "PATCH is a full update: 422 unless name, currency_iso, country_iso and realms are all sent")
 	var lockedFields stringList
 	fs.Var(&lockedFields, "locked-field", `refuse PATCHes that change this field after creation: "currency_iso" or "country_iso" (repeatable)`)
