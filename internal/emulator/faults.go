@@ -141,8 +141,10 @@ type bucket struct {
 	now    func() time.Time // time.Now; a test's clock in this package's tests
 }
 
-func newBucket(rate float64) *bucket {
-	burst := max(1, rate)
+func newBucket(rate, burst float64) *bucket {
+	if burst <= 0 {
+		burst = max(1, rate)
+	}
 	return &bucket{rate: rate, burst: burst, tokens: burst, last: time.Now(), now: time.Now}
 }
 

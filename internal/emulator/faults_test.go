@@ -129,6 +129,31 @@ func TestRateLimit(t *testing.T) {
 	e.do("GET", "/api/customers", nil).must(t, 200)
 }
 
+// RateBurst lets that many requests through at once, then throttles at the rate.
+func TestRateBurst(t *testing.T) {
+	t.Parallel()
+	e := startAuthed(t, Options{RateLimit: 20, RateBurst: 3})
+	now := time.Now()
+	bucket := e.s.live.Load().limiter
+	bucket.mu.Lock()
+	bucket.now, bucket.last = func() time.Time { return now }, now
+	bucket.mu.Unlock()
+	for range 3 {
+		e.do("GET", "/api/customers", nil).must(t, 200)
+	}
+	if r := e.do("GET", "/api/customers", nil); r.status != 429 {
+		t.Fatalf("the fourth request at once answered %d, want 429", r.status)
+	}
+	// 20 per second: a token every 50 ms.
+	bucket.mu.Lock()
+	now = now.Add(60 * time.Millisecond)
+	bucket.mu.Unlock()
+	e.do("GET", "/api/customers", nil).must(t, 200)
+	if r := e.do("GET", "/api/customers", nil); r.status != 429 {
+		t.Fatalf("answered %d, want 429 before the next token", r.status)
+	}
+}
+
 func TestRandomFaults(t *testing.T) {
 	t.Parallel()
 	t.Run("failure rate 1", func(t *testing.T) {

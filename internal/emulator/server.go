@@ -47,8 +47,11 @@ type Options struct {
 	// saved to, atomically, after every write.
 	StatePath string
 	// RateLimit > 0 throttles non-token requests with a token bucket of this many requests
-	// per second (burst max(1, RateLimit)); excess requests get 429 and Retry-After.
+	// per second (burst RateBurst); excess requests get 429 and Retry-After.
 	RateLimit float64
+	// RateBurst is how many requests the bucket holds when full: how many may come at
+	// once after a quiet spell. 0 means max(1, RateLimit).
+	RateBurst float64
 	// FailureRate (0..1) is the share of non-token requests answered 500, 502 or 503
 	// before they are processed.
 	FailureRate float64
@@ -207,10 +210,10 @@ func newLiveConfig(opts Options, prev *liveConfig) *liveConfig {
 	c := &liveConfig{opts: opts, paths: routes(opts)}
 	switch {
 	case opts.RateLimit <= 0:
-	case prev != nil && prev.limiter != nil && prev.opts.RateLimit == opts.RateLimit:
+	case prev != nil && prev.limiter != nil && prev.opts.RateLimit == opts.RateLimit && prev.opts.RateBurst == opts.RateBurst:
 		c.limiter = prev.limiter // keep the bucket's state across unrelated changes
 	default:
-		c.limiter = newBucket(opts.RateLimit)
+		c.limiter = newBucket(opts.RateLimit, opts.RateBurst)
 	}
 	return c
 }

@@ -58,6 +58,10 @@ type lane struct {
 	name     string
 	floor    bool
 	latency  time.Duration
+	// rateLimit > 0: the emulator throttles at this many requests per second
+	// (burst rateBurst). The lane shows what throttling costs in requests;
+	// its wall time is the throttle's, so the bounds do not apply to it.
+	rateLimit, rateBurst float64
 	emu      *emulatorProc // nil for the floor, which sends nothing
 	ws       *workspace
 	usageDir string // where the provider processes record their usage
@@ -91,13 +95,21 @@ func benchSize(ctx context.Context, o options, n int, dir string) ([]phaseResult
 	for _, latency := range o.latencies {
 		lanes = append(lanes, &lane{name: "latency-" + latency.String(), latency: latency})
 	}
+	if o.rateLimit > 0 {
+		lanes = append(lanes, &lane{name: fmt.Sprintf("rate-limit-%g-burst-%g", o.rateLimit, o.rateBurst),
+			rateLimit: o.rateLimit, rateBurst: o.rateBurst})
+	}
 	for _, l := range lanes {
 		laneDir := filepath.Join(dir, l.name)
 		providerDir := o.providerDir
 		if l.floor {
 			providerDir = o.noopDir
 		} else {
-			emu, err := startEmulator(ctx, o.emulator, laneDir, l.latency, o.pageSize)
+			flags := []string{"-latency", l.latency.String(), "-page-size", fmt.Sprint(o.pageSize)}
+			if l.rateLimit > 0 {
+				flags = append(flags, "-rate-limit", fmt.Sprint(l.rateLimit), "-rate-burst", fmt.Sprint(l.rateBurst))
+			}
+			emu, err := startEmulator(ctx, o.emulator, laneDir, flags)
 			if err != nil {
 				return nil, err
 			}
@@ -212,7 +224,9 @@ func loadAverage() float64 {
 	return f
 }
 
-// walk is the API traffic of one provider process, told apart by its token.
+// walk is the API traffic of one provider process, told apart by its token:
+// the requests the API answered (a throttled one is counted once, when it is
+// answered).
 type walk map[string]int
 
 func (w walk) String() string {
@@ -228,8 +242,8 @@ func walksOf(reqs []loggedRequest) []walk {
 	byToken := map[string]walk{}
 	var order []string
 	for _, r := range reqs {
-		if r.TokenID == "" {
-			continue // token requests, which carry no token
+		if r.TokenID == "" || r.Fault == throttledFault {
+			continue // token requests, which carry no token, and 429s, which were sent again
 		}
 		if byToken[r.TokenID] == nil {
 			byToken[r.TokenID] = walk{}

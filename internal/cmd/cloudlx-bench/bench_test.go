@@ -140,6 +140,43 @@ func TestRefreshTarget(t *testing.T) {
 	}
 }
 
+// The rate-limited lane counts what the API answered and what it throttled
+// apart, and fails a refresh that fans out into the throttle.
+func TestRateLimitedLane(t *testing.T) {
+	o := options{latencies: []time.Duration{0}, parallelism: 10, runs: 1, threshold: -1, rateLimit: 20, rateBurst: 10}
+	lanes := []*lane{{name: "floor", floor: true}, {name: "rl", rateLimit: 20, rateBurst: 10}}
+	refresh := phases(10)[1]
+	floor := laneRun{wall: 1, cpu: 1, peakRSSKB: 1}
+	throttled := func(run laneRun, token, route string, k int) laneRun {
+		for range k {
+			run.requests = append(run.requests, loggedRequest{Route: route, Status: 429, TokenID: token, Fault: throttledFault})
+			run.counts[route]++
+		}
+		return run
+	}
+	// Waited out: 5 GETs and one list answered, 3 lists and 2 GETs throttled.
+	waited := throttled(throttled(traffic(1, map[string][]string{"a": append(repeat(getRoute, 5), listRoute)}), "a", listRoute, 3), "a", getRoute, 2)
+	r := evaluate(o, 30, refresh, lanes, map[string][]laneRun{"floor": {floor}, "rl": {waited}})
+	p := r.Providers[0]
+	if p.RateLimit != "20/s, burst 10" || p.APIRequests != 6 || p.ThrottledRequests != 5 || p.Throttled[listRoute] != 3 {
+		t.Errorf("got %+v", p)
+	}
+	if got := failed(r.Checks); len(got) != 0 {
+		t.Errorf("failed checks %v", got)
+	}
+	// Fanned out: the throttled list replaced by a GET per customer.
+	fanned := throttled(traffic(1, map[string][]string{"a": repeat(getRoute, 30)}), "a", listRoute, 1)
+	r = evaluate(o, 30, refresh, lanes, map[string][]laneRun{"floor": {floor}, "rl": {fanned}})
+	if got := strings.Join(failed(r.Checks), ", "); got != "rate limit 20/s, burst 10: no per-customer fan-out" {
+		t.Errorf("failed checks %q", got)
+	}
+	// From MinN on, only the refresh request target applies to the lane.
+	r = evaluate(o, 100, refresh, lanes, map[string][]laneRun{"floor": {floor}, "rl": {waited}})
+	if len(r.Targets) != 1 || !r.Targets[0].OK || r.Targets[0].Name != "refresh requests, rate limit 20/s, burst 10" {
+		t.Errorf("targets %+v", r.Targets)
+	}
+}
+
 func TestParseSizes(t *testing.T) {
 	got, err := parseSizes(" 10 100,500 ")
 	if err != nil || len(got) != 3 || got[2] != 500 {

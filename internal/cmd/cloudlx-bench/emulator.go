@@ -25,9 +25,10 @@ type emulatorProc struct {
 	logPath      string
 }
 
-// startEmulator runs the emulator on a free loopback port and waits until it
-// answers. Its credentials go through the environment, not the command line.
-func startEmulator(ctx context.Context, program, dir string, latency time.Duration, pageSize int) (*emulatorProc, error) {
+// startEmulator runs the emulator on a free loopback port, with flags, and
+// waits until it answers. Its credentials go through the environment, not the
+// command line.
+func startEmulator(ctx context.Context, program, dir string, flags []string) (*emulatorProc, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
@@ -42,8 +43,7 @@ func startEmulator(ctx context.Context, program, dir string, latency time.Durati
 		return nil, err
 	}
 	defer logFile.Close() // the child holds its own descriptor
-	e.cmd = exec.CommandContext(ctx, program, "-listen", "127.0.0.1:0", "-addr-file", addrFile,
-		"-latency", latency.String(), "-page-size", fmt.Sprint(pageSize))
+	e.cmd = exec.CommandContext(ctx, program, append([]string{"-listen", "127.0.0.1:0", "-addr-file", addrFile}, flags...)...)
 	e.cmd.Env = append(os.Environ(), "CLOUDLX_EMULATOR_CLIENT_ID="+e.clientID, "CLOUDLX_EMULATOR_CLIENT_SECRET="+e.clientSecret)
 	e.cmd.Stderr = logFile
 	if err := e.cmd.Start(); err != nil {
@@ -106,7 +106,11 @@ type loggedRequest struct {
 	Route   string `json:"route"`
 	Status  int    `json:"status"`
 	TokenID string `json:"token_id"`
+	Fault   string `json:"fault"` // "throttled": answered 429 by the rate limit
 }
+
+// throttledFault is the emulator's Request.Fault for a request its rate limit answered 429.
+const throttledFault = "throttled"
 
 func (e *emulatorProc) resetStats(ctx context.Context) error {
 	return e.admin(ctx, http.MethodPost, "reset-stats", nil)

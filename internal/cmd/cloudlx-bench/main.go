@@ -2,7 +2,10 @@
 // Terraform CLI over generated configurations of N customers through four
 // phases (create, a plan with nothing changed, an update of every customer,
 // destroy), and reports for each the wall time, the provider processes' CPU
-// seconds and peak RSS, and the requests by route, next to the floor.
+// seconds and peak RSS, and the requests by route, next to the floor. With
+// -rate-limit, one more lane runs against an emulator that throttles (a token
+// bucket answering 429 with Retry-After) and reports the requests answered
+// and throttled in each phase: throttling must cost waits, not requests.
 //
 //	cloudlx-bench -terraform "$(scripts/ensure-cli.sh terraform)" -n "500 2000" -latency "0s 20ms"
 //
@@ -39,6 +42,9 @@ type options struct {
 	runs        int
 	pageSize    int
 	threshold   int // bulk_refresh_threshold; -1 leaves the provider's default
+	// rateLimit > 0 adds a lane against an emulator that throttles at this many
+	// requests per second with a bucket of rateBurst (see rateLimitedLane).
+	rateLimit, rateBurst float64
 	terraform   string
 	providerDir string
 	noopDir     string // holds the no-op provider
@@ -72,6 +78,9 @@ func run(args []string) error {
 	fs.IntVar(&o.parallelism, "parallelism", envInt("BENCH_PARALLELISM", 10), "terraform -parallelism (env BENCH_PARALLELISM)")
 	fs.IntVar(&o.runs, "runs", envInt("BENCH_RUNS", 1), "create-to-destroy cycles per N; each phase reports its fastest (env BENCH_RUNS)")
 	fs.IntVar(&o.pageSize, "page-size", 0, "the emulator's page size cap for lists (0: every customer on one page)")
+	fs.Float64Var(&o.rateLimit, "rate-limit", envFloat("BENCH_RATE_LIMIT", 0),
+		"add a lane against an emulator that answers 429 with Retry-After past this many requests per second, at zero latency (0: no such lane; env BENCH_RATE_LIMIT)")
+	fs.Float64Var(&o.rateBurst, "rate-burst", envFloat("BENCH_RATE_BURST", 10), "the rate-limited lane's burst: requests allowed at once after a quiet spell (env BENCH_RATE_BURST)")
 	fs.IntVar(&o.threshold, "bulk-refresh-threshold", -1, "provider bulk_refresh_threshold (-1: the provider's default)")
 	fs.StringVar(&o.terraform, "terraform", envOr("TERRAFORM", "terraform"), "Terraform CLI to run (env TERRAFORM)")
 	fs.StringVar(&o.providerDir, "provider-dir", "bin", "directory holding terraform-provider-cloudlx")
@@ -93,8 +102,8 @@ func run(args []string) error {
 	if o.latencies, err = parseLatencies(latencies); err != nil {
 		return err
 	}
-	if o.parallelism < 1 || o.runs < 1 || o.pageSize < 0 {
-		return errors.New("-parallelism and -runs must be at least 1, -page-size not negative")
+	if o.parallelism < 1 || o.runs < 1 || o.pageSize < 0 || o.rateLimit < 0 || o.rateBurst < 1 {
+		return errors.New("-parallelism and -runs must be at least 1, -page-size and -rate-limit not negative, -rate-burst at least 1")
 	}
 	for _, p := range []*string{&o.providerDir, &o.noopDir, &o.emulator, &o.out, &o.profileDir} {
 		if *p == "" {
@@ -181,6 +190,13 @@ func parseLatencies(s string) ([]time.Duration, error) {
 func envOr(name, def string) string {
 	if v := os.Getenv(name); v != "" {
 		return v
+	}
+	return def
+}
+
+func envFloat(name string, def float64) float64 {
+	if f, err := strconv.ParseFloat(os.Getenv(name), 64); err == nil {
+		return f
 	}
 	return def
 }

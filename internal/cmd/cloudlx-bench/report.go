@@ -90,9 +90,12 @@ type phaseResult struct {
 	Targets []check `json:"targets"`
 }
 
-// providerRun is the provider's figures for one phase at one latency.
+// providerRun is the provider's figures for one phase at one latency, or
+// against the rate-limited emulator.
 type providerRun struct {
 	Latency string `json:"latency"`
+	// RateLimit is the rate-limited lane's throttle, such as "20/s, burst 10"; "" for the others.
+	RateLimit string `json:"rate_limit,omitempty"`
 	measurement
 	// LatencyFloorSeconds = ceil((API + token requests needed) / parallelism) x latency.
 	LatencyFloorSeconds float64 `json:"latency_floor_seconds"`
@@ -103,9 +106,13 @@ type providerRun struct {
 	RSSRatio     float64 `json:"rss_ratio"`  // PeakRSSMB / the floor's
 
 	// Requests by route ("METHOD path template"), token requests included,
-	// of the first run.
-	Requests      map[string]int `json:"requests"`
-	APIRequests   int            `json:"api_requests"`   // all but the token requests
+	// of the first run: every request sent, answered or throttled.
+	Requests    map[string]int `json:"requests"`
+	APIRequests int            `json:"api_requests"` // the requests the API answered (429s aside), token requests aside
+	// ThrottledRequests were answered 429 by the rate limit and sent again
+	// (by route in Throttled): what throttling cost in requests.
+	ThrottledRequests int            `json:"throttled_requests"`
+	Throttled         map[string]int `json:"throttled,omitempty"`
 	TokenRequests int            `json:"token_requests"` // POST /api/oauth2/access-token
 	// Needed is the lower bound: one write per customer, one list page per
 	// maxPerPage customers for a refresh, and one token per provider process.
@@ -158,11 +165,23 @@ func evaluate(o options, n int, ph phase, lanes []*lane, runs map[string][]laneR
 		}
 		lr := runs[l.name]
 		p := providerRun{Latency: l.latency.String(), measurement: measure(n, lr), Requests: lr[0].counts}
+		if l.rateLimit > 0 {
+			p.RateLimit = fmt.Sprintf("%g/s, burst %g", l.rateLimit, l.rateBurst)
+		}
+		for _, req := range lr[0].requests {
+			if req.Fault == throttledFault {
+				if p.Throttled == nil {
+					p.Throttled = map[string]int{}
+				}
+				p.Throttled[req.Route]++
+				p.ThrottledRequests++
+			}
+		}
 		for route, k := range lr[0].counts {
 			if route == tokenRoute {
 				p.TokenRequests += k
 			} else {
-				p.APIRequests += k
+				p.APIRequests += k - p.Throttled[route]
 			}
 		}
 		if ph.refreshes {
@@ -182,11 +201,25 @@ func evaluate(o options, n int, ph phase, lanes []*lane, runs map[string][]laneR
 			p.Walks = append(p.Walks, w.String())
 		}
 		for i, run := range lr {
-			r.Checks = append(r.Checks, checkRun(ph, n, fmt.Sprintf("run %d, latency %s", i+1, p.Latency), run)...)
+			r.Checks = append(r.Checks, checkRun(ph, n, fmt.Sprintf("run %d, %s", i+1, p.lane()), run)...)
+		}
+		if l.rateLimit > 0 && ph.refreshes {
+			r.Checks = append(r.Checks, checkNoFanOut(o, n, perPage, p))
 		}
 		r.Providers = append(r.Providers, p)
 
 		if n < bounds.MinN {
+			continue
+		}
+		if l.rateLimit > 0 {
+			// Its wall time is the throttle's and its CPU includes waiting
+			// out 429s: only the request target below applies.
+			if ph.name == "refresh" {
+				limit := int(float64(n) * maxRefreshShare)
+				r.Targets = append(r.Targets, check{Name: "refresh requests, " + p.lane(), OK: p.APIRequests <= limit,
+					Detail: fmt.Sprintf("%d requests answered (%d throttled and sent again), target at most %d (%.0f%% of N)",
+						p.APIRequests, p.ThrottledRequests, limit, maxRefreshShare*100)})
+			}
 			continue
 		}
 		wallBound, against := bounds.WallZeroLatency, "the floor's wall time"
@@ -207,6 +240,40 @@ func evaluate(o options, n int, ph phase, lanes []*lane, runs map[string][]laneR
 	return r
 }
 
+// providerBulkRefreshThreshold is the provider's default bulk_refresh_threshold:
+// a refresh reads that many customers with a GET each, then loads the list.
+const providerBulkRefreshThreshold = 5
+
+// checkNoFanOut checks that a refresh against a throttling API read the
+// customer list, waiting out its 429s, and never fell back to a GET per
+// customer: the GETs the API answered are at most the threshold's, and the
+// list pages at most one list's (a throttled request is counted once, when it
+// is answered).
+func checkNoFanOut(o options, n, perPage int, p providerRun) check {
+	threshold := providerBulkRefreshThreshold
+	if o.threshold >= 0 {
+		threshold = o.threshold
+	}
+	gets, lists := p.Requests[getRoute]-p.Throttled[getRoute], p.Requests[listRoute]-p.Throttled[listRoute]
+	wantGets, wantLists := min(n, threshold), 0
+	if threshold > 0 && n > threshold {
+		wantLists = ceilDiv(n, perPage)
+	} else {
+		wantGets = n
+	}
+	return check{Name: p.lane() + ": no per-customer fan-out", OK: gets <= wantGets && lists <= wantLists,
+		Detail: fmt.Sprintf("want at most %d GETs and %d list pages answered, got %d and %d (throttled and sent again: %v)",
+			wantGets, wantLists, gets, lists, p.Throttled)}
+}
+
+// lane names the provider lane p ran in: its latency, or its rate limit.
+func (p providerRun) lane() string {
+	if p.RateLimit != "" {
+		return "rate limit " + p.RateLimit
+	}
+	return "latency " + p.Latency
+}
+
 // checkGrowth adds to each phase the target that the provider's CPU per
 // customer at its N stays within bounds.CPUGrowth of the smallest N's (at
 // least bounds.MinN) for the same phase and latency.
@@ -218,7 +285,7 @@ func checkGrowth(phases []phaseResult) {
 			continue
 		}
 		for _, pr := range p.Providers {
-			key := p.Phase + " " + pr.Latency
+			key := p.Phase + " " + pr.lane()
 			if n, ok := baseN[key]; !ok || p.N < n {
 				base[key], baseN[key] = pr, p.N
 			}
@@ -227,13 +294,13 @@ func checkGrowth(phases []phaseResult) {
 	for i := range phases {
 		p := &phases[i]
 		for _, pr := range p.Providers {
-			key := p.Phase + " " + pr.Latency
+			key := p.Phase + " " + pr.lane()
 			b, ok := base[key]
-			if !ok || p.N <= baseN[key] {
+			if !ok || p.N <= baseN[key] || pr.RateLimit != "" {
 				continue
 			}
 			growth := pr.CPUPerCustomerMs / b.CPUPerCustomerMs
-			p.Targets = append(p.Targets, check{Name: "CPU per customer, latency " + pr.Latency, OK: growth <= bounds.CPUGrowth,
+			p.Targets = append(p.Targets, check{Name: "CPU per customer, " + pr.lane(), OK: growth <= bounds.CPUGrowth,
 				Detail: fmt.Sprintf("%.2f ms at N=%d, %.2fx the %.2f ms at N=%d, bound %.2fx",
 					pr.CPUPerCustomerMs, p.N, growth, b.CPUPerCustomerMs, baseN[key], bounds.CPUGrowth)})
 		}
@@ -245,13 +312,13 @@ func ceilDiv(a, b int) int { return (a + b - 1) / b }
 func printTable(w io.Writer, o options, n int, runs []phaseResult) {
 	fmt.Fprintf(w, "\nN = %d customers, parallelism %d; the floor is a no-op provider of the same schema and state size\n", n, o.parallelism)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "phase\tlatency\twall floor\twall\tbound\tratio\tCPU floor\tCPU\tratio\tms/customer\tRSS floor\tRSS\tTF CPU floor\tTF CPU\temu CPU\tload\trequests\t")
+	fmt.Fprintln(tw, "phase\tlane\twall floor\twall\tbound\tratio\tCPU floor\tCPU\tratio\tms/customer\tRSS floor\tRSS\tTF CPU floor\tTF CPU\temu CPU\tload\trequests\t429s\t")
 	for _, r := range runs {
 		for _, p := range r.Providers {
-			fmt.Fprintf(tw, "%s\t%s\t%.2fs\t%.2fs\t%.2fs\t%.2f\t%.2fs\t%.2fs\t%.2f\t%.2f\t%.0f MB\t%.0f MB\t%.2fs\t%.2fs\t%.2fs\t%.1f\t%d\t\n",
-				r.Phase, p.Latency, r.Floor.WallSeconds, p.WallSeconds, p.BoundSeconds, p.WallRatio,
+			fmt.Fprintf(tw, "%s\t%s\t%.2fs\t%.2fs\t%.2fs\t%.2f\t%.2fs\t%.2fs\t%.2f\t%.2f\t%.0f MB\t%.0f MB\t%.2fs\t%.2fs\t%.2fs\t%.1f\t%d\t%d\t\n",
+				r.Phase, p.lane(), r.Floor.WallSeconds, p.WallSeconds, p.BoundSeconds, p.WallRatio,
 				r.Floor.CPUSeconds, p.CPUSeconds, p.CPURatio, p.CPUPerCustomerMs, r.Floor.PeakRSSMB, p.PeakRSSMB,
-				r.Floor.TerraformCPUSeconds, p.TerraformCPUSeconds, p.EmulatorCPUSeconds, max(r.Floor.Load1, p.Load1), p.APIRequests)
+				r.Floor.TerraformCPUSeconds, p.TerraformCPUSeconds, p.EmulatorCPUSeconds, max(r.Floor.Load1, p.Load1), p.APIRequests, p.ThrottledRequests)
 		}
 	}
 	_ = tw.Flush()

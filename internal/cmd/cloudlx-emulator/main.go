@@ -84,6 +84,7 @@ func run(ctx context.Context, args []string) error {
 	fs.IntVar(&opts.PageSize, "page-size", 0, "paginate lists with at most this many items per page (0: one page)")
 	fs.StringVar(&opts.StatePath, "state-file", "", "load the store from this JSON file and save it there after every write")
 	fs.Float64Var(&opts.RateLimit, "rate-limit", 0, "requests per second before 429s (0: unlimited)")
+	fs.Float64Var(&opts.RateBurst, "rate-burst", 0, "with -rate-limit, requests allowed at once after a quiet spell (0: the rate, at least 1)")
 	fs.Float64Var(&opts.FailureRate, "failure-rate", 0, "share (0..1) of API requests answered 500/502/503")
 	fs.Float64Var(&opts.DropRate, "drop-rate", 0, "share (0..1) of API requests whose connection is closed unanswered")
 	var faultRoutes stringList
