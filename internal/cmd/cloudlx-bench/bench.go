@@ -55,16 +55,16 @@ func phases(parallelism int) []phase {
 // lane is one provider with its workspace: the no-op floor, or the real
 // provider against an emulator with one latency.
 type lane struct {
-	name     string
-	floor    bool
-	latency  time.Duration
+	name    string
+	floor   bool
+	latency time.Duration
 	// rateLimit > 0: the emulator throttles at this many requests per second
 	// (burst rateBurst). The lane shows what throttling costs in requests;
 	// its wall time is the throttle's, so the bounds do not apply to it.
 	rateLimit, rateBurst float64
-	emu      *emulatorProc // nil for the floor, which sends nothing
-	ws       *workspace
-	usageDir string // where the provider processes record their usage
+	emu                  *emulatorProc // nil for the floor, which sends nothing
+	ws                   *workspace
+	usageDir             string // where the provider processes record their usage
 }
 
 // laneRun is what one phase measured on one lane.

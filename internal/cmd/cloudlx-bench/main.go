@@ -45,13 +45,13 @@ type options struct {
 	// rateLimit > 0 adds a lane against an emulator that throttles at this many
 	// requests per second with a bucket of rateBurst (see rateLimitedLane).
 	rateLimit, rateBurst float64
-	terraform   string
-	providerDir string
-	noopDir     string // holds the no-op provider
-	profileDir  string // where a provider built with -tags profile writes pprof files
-	emulator    string
-	out         string
-	keep        bool
+	terraform            string
+	providerDir          string
+	noopDir              string // holds the no-op provider
+	profileDir           string // where a provider built with -tags profile writes pprof files
+	emulator             string
+	out                  string
+	keep                 bool
 }
 
 func main() {

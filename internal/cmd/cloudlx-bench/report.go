@@ -113,7 +113,7 @@ type providerRun struct {
 	// (by route in Throttled): what throttling cost in requests.
 	ThrottledRequests int            `json:"throttled_requests"`
 	Throttled         map[string]int `json:"throttled,omitempty"`
-	TokenRequests int            `json:"token_requests"` // POST /api/oauth2/access-token
+	TokenRequests     int            `json:"token_requests"` // POST /api/oauth2/access-token
 	// Needed is the lower bound: one write per customer, one list page per
 	// maxPerPage customers for a refresh, and one token per provider process.
 	Needed struct {
