@@ -80,7 +80,7 @@ func run(args []string) error {
 	fs.IntVar(&o.pageSize, "page-size", 0, "the emulator's page size cap for lists (0: every customer on one page)")
 	fs.Float64Var(&o.rateLimit, "rate-limit", envFloat("BENCH_RATE_LIMIT", 0),
 		"add a lane against an emulator that answers 429 with Retry-After past this many requests per second, at zero latency (0: no such lane; env BENCH_RATE_LIMIT)")
-	fs.Float64Var(&o.rateBurst, "rate-burst", envFloat("BENCH_RATE_BURST", 10), "the rate-limited lane's burst: requests allowed at once after a quiet spell (env BENCH_RATE_BURST)")
+	fs.Float64Var(&o.rateBurst, "rate-burst", envFloat("BENCH_RATE_BURST", 3), "the rate-limited lane's burst: requests allowed at once after a quiet spell (env BENCH_RATE_BURST)")
 	fs.IntVar(&o.threshold, "bulk-refresh-threshold", -1, "provider bulk_refresh_threshold (-1: the provider's default)")
 	fs.StringVar(&o.terraform, "terraform", envOr("TERRAFORM", "terraform"), "Terraform CLI to run (env TERRAFORM)")
 	fs.StringVar(&o.providerDir, "provider-dir", "bin", "directory holding terraform-provider-cloudlx")
