@@ -92,7 +92,7 @@ var readKeys = []string{"token.token_type", "token.expires_in", "token.json_acce
 	"list.paginates", "list.page_size_honoured", "not_found.status", "not_found.json_body",
 	"catalogues.realms_path", "catalogues.sub_realms_path"}
 
-var writeKeys = []string{"write.patch_partial", "write.arrays_replace", "write.implicit_realms",
+var writeKeys = []string{"write.patch_partial", "write.arrays_replace", "write.sub_realm_set_alone", "write.implicit_realms",
 	"write.currency_mutable", "write.country_mutable", "write.delete_supported"}
 
 func TestDocumentedAPI(t *testing.T) {
@@ -109,7 +109,7 @@ func TestDocumentedAPI(t *testing.T) {
 		"list.paginates": false, "list.page_size_honoured": false,
 		"not_found.status": 404, "not_found.json_body": true,
 		"catalogues.realms_path": "/api/realms", "catalogues.sub_realms_path": "/api/sub-realms",
-		"write.patch_partial": true, "write.arrays_replace": true, "write.implicit_realms": []int64{},
+		"write.patch_partial": true, "write.arrays_replace": true, "write.sub_realm_set_alone": true, "write.implicit_realms": []int64{},
 		"write.currency_mutable": true, "write.country_mutable": true, "write.delete_supported": true,
 	})
 	if rep.LeftBehind != "" {
@@ -167,6 +167,9 @@ func TestVariants(t *testing.T) {
 		{"PATCH merges arrays", emulator.Options{PatchMergesArrays: true},
 			map[string]any{"write.arrays_replace": false, "write.patch_partial": true},
 			[]string{"merge:"}},
+		{"PATCH wants both sub-realm sets", emulator.Options{PatchSubRealmsTogether: true},
+			map[string]any{"write.sub_realm_set_alone": false, "write.patch_partial": true, "write.arrays_replace": true},
+			[]string{"refused (422), naming shown_sub_realms", "never the plan's value of a set the plan did not change"}},
 		{"PATCH needs every field", emulator.Options{PatchRequiresAll: true},
 			map[string]any{"write.patch_partial": false, "write.arrays_replace": true, "write.currency_mutable": true, "write.delete_supported": true},
 			[]string{"a PATCH of name alone was refused (422)"}},

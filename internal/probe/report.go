@@ -77,16 +77,19 @@ type CatalogueAnswers struct {
 }
 
 // WriteAnswers is what the write questions found on the customer created for
-// them: whether PATCH is partial and replaces arrays, which realms the API
+// them: whether PATCH is partial and replaces arrays, whether it takes one
+// sub-realm set without the other, which realms the API
 // adds by itself, whether currency and country can change, and whether DELETE
 // works.
 type WriteAnswers struct {
-	PatchPartial    *bool   `json:"patch_partial"`
-	ArraysReplace   *bool   `json:"arrays_replace"`
-	ImplicitRealms  []int64 `json:"implicit_realms"` // null: unknown; []: none
-	CurrencyMutable *bool   `json:"currency_mutable"`
-	CountryMutable  *bool   `json:"country_mutable"`
-	DeleteSupported *bool   `json:"delete_supported"`
+	PatchPartial  *bool `json:"patch_partial"`
+	ArraysReplace *bool `json:"arrays_replace"`
+	// SubRealmSetAlone: a PATCH may carry one sub-realm set without the other.
+	SubRealmSetAlone *bool   `json:"sub_realm_set_alone"`
+	ImplicitRealms   []int64 `json:"implicit_realms"` // null: unknown; []: none
+	CurrencyMutable  *bool   `json:"currency_mutable"`
+	CountryMutable   *bool   `json:"country_mutable"`
+	DeleteSupported  *bool   `json:"delete_supported"`
 }
 
 // WriteText prints the report for people: each question, its answer, the

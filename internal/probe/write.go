@@ -257,6 +257,7 @@ func (p *prober) patchQuestions(ctx context.Context, w *WriteAnswers, path strin
 	p.add(f)
 
 	p.arraysQuestion(w, cur, realms, subRealms, patch, func(c *customer) { cur = c })
+	p.subRealmSetAloneQuestion(ctx, w, path, cur, full, func(c *customer) { cur = c })
 
 	for _, q := range []struct {
 		question, field, to string
@@ -326,6 +327,50 @@ func (p *prober) arraysQuestion(w *WriteAnswers, cur *customer, realms, subRealm
 		f.Answer = fmt.Sprintf("replace: the answer holds %v", held(after))
 		f.Provider = "the provider sends the whole set in each PATCH, as this API expects"
 		update(after)
+	default:
+		f.Answer = "unknown: the PATCH failed (" + statusText(ex) + ")"
+		f.Provider = "run the probe again"
+	}
+	p.add(f)
+}
+
+// subRealmSetAloneQuestion sends enabled_sub_realms alone, unchanged: an API
+// that wants both sub-realm sets in one PATCH refuses it, naming
+// shown_sub_realms.
+func (p *prober) subRealmSetAloneQuestion(ctx context.Context, w *WriteAnswers, path string, cur *customer, full bool, update func(*customer)) {
+	f := Finding{Question: "PATCH with one sub-realm set alone"}
+	if full {
+		f.Answer = "not asked: a PATCH of name alone was refused, so one set alone would be too"
+		f.Provider = "Update sends each sub-realm set only when the plan changes it; see the partial-PATCH finding"
+		p.add(f)
+		return
+	}
+	body := map[string]any{"enabled_sub_realms": orEmpty(cur.enabled())}
+	ex := p.sendJSON(ctx, http.MethodPatch, path, body, false)
+	after, good := decodeCustomer(ex)
+	if !good {
+		after = nil
+	}
+	f.Evidence = []Evidence{p.evidence(ex, "JSON body "+compact(body), excerptOf(ex, after))}
+	var refusal struct {
+		Errors map[string]json.RawMessage `json:"errors"`
+	}
+	switch {
+	case after != nil && slices.Equal(after.shown(), cur.shown()):
+		w.SubRealmSetAlone = new(true)
+		f.Answer = fmt.Sprintf("accepted: enabled_sub_realms alone was taken, and shown_sub_realms kept (%v)", after.shown())
+		f.Provider = "Update sends each sub-realm set only when the plan changes it, as this API allows"
+		update(after)
+	case after != nil:
+		f.Answer = fmt.Sprintf("accepted, but shown_sub_realms changed from %v to %v although it was not sent", cur.shown(), after.shown())
+		f.Provider = "Update sends each sub-realm set only when the plan changes it, so on this API an update of enabled_sub_realms changes shown_sub_realms: report this"
+		update(after)
+	case ex.err == nil && ex.status == http.StatusUnprocessableEntity && json.Unmarshal(ex.body, &refusal) == nil && refusal.Errors["shown_sub_realms"] != nil:
+		w.SubRealmSetAlone = new(false)
+		f.Answer = "refused (422), naming shown_sub_realms: this API wants both sub-realm sets in one PATCH"
+		f.Provider = "an update that changes one set is refused, then the provider reads the customer once and sends CloudLX's " +
+			"value of the other set with it (the refused PATCH, a GET and the PATCH again; then a GET and a PATCH for the rest of the run), " +
+			"never the plan's value of a set the plan did not change"
 	default:
 		f.Answer = "unknown: the PATCH failed (" + statusText(ex) + ")"
 		f.Provider = "run the probe again"

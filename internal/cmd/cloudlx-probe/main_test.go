@@ -53,7 +53,7 @@ func TestJSONFromEnvironment(t *testing.T) {
 		"list":       "page_size_honoured paginates",
 		"not_found":  "json_body status",
 		"catalogues": "realms_path sub_realms_path",
-		"write":      "arrays_replace country_mutable currency_mutable delete_supported implicit_realms patch_partial",
+		"write":      "arrays_replace country_mutable currency_mutable delete_supported implicit_realms patch_partial sub_realm_set_alone",
 	}
 	if len(doc) != len(want) {
 		t.Errorf("groups %v, want %v", keys(doc), want)
