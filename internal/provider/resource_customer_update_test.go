@@ -32,13 +32,13 @@ func (e *testEnv) expectRequests(t *testing.T, want ...string) {
 	}
 }
 
-// savedPlanThenPortal applies body, plans newBody into a plan file, runs
+// savedPlanThenPortal applies writeAnswerCustomer, plans newBody into a plan file, runs
 // portal (the change made in the portal between plan and apply), and
 // applies the plan file, returning the apply's result. The request log holds
 // only the apply's requests.
-func savedPlanThenPortal(t *testing.T, env *testEnv, run *clitest.Workdir, body, newBody string, portal func(id int64)) clitest.Result {
+func savedPlanThenPortal(t *testing.T, env *testEnv, run *clitest.Workdir, newBody string, portal func(id int64)) clitest.Result {
 	t.Helper()
-	run.WriteFile("main.tf", env.customerConfig(body))
+	run.WriteFile("main.tf", env.customerConfig(writeAnswerCustomer))
 	run.MustRun("apply", "-auto-approve", "-no-color")
 	run.WriteFile("main.tf", env.customerConfig(newBody))
 	run.MustRun("plan", "-out=tfplan", "-no-color")
@@ -68,7 +68,7 @@ var enableMore = strings.Replace(writeAnswerCustomer, "enabled_sub_realms = [313
 func TestAccCustomer_savedPlanSendsOnlyTheSubRealmSetItChanges(t *testing.T) {
 	env := newTestEnv(t, emulator.Options{})
 	run := newCLIRun(t, nil)
-	res := savedPlanThenPortal(t, env, run, writeAnswerCustomer, enableMore, showInPortal(t, env))
+	res := savedPlanThenPortal(t, env, run, enableMore, showInPortal(t, env))
 	expectSettled(t, res)
 	env.expectRequests(t, `PATCH /api/customers/{id} 200 {"enabled_sub_realms":[313,328]}`)
 	expectWarning(t, res, `CloudLX holds a different shown_sub_realms than planned`,
@@ -143,7 +143,7 @@ func TestAccCustomer_subRealmSetsConflictSendsNothingMore(t *testing.T) {
 			env := newTestEnv(t, opts)
 			run := newCLIRun(t, nil)
 			hideOne := strings.Replace(writeAnswerCustomer, "shown_sub_realms   = [313, 328]", "shown_sub_realms   = [313]", 1)
-			res := savedPlanThenPortal(t, env, run, writeAnswerCustomer, hideOne, func(id int64) {
+			res := savedPlanThenPortal(t, env, run, hideOne, func(id int64) {
 				if _, err := env.emu.UpdateCustomer(id, func(in *emulator.CustomerInput) { in.EnabledSubRealms = []int64{313, 328} }); err != nil {
 					t.Fatal(err)
 				}
@@ -172,7 +172,7 @@ func TestAccCustomer_updateOfACustomerDeletedSinceThePlan(t *testing.T) {
 	env := newTestEnv(t, emulator.Options{})
 	run := newCLIRun(t, nil)
 	var id int64
-	res := savedPlanThenPortal(t, env, run, writeAnswerCustomer, strings.Replace(writeAnswerCustomer, `"Acme Ltd"`, `"Acme Renamed"`, 1),
+	res := savedPlanThenPortal(t, env, run, strings.Replace(writeAnswerCustomer, `"Acme Ltd"`, `"Acme Renamed"`, 1),
 		func(deleted int64) { id = deleted; env.emu.DeleteCustomer(deleted) })
 	if res.ExitCode == 0 {
 		t.Fatalf("the apply succeeded:\n%s", res)
@@ -197,7 +197,7 @@ func TestAccCustomer_updateOfACustomerDeletedSinceThePlan(t *testing.T) {
 func TestAccCustomer_updateAnsweredByAGateway404(t *testing.T) {
 	env := newTestEnv(t, emulator.Options{})
 	run := newCLIRun(t, nil)
-	res := savedPlanThenPortal(t, env, run, writeAnswerCustomer, strings.Replace(writeAnswerCustomer, `"Acme Ltd"`, `"Acme Renamed"`, 1),
+	res := savedPlanThenPortal(t, env, run, strings.Replace(writeAnswerCustomer, `"Acme Ltd"`, `"Acme Renamed"`, 1),
 		func(int64) {
 			env.emu.SetOptions(func(o *emulator.Options) { o.GatewayNotFoundRoutes = []string{"PATCH /api/customers/{id}"} })
 		})
