@@ -195,6 +195,16 @@ func (p *cloudlxProvider) Configure(ctx context.Context, req provider.ConfigureR
 	accessToken := firstNonEmpty(cfg.AccessToken.ValueString(), os.Getenv(envAccessToken))
 	redactor.Add(clientSecret)
 	redactor.Add(accessToken)
+	redactor.Add(endpointPassword(endpoint)) // refused below, and masked wherever it is shown
+	for _, c := range []credentialSource{
+		{attribute: "client_id", envVar: envClientID, fromEnv: cfg.ClientID.ValueString() == "", value: clientID},
+		{attribute: "client_secret", envVar: envClientSecret, fromEnv: cfg.ClientSecret.ValueString() == "", value: clientSecret},
+		{attribute: "access_token", envVar: envAccessToken, fromEnv: cfg.AccessToken.ValueString() == "", value: accessToken},
+	} {
+		if d := credentialWhitespace(c); d != nil {
+			resp.Diagnostics.Append(d)
+		}
+	}
 
 	if _, err := cloudlx.ParseEndpoint(endpoint); err != nil {
 		resp.Diagnostics.AddAttributeError(path.Root("endpoint"), "Invalid CloudLX endpoint",
