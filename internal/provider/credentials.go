@@ -26,6 +26,7 @@ type credentialSource struct {
 	attribute string // the provider attribute, for the diagnostic's path
 	envVar    string
 	fromEnv   bool
+	secret    bool // client_secret, access_token: never shown
 	value     string
 }
 
@@ -59,10 +60,17 @@ func credentialWhitespace(s credentialSource) diag.Diagnostic {
 		fix = fmt.Sprintf("Remove it where %s is set: for example %s=\"$(tr -d '[:space:]' < secret.txt)\" rather than "+
 			"\"$(cat secret.txt)\", or strip the line break from the CI variable", s.envVar, s.envVar)
 	}
-	return diag.NewAttributeErrorDiagnostic(path.Root(s.attribute), "Whitespace around CloudLX "+s.attribute,
-		fmt.Sprintf("%s %s. CloudLX credentials never contain whitespace, so this is a copying accident, and the value "+
-			"would be refused as a wrong %s (HTTP 401); the provider sent nothing and does not trim it for you. %s. "+
-			"The value itself is not shown.", s.name(), strings.Join(where, " and "), s.attribute, fix))
+	summary := "Whitespace around CloudLX " + s.attribute
+	detail := fmt.Sprintf("%s %s. CloudLX credentials never contain whitespace, so this is a copying accident, and the value "+
+		"would be refused as a wrong %s (HTTP 401); the provider sent nothing and does not trim it for you. %s.",
+		s.name(), strings.Join(where, " and "), s.attribute, fix)
+	if s.secret {
+		detail += " The value itself is not shown."
+		// Not attached to the attribute: Terraform would print its
+		// configuration line, the secret's literal value included.
+		return diag.NewErrorDiagnostic(summary, detail)
+	}
+	return diag.NewAttributeErrorDiagnostic(path.Root(s.attribute), summary, detail)
 }
 
 // describeSpace names whitespace characters: `a newline (\n)`, `2 spaces`.
