@@ -393,3 +393,20 @@ func TestAccCredentialWhitespace_isAnErrorByName(t *testing.T) {
 		}
 	}
 }
+
+// terraform query (the list resource, driven at the protocol level, as no CLI
+// here has `query`) refuses a list whose entries are not whole customers.
+func TestListResource_partialEntriesAreRefused(t *testing.T) {
+	env := newTestEnv(t, emulator.Options{PartialAnswers: emulator.PartialAnswers{Omit: []string{"realms"}, Routes: []string{"GET /api/customers"}}})
+	seeded := seedNamed(t, env.emu, "Acme Ltd")
+	p := newProtocolProvider(t, env.emulatorSettings(nil))
+	got, errs := p.list(nil, true, 0)
+	if len(got) != 0 {
+		t.Errorf("a partial list returned results: %v", got)
+	}
+	want := fmt.Sprintf("Could not list CloudLX customers: GET %s/api/customers listed customer %d without realms (absent, null or empty)",
+		env.url, seeded[0].ID)
+	if !strings.Contains(errs, want) {
+		t.Errorf("the error does not say %q:\n%s", want, errs)
+	}
+}

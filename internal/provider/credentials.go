@@ -78,7 +78,9 @@ func describeSpace(ws string) string {
 	if ws == "\r\n" {
 		return `a Windows line break (\r\n)`
 	}
-	names := map[rune]string{'\n': `a newline (\n)`, '\r': `a carriage return (\r)`, '\t': `a tab (\t)`, ' ': "a space"}
+	type name struct{ one, many string }
+	names := map[rune]name{'\n': {`a newline (\n)`, `newlines (\n)`}, '\r': {`a carriage return (\r)`, `carriage returns (\r)`},
+		'\t': {`a tab (\t)`, `tabs (\t)`}, ' ': {"a space", "spaces"}}
 	var parts []string
 	for ws != "" {
 		r, size := utf8.DecodeRuneInString(ws)
@@ -86,14 +88,15 @@ func describeSpace(ws string) string {
 		for strings.HasPrefix(ws[n*size:], string(r)) {
 			n++
 		}
-		name, ok := names[r]
+		nm, ok := names[r]
 		if !ok {
-			name = fmt.Sprintf("a whitespace character (%U)", r)
+			nm = name{fmt.Sprintf("a whitespace character (%U)", r), fmt.Sprintf("whitespace characters (%U)", r)}
 		}
 		if n > 1 {
-			name = fmt.Sprintf("%d × %s", n, strings.TrimPrefix(name, "a "))
+			parts = append(parts, fmt.Sprintf("%d %s", n, nm.many))
+		} else {
+			parts = append(parts, nm.one)
 		}
-		parts = append(parts, name)
 		ws = ws[n*size:]
 	}
 	return strings.Join(parts, " then ")
