@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strconv"
 	"strings"
 )
@@ -60,14 +61,30 @@ func (s *SubRealm) UnmarshalJSON(b []byte) error {
 	type plain SubRealm // without this method
 	var v struct {
 		plain
-		HasAccess *bool `json:"has_access"` // shadows plain's
+		HasAccess optionalBool `json:"has_access"` // shadows plain's
 	}
 	if err := json.Unmarshal(b, &v); err != nil {
 		return err
 	}
 	*s = SubRealm(v.plain)
-	s.HasAccess = v.HasAccess != nil && *v.HasAccess
-	s.hasAccessMissing = v.HasAccess == nil
+	s.HasAccess = v.HasAccess.value
+	s.hasAccessMissing = !v.HasAccess.set
+	return nil
+}
+
+// optionalBool is a JSON boolean that knows whether it was there: absent and
+// null leave set false. It decodes without allocating (a list of hundreds of
+// customers holds thousands of them).
+type optionalBool struct{ set, value bool }
+
+func (o *optionalBool) UnmarshalJSON(b []byte) error {
+	switch string(b) {
+	case "null":
+	case "true", "false":
+		o.set, o.value = true, string(b) == "true"
+	default:
+		return &json.UnmarshalTypeError{Value: "non-boolean " + string(b), Type: reflect.TypeFor[bool]()}
+	}
 	return nil
 }
 
