@@ -17,6 +17,10 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+
 	"github.com/cloudlx-community/terraform-provider-cloudlx/internal/clitest"
 	"github.com/cloudlx-community/terraform-provider-cloudlx/internal/emulator"
 	"github.com/cloudlx-community/terraform-provider-cloudlx/internal/testca"
@@ -409,4 +413,36 @@ func TestListResource_partialEntriesAreRefused(t *testing.T) {
 	if !strings.Contains(errs, want) {
 		t.Errorf("the error does not say %q:\n%s", want, errs)
 	}
+}
+
+// A create or update answer that lacks a field is completed with one GET (as
+// the documented create answer without realm ids is), and state is the whole
+// customer: the next plan is empty.
+func TestAccPartialAnswers_writeAnswersAreCompletedByOneRead(t *testing.T) {
+	env := newTestEnv(t, emulator.Options{PartialAnswers: emulator.PartialAnswers{Omit: []string{"sub_realms"}, Null: []string{"name"},
+		Routes: []string{"POST /api/customers", "PATCH /api/customers/{id}"}}})
+	renamed := strings.Replace(customerWithoutAdminUser, `"Acme Ltd"`, `"Acme Renamed"`, 1)
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: env.customerConfig(customerWithoutAdminUser),
+				Check:  env.checkWalk("POST /api/customers", "POST /api/customers, GET /api/customers/{id}"),
+				ConfigStateChecks: []statecheck.StateCheck{
+					attrCheck("name", str("Acme Ltd")), attrCheck("shown_sub_realms", ids(313, 328)), attrCheck("enabled_sub_realms", ids(313)),
+				},
+			},
+			{
+				Config: env.customerConfig(renamed),
+				Check:  env.checkWalk("PATCH /api/customers/{id}", "PATCH /api/customers/{id}, GET /api/customers/{id}"),
+				ConfigStateChecks: []statecheck.StateCheck{
+					attrCheck("name", str("Acme Renamed")), attrCheck("shown_sub_realms", ids(313, 328)), attrCheck("enabled_sub_realms", ids(313)),
+				},
+			},
+			{
+				Config:           env.customerConfig(renamed),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+			},
+		},
+	})
 }
