@@ -111,8 +111,15 @@ func (ts *tokenSource) fetchLocked(ctx context.Context) (string, error) {
 		}
 		ans, err = ts.client.send(ctx, http.MethodPost, tokenPath, []byte(form.Encode()), formContent, "", policyIdempotent)
 	}
-	// Every failure is an *AuthError, never the answer of the call that needed
-	// the token: a 404 here says nothing about a customer.
+	if err == nil {
+		// A redirect is not followed (the body holds the client secret) and is
+		// reported as what it is, not as rejected credentials.
+		if err := ts.client.redirectError(http.MethodPost, tokenPath, ans); err != nil {
+			return "", err
+		}
+	}
+	// Every other failure is an *AuthError, never the answer of the call that
+	// needed the token: a 404 here says nothing about a customer.
 	authErr := &AuthError{URL: ts.client.URL(tokenPath), ClientID: ts.clientID}
 	if err != nil {
 		authErr.Err = err

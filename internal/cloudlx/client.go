@@ -115,6 +115,8 @@ func New(cfg Config) (*Client, error) {
 		HTTPClient: &http.Client{
 			Timeout:   timeout,
 			Transport: transport,
+			// No redirect is followed: see redirect.go.
+			CheckRedirect: stopAtRedirect,
 		},
 		Logger:       nil, // our loggingTransport logs each attempt, with the context
 		RetryWaitMin: orDefault(cfg.RetryWaitMin, DefaultRetryWaitMin),
@@ -197,6 +199,10 @@ func (c *Client) call(ctx context.Context, method, path string, in, out any, pol
 		return err
 	}
 	ans, err := c.send(ctx, method, path, body, jsonContent, token, policy)
+	if err == nil {
+		// Before the 401 below: a redirect is never an authentication failure.
+		err = c.redirectError(method, path, ans)
+	}
 	if err == nil && ans.status == http.StatusUnauthorized && c.tokens.CanRenew() {
 		// A token can be revoked long before it expires: fetch a new one and
 		// try once more. A 401 is never processed, so this is safe for POST too.
@@ -206,6 +212,9 @@ func (c *Client) call(ctx context.Context, method, path string, in, out any, pol
 			return err
 		}
 		ans, err = c.send(ctx, method, path, body, jsonContent, token, policy)
+		if err == nil {
+			err = c.redirectError(method, path, ans)
+		}
 	}
 	if err != nil {
 		return err

@@ -2,10 +2,13 @@ package cloudlx
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
+	"reflect"
 	"strconv"
+	"strings"
 )
 
 // Customer is the API's customer model. Unknown fields are ignored, as the API
@@ -46,28 +49,145 @@ type SubRealm struct {
 	Name        string  `json:"name"`
 	Description *string `json:"description"`
 	HasAccess   bool    `json:"has_access"`
+
+	// hasAccessMissing: decoded from an object without has_access (or with
+	// null). The catalogue's entries have none; a customer's must, or its
+	// enabled sub-realms are unknown rather than empty.
+	hasAccessMissing bool
 }
 
-// IsComplete reports whether the answer holds everything a caller needs to
-// know the customer's state: every realm and sub-realm with its id, and the
-// currency and country codes. The docs' own create response omits realm ids,
-// so a create or update answer may need a GET to complete it.
-func (c *Customer) IsComplete() bool {
-	if c.ID <= 0 || c.Currency.ISO3 == "" || c.Country.ISO2 == "" {
-		return false
+// UnmarshalJSON decodes a sub-realm, noting whether has_access was there.
+func (s *SubRealm) UnmarshalJSON(b []byte) error {
+	type plain SubRealm // without this method
+	var v struct {
+		plain
+		HasAccess optionalBool `json:"has_access"` // shadows plain's
 	}
-	for _, r := range c.Realms {
-		if r.ID <= 0 {
-			return false
-		}
+	if err := json.Unmarshal(b, &v); err != nil {
+		return err
 	}
-	for _, s := range c.SubRealms {
-		if s.ID <= 0 {
-			return false
-		}
-	}
-	return true
+	*s = SubRealm(v.plain)
+	s.HasAccess = v.HasAccess.value
+	s.hasAccessMissing = !v.HasAccess.set
+	return nil
 }
+
+// optionalBool is a JSON boolean that knows whether it was there: absent and
+// null leave set false. It decodes without allocating (a list of hundreds of
+// customers holds thousands of them).
+type optionalBool struct{ set, value bool }
+
+func (o *optionalBool) UnmarshalJSON(b []byte) error {
+	switch string(b) {
+	case "null":
+	case "true", "false":
+		o.set, o.value = true, string(b) == "true"
+	default:
+		return &json.UnmarshalTypeError{Value: "non-boolean " + string(b), Type: reflect.TypeFor[bool]()}
+	}
+	return nil
+}
+
+// Missing lists what the answer lacks of what a caller needs to know the
+// customer's state, by its JSON name: "name", "currency", "sub_realms",
+// "realms[0].id", ...; nil when it lacks nothing. This is the one rule every
+// answer is checked against before state is built from it (a single read,
+// a write's answer, an entry of the customer list).
+//
+// Needed: a positive id; a non-empty name; the currency with its iso_3 and
+// the country with its iso_2 (the codes configuration is compared with;
+// their names are descriptive and may be empty); realms and sub_realms
+// present and not null, though possibly empty ([] is a customer without
+// any); every realm and sub-realm with its id, and every sub-realm with its
+// has_access. A field absent and a field null are the same: the answer does
+// not say, and reading either as "none" would show a change nobody made and
+// plan a PATCH to undo it. The docs' own create answer omits the ids inside
+// realms, so a create or update answer may need a GET to complete it.
+func (c *Customer) Missing() []string {
+	var missing []string
+	if c.ID <= 0 {
+		missing = append(missing, "id")
+	}
+	if c.Name == "" {
+		missing = append(missing, "name")
+	}
+	switch {
+	case c.Currency == Currency{}:
+		missing = append(missing, "currency")
+	case c.Currency.ISO3 == "":
+		missing = append(missing, "currency.iso_3")
+	}
+	switch {
+	case c.Country == Country{}:
+		missing = append(missing, "country")
+	case c.Country.ISO2 == "":
+		missing = append(missing, "country.iso_2")
+	}
+	if c.Realms == nil {
+		missing = append(missing, "realms")
+	}
+	for i, r := range c.Realms {
+		if r.ID <= 0 {
+			missing = append(missing, fmt.Sprintf("realms[%d].id", i))
+		}
+	}
+	if c.SubRealms == nil {
+		missing = append(missing, "sub_realms")
+	}
+	for i, s := range c.SubRealms {
+		if s.ID <= 0 {
+			missing = append(missing, fmt.Sprintf("sub_realms[%d].id", i))
+		}
+		if s.hasAccessMissing {
+			missing = append(missing, fmt.Sprintf("sub_realms[%d].has_access", i))
+		}
+	}
+	return missing
+}
+
+// IsComplete reports whether the answer lacks nothing (see Missing).
+func (c *Customer) IsComplete() bool { return len(c.Missing()) == 0 }
+
+// IncompleteError is a 2xx answer for a customer that lacks what state needs
+// (see Customer.Missing). Nothing was built from it.
+type IncompleteError struct {
+	Method     string
+	URL        string // the URL requested
+	CustomerID int64
+	Listed     bool     // the customer is an entry of the customer list
+	Missing    []string // JSON names, as Customer.Missing gives them
+}
+
+func (e *IncompleteError) Error() string {
+	what := fmt.Sprintf("answered HTTP 200 for customer %d", e.CustomerID)
+	if e.Listed {
+		what = fmt.Sprintf("listed customer %d", e.CustomerID)
+	}
+	return fmt.Sprintf("%s %s %s without %s (absent, null or empty): the answer is not the whole customer, so nothing was "+
+		"taken from it. Check for a proxy or cache between Terraform and CloudLX that rewrites answers", e.Method, e.URL, what,
+		joinFields(e.Missing))
+}
+
+// joinFields is "a", "a and b", "a, b and c".
+func joinFields(fields []string) string {
+	if len(fields) <= 1 {
+		return strings.Join(fields, "")
+	}
+	return strings.Join(fields[:len(fields)-1], ", ") + " and " + fields[len(fields)-1]
+}
+
+// CheckListed returns an *IncompleteError when customer, an entry of the
+// customer list, lacks what state needs (see Missing), else nil. Callers that
+// build state from list entries (the data sources, the list resource) check
+// each entry they use; bulk refresh reads an incomplete entry with its own GET.
+func (c *Client) CheckListed(customer *Customer) error {
+	if missing := customer.Missing(); len(missing) > 0 {
+		return &IncompleteError{Method: http.MethodGet, URL: c.URL(customersPath), CustomerID: customer.ID, Listed: true, Missing: missing}
+	}
+	return nil
+}
+
+const customersPath = "/api/customers"
 
 // ShownSubRealmIDs returns the ids of every sub-realm the customer can see.
 func (c *Customer) ShownSubRealmIDs() []int64 {
@@ -152,13 +272,21 @@ func (c *Client) CreateCustomer(ctx context.Context, in CustomerCreate) (*Custom
 }
 
 // GetCustomer reads one customer. A missing customer is an *APIError with
-// status 404 (see IsNotFound).
+// status 404 (see IsNotFound); an answer that is not the whole customer (see
+// Customer.Missing) is an *IncompleteError: nothing may be built from it.
 func (c *Client) GetCustomer(ctx context.Context, id int64) (*Customer, error) {
 	var out Customer
 	if err := c.do(ctx, http.MethodGet, customerPath(id), nil, &out, policyIdempotent); err != nil {
 		return nil, err
 	}
-	return checkSameCustomer(http.MethodGet, id, &out)
+	got, err := checkSameCustomer(http.MethodGet, id, &out)
+	if err != nil {
+		return nil, err
+	}
+	if missing := got.Missing(); len(missing) > 0 {
+		return nil, &IncompleteError{Method: http.MethodGet, URL: c.URL(customerPath(id)), CustomerID: id, Missing: missing}
+	}
+	return got, nil
 }
 
 // checkSameCustomer guards state against a 2xx that is not the customer asked
@@ -197,7 +325,7 @@ func (c *Client) DeleteCustomer(ctx context.Context, id int64) error {
 
 // ListCustomers returns every customer, following the API's pagination.
 func (c *Client) ListCustomers(ctx context.Context) ([]Customer, error) {
-	return listAll[Customer](ctx, c, "/api/customers", "customers", func(c Customer) int64 { return c.ID }, policyIdempotent)
+	return listAll[Customer](ctx, c, customersPath, "customers", func(c Customer) int64 { return c.ID }, policyIdempotent)
 }
 
 // ListCustomersFailFast is ListCustomers for a caller with a cheaper fallback
@@ -207,7 +335,7 @@ func (c *Client) ListCustomers(ctx context.Context) ([]Customer, error) {
 // *APIError with status 429 when the client stopped waiting): the caller's
 // fallback would be throttled too.
 func (c *Client) ListCustomersFailFast(ctx context.Context) ([]Customer, error) {
-	return listAll[Customer](ctx, c, "/api/customers", "customers", func(c Customer) int64 { return c.ID }, policyFailFast)
+	return listAll[Customer](ctx, c, customersPath, "customers", func(c Customer) int64 { return c.ID }, policyFailFast)
 }
 
 // ListRealms returns the realm catalogue (GET /api/realms; the path is inferred).

@@ -23,7 +23,8 @@
 // Other options play the wrong answers a provider must not believe: a proxy's HTML 404 for
 // chosen routes (GatewayNotFoundRoutes), error bodies that echo the request's headers and
 // body (EchoRequests), a list that ignores ?page (ListIgnoresPage), realms added to every
-// customer (ImplicitRealms). A path the API does not serve (an endpoint ending in /api
+// customer (ImplicitRealms), redirects to another place (Redirect), customers that lack
+// fields (PartialAnswers). A path the API does not serve (an endpoint ending in /api
 // sends requests to /api/api/...) gets routing's JSON 404 under the route "METHOD (unknown)".
 // Silent is an endpoint that accepts connections and never answers.
 // Further Options play the other answers to the questions the docs leave open (a page size

@@ -163,12 +163,12 @@ func parseID(s string) (int64, bool) {
 	return id, err == nil && id > 0
 }
 
-func (s *Server) listCustomers(w http.ResponseWriter, r *http.Request, _ *call) {
+func (s *Server) listCustomers(w http.ResponseWriter, r *http.Request, c *call) {
 	recs := s.store.list()
 	lo, hi := s.pageBounds(r.URL.Query(), len(recs))
 	items := make([]any, 0, hi-lo)
 	for _, rec := range recs[lo:hi] {
-		items = append(items, s.customerView(buildCustomer(rec.ID, rec.Input), false))
+		items = append(items, s.customerAnswer(c.route, buildCustomer(rec.ID, rec.Input), false))
 	}
 	s.writeList(w, "customers", items, len(recs))
 }
@@ -184,7 +184,7 @@ func (s *Server) getCustomer(w http.ResponseWriter, _ *http.Request, c *call) {
 		writeError(w, http.StatusNotFound, msgNotFound, nil)
 		return
 	}
-	writeJSON(w, http.StatusOK, s.customerView(buildCustomer(rec.ID, rec.Input), false))
+	writeJSON(w, http.StatusOK, s.customerAnswer(c.route, buildCustomer(rec.ID, rec.Input), false))
 }
 
 func (s *Server) createCustomer(w http.ResponseWriter, _ *http.Request, c *call) {
@@ -218,7 +218,7 @@ func (s *Server) createCustomer(w http.ResponseWriter, _ *http.Request, c *call)
 		writeError(w, http.StatusInternalServerError, "Server Error", nil)
 		return
 	}
-	writeJSON(w, http.StatusOK, s.customerView(buildCustomer(rec.ID, rec.Input), s.options().OmitRealmIDsOnCreate))
+	writeJSON(w, http.StatusOK, s.customerAnswer(c.route, buildCustomer(rec.ID, rec.Input), s.options().OmitRealmIDsOnCreate))
 }
 
 // withImplicitRealms adds Options.ImplicitRealms to a customer's realms.
@@ -327,7 +327,7 @@ func (s *Server) patchCustomer(w http.ResponseWriter, _ *http.Request, c *call) 
 	case err != nil:
 		writeError(w, http.StatusInternalServerError, "Server Error", nil)
 	default:
-		writeJSON(w, http.StatusOK, s.customerView(buildCustomer(rec.ID, rec.Input), false))
+		writeJSON(w, http.StatusOK, s.customerAnswer(c.route, buildCustomer(rec.ID, rec.Input), false))
 	}
 }
 

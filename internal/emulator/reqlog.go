@@ -31,7 +31,7 @@ type Request struct {
 	// TokenID names the bearer token without revealing it (a hash prefix), so
 	// tests can group requests by the provider instance that sent them.
 	TokenID string `json:"token_id,omitempty"`
-	Fault   string `json:"fault"` // "", FaultThrottled, FaultFailed, FaultDropped, FaultInjected
+	Fault   string `json:"fault"` // "", FaultThrottled, FaultFailed, FaultDropped, FaultInjected, FaultRedirected
 }
 
 // Requests returns a copy of the request log, in arrival order.

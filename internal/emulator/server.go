@@ -109,6 +109,12 @@ type Options struct {
 	// TokenFormOnly makes the token endpoint read its parameters from a form or the
 	// query string only: a JSON body reads as no parameters (422, each one required).
 	TokenFormOnly bool
+	// Redirect answers requests with a 3xx to another place instead of handling
+	// them (see Redirect); a client must not follow it with its credentials.
+	Redirect Redirect
+	// PartialAnswers sends customers that lack fields (see PartialAnswers).
+	PartialAnswers PartialAnswers
+
 	// RealmsPath and SubRealmsPath serve the catalogues elsewhere than the inferred
 	// /api/realms and /api/sub-realms (e.g. "/api/sub_realms"); NoPath serves none.
 	RealmsPath, SubRealmsPath string
@@ -236,6 +242,10 @@ func (s *Server) SetOptions(change func(*Options)) {
 	next.ImplicitRealms = slices.Clone(prev.opts.ImplicitRealms)
 	next.GatewayNotFoundRoutes = slices.Clone(prev.opts.GatewayNotFoundRoutes)
 	next.LockedFields = slices.Clone(prev.opts.LockedFields)
+	next.Redirect.Routes = slices.Clone(prev.opts.Redirect.Routes)
+	next.PartialAnswers.Omit = slices.Clone(prev.opts.PartialAnswers.Omit)
+	next.PartialAnswers.Null = slices.Clone(prev.opts.PartialAnswers.Null)
+	next.PartialAnswers.Routes = slices.Clone(prev.opts.PartialAnswers.Routes)
 	change(&next)
 	next.ClientID, next.ClientSecret = prev.opts.ClientID, prev.opts.ClientSecret
 	next.StaticTokens, next.StatePath, next.Seed = prev.opts.StaticTokens, prev.opts.StatePath, prev.opts.Seed
@@ -320,7 +330,7 @@ func (c *call) token() bool { return c.def != nil && c.def.token }
 const UnknownRoute = "(unknown)"
 
 // ServeHTTP answers one API request. The steps, in order: log the request; wait for
-// Latency; answer an injected fault, if one is pending for the route, or the
+// Latency; answer a redirect (Redirect), as a proxy in front of the API would; answer an injected fault, if one is pending for the route, or the
 // gateway's 404 (GatewayNotFoundRoutes); wait at the route's barrier, if one is
 // armed (HoldUntil); for non-token routes, throttle (RateLimit), drop (DropRate) or
 // fail (FailureRate); then handle it.
@@ -353,6 +363,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 	if o.Latency > 0 && !sleep(r.Context(), o.Latency) {
 		return // the client gave up; nobody is listening for an answer
+	}
+	if location, status, ok := o.redirectFor(c.route, r); ok {
+		s.setFault(entry, FaultRedirected)
+		redirect(rw, location, status)
+		return
 	}
 	if f, ok := s.takeFault(c.route); ok {
 		s.setFault(entry, FaultInjected)

@@ -122,7 +122,7 @@ func (b *bulkRefresh) fromList(ctx context.Context, id int64) (*cloudlx.Customer
 	written := b.written[id]
 	b.mu.Unlock()
 	listed, ok := load.byID[id]
-	if written || !ok || !completeForState(listed) {
+	if written || !ok || !listed.IsComplete() { // the one rule: cloudlx.Customer.Missing
 		return nil, nil
 	}
 	c := *listed // the caller's own copy; the list stays as loaded
@@ -309,10 +309,4 @@ func (e *notFoundUnconfirmed) Error() string {
 			e.notFound, e.listURL, e.id, e.listErr)
 	}
 	return fmt.Sprintf("%v; but the customer list (%s) still holds customer %d", e.notFound, e.listURL, e.id)
-}
-
-// completeForState reports whether a listed customer carries everything a
-// read needs. A list that abbreviates its entries is never trusted for them.
-func completeForState(c *cloudlx.Customer) bool {
-	return c.Name != "" && c.Realms != nil && c.SubRealms != nil && c.IsComplete()
 }

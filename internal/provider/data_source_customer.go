@@ -189,6 +189,10 @@ func (d *customerDataSource) readByName(ctx context.Context, name string, resp *
 	}
 	switch len(matches) {
 	case 1:
+		if err := d.data.client.CheckListed(&matches[0]); err != nil {
+			addAPIError(&resp.Diagnostics, fmt.Sprintf("Could not read CloudLX customer %q", name), err)
+			return nil
+		}
 		return &matches[0]
 	case 0:
 		resp.Diagnostics.Append(noCustomerNamed(name, all))

@@ -99,6 +99,12 @@ func (d *customersDataSource) Read(ctx context.Context, req datasource.ReadReque
 	matching := matchingByID(all, filter)
 	cfg.Customers = make([]customerAPIModel, 0, len(matching)) // an empty list, never null
 	for i := range matching {
+		if err := d.data.client.CheckListed(&matching[i]); err != nil {
+			addAPIError(&resp.Diagnostics, "Could not list CloudLX customers", err)
+			return
+		}
+	}
+	for i := range matching {
 		var m customerAPIModel
 		resp.Diagnostics.Append(m.setFromAPI(&matching[i])...)
 		cfg.Customers = append(cfg.Customers, m)

@@ -101,6 +101,13 @@ func (l *customerListResource) List(ctx context.Context, req list.ListRequest, s
 		return
 	}
 	matching := matchingByID(all, filter)
+	for i := range matching {
+		if err := l.data.client.CheckListed(&matching[i]); err != nil {
+			addAPIError(&diags, "Could not list CloudLX customers", err)
+			fail()
+			return
+		}
+	}
 
 	var results []list.ListResult
 	for i := range matching {

@@ -199,10 +199,26 @@ func (p *cloudlxProvider) Configure(ctx context.Context, req provider.ConfigureR
 	accessToken := firstNonEmpty(cfg.AccessToken.ValueString(), os.Getenv(envAccessToken))
 	redactor.Add(clientSecret)
 	redactor.Add(accessToken)
+	redactor.Add(endpointPassword(endpoint)) // refused below, and masked wherever it is shown
+	for _, c := range []credentialSource{
+		{attribute: "client_id", envVar: envClientID, fromEnv: cfg.ClientID.ValueString() == "", value: clientID},
+		{attribute: "client_secret", envVar: envClientSecret, fromEnv: cfg.ClientSecret.ValueString() == "", secret: true, value: clientSecret},
+		{attribute: "access_token", envVar: envAccessToken, fromEnv: cfg.AccessToken.ValueString() == "", secret: true, value: accessToken},
+	} {
+		if d := credentialWhitespace(c); d != nil {
+			resp.Diagnostics.Append(d)
+		}
+	}
 
 	if _, err := cloudlx.ParseEndpoint(endpoint); err != nil {
-		resp.Diagnostics.AddAttributeError(path.Root("endpoint"), "Invalid CloudLX endpoint",
-			fmt.Sprintf("The endpoint (from the configuration or %s) is not usable: %s.", envEndpoint, err))
+		summary, detail := "Invalid CloudLX endpoint", fmt.Sprintf("The endpoint (from the configuration or %s) is not usable: %s.", envEndpoint, err)
+		if cloudlx.MaskURL(endpoint) != endpoint {
+			// Not attached to the attribute: Terraform would print its
+			// configuration line, password and all, under the error.
+			resp.Diagnostics.AddError(summary, detail)
+		} else {
+			resp.Diagnostics.AddAttributeError(path.Root("endpoint"), summary, detail)
+		}
 	}
 	hasCreds := clientID != "" || clientSecret != ""
 	switch {

@@ -33,7 +33,9 @@ func TestAccProvider_invalidConfiguration(t *testing.T) {
 		{"http to a private address", `  endpoint = "http://10.0.0.1:8080"` + "\n" + creds, nil, "endpoint", `uses http:// to a host that is not loopback`},
 		{"no scheme", `  endpoint = "cloudlx.epsilontel.com"` + "\n" + creds, nil, "endpoint", `"cloudlx.epsilontel.com" is not an absolute URL`},
 		{"ftp", `  endpoint = "ftp://cloudlx.example"` + "\n" + creds, nil, "endpoint", `"ftp://cloudlx.example" must start with https://`},
-		{"credentials in the URL", `  endpoint = "https://admin:pw@cloudlx.example"` + "\n" + creds, nil, "endpoint", `must not contain credentials`},
+		// Not attached to the attribute, so Terraform does not print the line with the password.
+		{"credentials in the URL", `  endpoint = "https://admin:pw@cloudlx.example"` + "\n" + creds, nil, "",
+			`"https://***@cloudlx.example" must not contain credentials`},
 		{"query in the URL", `  endpoint = "https://cloudlx.example/?tenant=1"` + "\n" + creds, nil, "endpoint", `must not have a query or fragment`},
 		{"empty", `  endpoint = ""` + "\n" + creds, nil, "endpoint", `"" is not an absolute URL`},
 		{"bad endpoint from the environment", creds, map[string]string{envEndpoint: "http://cloudlx.epsilontel.com"}, "",

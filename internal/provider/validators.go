@@ -166,6 +166,11 @@ var trimmedValidator = stringCheck{
 var endpointValidator = stringCheck{
 	description: "must be an https:// URL, or http:// to a loopback host",
 	check: onError("Invalid CloudLX endpoint", func(s string) string {
+		if cloudlx.MaskURL(s) != s {
+			// Credentials in the URL: Configure refuses it without pointing at the
+			// attribute, since Terraform would print its line, password included.
+			return ""
+		}
 		if _, err := cloudlx.ParseEndpoint(s); err != nil {
 			return err.Error() + "."
 		}

@@ -24,6 +24,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -108,9 +109,28 @@ func run(ctx context.Context, args []string) error {
 	fs.BoolVar(&opts.TokenFormOnly, "token-form-only", false, "the token endpoint reads form parameters only (a JSON body reads as none)")
 	fs.StringVar(&opts.RealmsPath, "realms-path", emulator.DefaultRealmsPath, `path of the realm catalogue ("`+emulator.NoPath+`": none)`)
 	fs.StringVar(&opts.SubRealmsPath, "sub-realms-path", emulator.DefaultSubRealmsPath, `path of the sub-realm catalogue, e.g. /api/sub_realms ("`+emulator.NoPath+`": none)`)
+	fs.StringVar(&opts.Redirect.To, "redirect-to", "", "answer requests with a redirect to this base URL plus the request's path and query, "+
+		"as a moved portal or a hostile proxy would (a client must not follow it)")
+	fs.IntVar(&opts.Redirect.Status, "redirect-status", http.StatusFound, "the 3xx status of -redirect-to's redirects")
+	var redirectRoutes, omitFields, nullFields, partialRoutes stringList
+	fs.Var(&redirectRoutes, "redirect-route", `limit -redirect-to to this route, e.g. "POST /api/oauth2/access-token" (repeatable)`)
+	fs.Var(&omitFields, "omit-field", "leave this field out of customer answers, a 200 that is not the whole customer: one of "+
+		strings.Join(emulator.CustomerFields, ", ")+" (repeatable)")
+	fs.Var(&nullFields, "null-field", "send this customer field as null in customer answers (repeatable; the fields of -omit-field)")
+	fs.Var(&partialRoutes, "partial-route", `limit -omit-field and -null-field to this route's answers, e.g. "GET /api/customers/{id}" (repeatable)`)
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	for _, f := range append(slices.Clone(omitFields), nullFields...) {
+		if !slices.Contains(emulator.CustomerFields, f) {
+			return fmt.Errorf("-omit-field/-null-field %q: want one of %s", f, strings.Join(emulator.CustomerFields, ", "))
+		}
+	}
+	if opts.Redirect.Status/100 != 3 {
+		return fmt.Errorf("-redirect-status %d: want a 3xx status", opts.Redirect.Status)
+	}
+	opts.Redirect.Routes = redirectRoutes
+	opts.PartialAnswers = emulator.PartialAnswers{Omit: omitFields, Null: nullFields, Routes: partialRoutes}
 	for _, f := range lockedFields {
 		if f != "currency_iso" && f != "country_iso" {
 			return fmt.Errorf("-locked-field %q: want currency_iso or country_iso", f)

@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"errors"
+	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -84,5 +85,65 @@ func TestTLSFlagsGoTogether(t *testing.T) {
 	err := run(context.Background(), []string{"-listen", "127.0.0.1:0", "-tls-cert", "missing.pem", "-tls-key", "missing.pem"})
 	if err == nil || !strings.Contains(err.Error(), "-tls-cert/-tls-key") {
 		t.Errorf("missing files: %v", err)
+	}
+}
+
+// The modes of issue 21 are flags too: -redirect-to (with -redirect-status and
+// -redirect-route) and -omit-field / -null-field (with -partial-route).
+func TestRedirectAndPartialFlags(t *testing.T) {
+	for _, args := range [][]string{{"-omit-field", "sub_realm"}, {"-null-field", "admin_user"}, {"-redirect-status", "200"}} {
+		err := run(context.Background(), append([]string{"-listen", "127.0.0.1:0"}, args...))
+		if err == nil || !strings.Contains(err.Error(), "want") {
+			t.Errorf("%v: %v", args, err)
+		}
+	}
+
+	addrFile := filepath.Join(t.TempDir(), "addr")
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"-listen", "127.0.0.1:0", "-addr-file", addrFile, "-static-token", "tok",
+			"-redirect-to", "http://elsewhere.example", "-redirect-status", "307", "-redirect-route", "POST /api/oauth2/access-token",
+			"-omit-field", "sub_realms", "-null-field", "name", "-partial-route", "GET /api/customers"})
+	}()
+	var base string
+	for base == "" {
+		select {
+		case err := <-done:
+			t.Fatalf("the emulator stopped: %v", err)
+		case <-time.After(20 * time.Millisecond):
+		}
+		if b, err := os.ReadFile(addrFile); err == nil {
+			base = string(b)
+		}
+	}
+	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	send := func(method, path, body string) (*http.Response, string) {
+		req, _ := http.NewRequest(method, base+path, strings.NewReader(body))
+		req.Header.Set("Accept", "application/vnd.cloudlx.v1+json")
+		req.Header.Set("Authorization", "Bearer tok")
+		req.Header.Set("Content-Type", "application/json")
+		resp, err := noFollow.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp, string(b)
+	}
+	if resp, _ := send(http.MethodPost, "/api/oauth2/access-token", `{}`); resp.StatusCode != http.StatusTemporaryRedirect ||
+		resp.Header.Get("Location") != "http://elsewhere.example/api/oauth2/access-token" {
+		t.Errorf("token request: %d, Location %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	if resp, body := send(http.MethodPost, "/api/customers", `{"name":"Flags","currency_iso":"EUR","country_iso":"DE","realms":[2]}`); resp.StatusCode != http.StatusOK ||
+		!strings.Contains(body, `"sub_realms":[]`) {
+		t.Errorf("create (not a partial route): %d %s", resp.StatusCode, body)
+	}
+	if _, body := send(http.MethodGet, "/api/customers", ""); !strings.Contains(body, `"name":null`) || strings.Contains(body, "sub_realms") {
+		t.Errorf("list (a partial route): %s", body)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Errorf("shutdown: %v", err)
 	}
 }
