@@ -14,6 +14,10 @@
 #        made in the portal. (Removing an entry destroys that customer.)
 #        (Write to another name first: the CLI reads *.auto.tfvars.json files
 #        while it prints the output, and must not find an empty one.)
+#   3. terraform apply
+#        changes nothing in CloudLX: it records that the adopted_customers
+#        output, which from now on lists only the customers in CloudLX that
+#        the file lacks, is empty. Then plans show no changes.
 #
 # The endpoint and credentials come from CLOUDLX_ENDPOINT, CLOUDLX_CLIENT_ID
 # and CLOUDLX_CLIENT_SECRET.
