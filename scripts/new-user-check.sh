@@ -12,7 +12,7 @@
 #      README's example (apply, an empty plan, the guide's curl that changes it
 #      behind Terraform's back, the plan that shows it, repair, destroy); the
 #      secrets advice (a saved plan holds the client secret of an ephemeral
-#      variable nowhere); the adoption guide's routes 1, 2 and 4 over
+#      variable, or of the environment, nowhere); the adoption guide's routes 1, 2 and 4 over
 #      customers "made in the portal".
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,7 +23,9 @@ source scripts/go-toolchain.sh
 source scripts/emulator.sh
 # shellcheck source=scripts/md-blocks.sh
 source scripts/md-blocks.sh
-command -v jq >/dev/null || { echo "new-user: jq is required" >&2; exit 1; }
+for tool in jq curl unzip git; do
+  command -v "$tool" >/dev/null || { echo "new-user: $tool is required" >&2; exit 1; }
+done
 
 terraform=$(scripts/ensure-cli.sh terraform)
 tf_version=$("$terraform" version | sed -n '1s/^[^0-9]*\([0-9][0-9.]*\).*/\1/p')
@@ -138,7 +140,7 @@ stats=$(run_blocks "$quickstart" templates/guides/sandbox.md.tmpl sandbox-stats)
 stop_emulator
 echo "new-user: ok"
 
-step "secrets: a saved plan holds the client secret of an ephemeral variable nowhere"
+step "secrets: a saved plan holds the client secret of an ephemeral variable, or of the environment, nowhere"
 if at_least 1.10; then
   secret=$(random_secret)
   start_emulator "$clone/bin/cloudlx-emulator" "$work/emulator-secrets.log" -client-id my-client-id -client-secret "$secret"
@@ -162,6 +164,15 @@ TF
     ! grep -qF "$secret" saved.tfplan saved.contents show.json || fail "the secret is in the saved plan or its show -json"
     tf apply saved.tfplan >/dev/null # the variable set again, as the docs say
     tf destroy -auto-approve >/dev/null
+  )
+  # The other way: the secret in the environment, as the README's example takes it.
+  (
+    cd "$quickstart"
+    export CLOUDLX_ENDPOINT=$endpoint CLOUDLX_CLIENT_ID=my-client-id CLOUDLX_CLIENT_SECRET=$secret
+    tf plan -out=saved.tfplan >/dev/null
+    terraform show -json saved.tfplan >show.json
+    unzip -p saved.tfplan >saved.contents
+    ! grep -qF "$secret" saved.tfplan saved.contents show.json || fail "the secret from the environment is in the saved plan or its show -json"
   )
   stop_emulator
   echo "new-user: ok"
