@@ -84,8 +84,9 @@ for dir in "${dirs[@]}" "${snippet_dirs[@]}"; do
   scratch="$work/validate/$dir"
   mkdir -p "$scratch"
   if [[ -d "$root/$dir" ]]; then
-    cp "$root/$dir"/*.tf "$scratch/"
-    # terraform test files, which validate checks too (Terraform 1.6+)
+    # Every file (a configuration may read one, such as customers.yaml), and
+    # the terraform test files, which validate checks too (Terraform 1.6+).
+    find "$root/$dir" -maxdepth 1 -type f -exec cp -t "$scratch/" {} +
     [[ ! -d "$root/$dir/tests" ]] || cp -r "$root/$dir/tests" "$scratch/"
   else
     cp "$work/snippets/$dir"/*.tf "$scratch/"
