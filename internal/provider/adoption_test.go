@@ -448,9 +448,11 @@ func (a *adoption) expectState(address func(id int64) string) {
 		Values struct {
 			RootModule struct {
 				Resources []struct {
-					Address string        `json:"address"`
-					Mode    string        `json:"mode"`
-					Values  stateCustomer `json:"values"`
+					Address string `json:"address"`
+					Mode    string `json:"mode"`
+					// Decoded for managed resources only: a data source's
+					// values (the catalogues') have other shapes.
+					Values json.RawMessage `json:"values"`
 				} `json:"resources"`
 			} `json:"root_module"`
 		} `json:"values"`
@@ -458,9 +460,14 @@ func (a *adoption) expectState(address func(id int64) string) {
 	a.wd.MustRunJSON(&shown, "show", "-json")
 	got := map[string]stateCustomer{}
 	for _, r := range shown.Values.RootModule.Resources {
-		if r.Mode == "managed" {
-			got[r.Address] = r.Values
+		if r.Mode != "managed" {
+			continue
 		}
+		var c stateCustomer
+		if err := json.Unmarshal(r.Values, &c); err != nil {
+			a.t.Fatalf("%s in terraform show -json: %v", r.Address, err)
+		}
+		got[r.Address] = c
 	}
 	managed := 0
 	for _, c := range a.inCloudLX {
