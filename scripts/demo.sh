@@ -55,7 +55,7 @@ step "Behind Terraform's back: rename customer $acme_id and enable sub-realm 328
 # shown prints a command as you could type it (the secret and the token as the
 # variables that hold them, never their values), then runs it.
 shown() { printf '$ %s\n' "$1"; eval "$1"; }
-export CUSTOMER_ID=$acme_id
+shown "CUSTOMER_ID=$acme_id"
 shown 'token=$(curl -sf -X POST "$CLOUDLX_ENDPOINT/api/oauth2/access-token" \
     -H "Accept: application/vnd.cloudlx.v1+json" -H "Content-Type: application/json" \
     -d "{\"grant_type\":\"client_credentials\",\"client_id\":\"$CLOUDLX_CLIENT_ID\",\"client_secret\":\"$CLOUDLX_CLIENT_SECRET\"}" |
