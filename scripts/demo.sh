@@ -18,10 +18,12 @@ fi
 client_id=demo-client
 client_secret=$(random_secret)
 
-step "Starting the CloudLX emulator on loopback"
+step "Starting the CloudLX emulator on loopback (see the guide docs/guides/sandbox.md)"
 start_emulator bin/cloudlx-emulator "$work/emulator.log" -state-file "$work/emulator.json" \
   -client-id "$client_id" -client-secret "$client_secret"
 echo "emulator: $endpoint"
+echo "the direct API calls below use CLOUDLX_ENDPOINT=$endpoint, CLOUDLX_CLIENT_ID=$client_id and"
+echo "CLOUDLX_CLIENT_SECRET (a random secret for this run), as Terraform does"
 
 # Use the provider just built, without a registry.
 cat >"$work/cli.tfrc" <<RC
@@ -50,13 +52,18 @@ set +e; tf plan -input=false -detailed-exitcode; code=$?; set -e
 
 acme_id=$("$terraform" output -json customer_ids | jq -r .acme)
 step "Behind Terraform's back: rename customer $acme_id and enable sub-realm 328 with a direct API call"
-token=$(curl -sf -X POST "$endpoint/api/oauth2/access-token" -H 'Accept: application/vnd.cloudlx.v1+json' \
-  -H 'Content-Type: application/json' \
-  -d "{\"grant_type\":\"client_credentials\",\"client_id\":\"$client_id\",\"client_secret\":\"$client_secret\"}" | jq -r .access_token)
-curl -sf -X PATCH "$endpoint/api/customers/$acme_id" -H 'Accept: application/vnd.cloudlx.v1+json' \
-  -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
-  -d '{"name":"Acme (renamed in the portal)","shown_sub_realms":[313,328],"enabled_sub_realms":[313,328]}' |
-  jq -c '{id, name, sub_realms: [.sub_realms[] | {id, has_access}]}'
+# shown prints a command as you could type it (the secret and the token as the
+# variables that hold them, never their values), then runs it.
+shown() { printf '$ %s\n' "$1"; eval "$1"; }
+shown "CUSTOMER_ID=$acme_id"
+shown 'token=$(curl -sf -X POST "$CLOUDLX_ENDPOINT/api/oauth2/access-token" \
+    -H "Accept: application/vnd.cloudlx.v1+json" -H "Content-Type: application/json" \
+    -d "{\"grant_type\":\"client_credentials\",\"client_id\":\"$CLOUDLX_CLIENT_ID\",\"client_secret\":\"$CLOUDLX_CLIENT_SECRET\"}" |
+    jq -r .access_token)'
+shown 'curl -sf -X PATCH "$CLOUDLX_ENDPOINT/api/customers/$CUSTOMER_ID" \
+    -H "Accept: application/vnd.cloudlx.v1+json" -H "Authorization: Bearer $token" -H "Content-Type: application/json" \
+    -d '"'"'{"name":"Acme (renamed in the portal)","shown_sub_realms":[313,328],"enabled_sub_realms":[313,328]}'"'"' |
+    jq -c "{id, name, sub_realms: [.sub_realms[] | {id, has_access}]}"'
 unset token
 
 step "terraform plan: the drift is detected"
@@ -74,6 +81,6 @@ step "terraform destroy"
 tf destroy -auto-approve -input=false
 
 step "Requests the emulator answered"
-curl -sf "$endpoint/_emulator/stats" | jq -r '.counts | to_entries[] | "\(.value)\t\(.key)"' | sort -k2
+shown 'curl -sf "$CLOUDLX_ENDPOINT/_emulator/stats" | jq -r ".counts | to_entries[] | \"\\(.value)\\t\\(.key)\"" | sort -k2'
 echo
 echo "demo: done"

@@ -1,13 +1,20 @@
 #!/usr/bin/env bash
-# make examples-check: every example is formatted and valid against the
-# provider built from this clone, for Terraform and for OpenTofu.
+# make examples-check: every example, and every HCL snippet of README.md and
+# the docs' templates, is formatted and valid against the provider built from
+# this clone, for Terraform and for OpenTofu; then scripts/new-user-check.sh
+# runs what the docs tell a new user to do (installation, the sandbox and its
+# `terraform test` module, the README's example, the secrets advice, adoption)
+# with the real CLI against the emulator program.
 #
 # Each directory under examples/ holding .tf files is validated on its own, as
-# a user would copy it. dev_overrides make `init` unnecessary, so no registry
-# is contacted. Snippet directories (the docs' resource and data-source
-# examples) do not declare required_providers; without it the CLI would look
-# for hashicorp/cloudlx, so a scratch copy gets the declaration a real root
-# module has.
+# a user would copy it, and so is each snippet (docs/ is generated from
+# templates/ and examples/, so those are its sources). dev_overrides make
+# `init` unnecessary, so no registry is contacted. Snippets and the docs'
+# resource and data-source examples that do not declare required_providers
+# get, in a scratch copy, the declaration a real root module has: without it
+# the CLI would look for hashicorp/cloudlx. A snippet marked
+# <!-- fragment --> (part of a configuration) is only formatted: see
+# scripts/md-blocks.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -18,6 +25,8 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 # shellcheck source=scripts/dev-provider.sh
 source scripts/dev-provider.sh "$work"
+# shellcheck source=scripts/md-blocks.sh
+source scripts/md-blocks.sh
 
 echo "examples: $(basename "${clis[0]}") fmt -check -recursive examples"
 "${clis[0]}" fmt -check -diff -recursive examples
@@ -38,14 +47,50 @@ while IFS= read -r query; do
   fi
 done < <(find examples -name '*.tfquery.hcl' | sort)
 
+failed=0
+
+# The snippets: each becomes a directory of its own, named after its file and
+# line, validated below like an example.
+mapfile -t docs < <(echo README.md; find templates -name '*.tmpl' | sort)
+snippet_dirs=()
+for doc in "${docs[@]}"; do
+  blocks="$work/blocks/$doc"
+  mkdir -p "$blocks"
+  md_snippets "$doc" "$blocks"
+  for block in "$blocks"/*.tf; do
+    [[ -e $block ]] || continue
+    file=$(basename "$block")
+    label="$doc:${file%%.*}"
+    if ! "${clis[0]}" fmt -check - <"$block" >/dev/null 2>&1; then
+      echo "examples: $(basename "${clis[0]}") fmt -check $label: FAILED (not formatted, or not HCL)"
+      "${clis[0]}" fmt - <"$block" 2>&1 | diff -u "$block" - | sed 's/^/    /' || true
+      failed=1
+      continue
+    fi
+    if [[ $file == *.fragment.tf ]]; then
+      echo "examples: $(basename "${clis[0]}") fmt -check $label: ok (a fragment: not validated)"
+      continue
+    fi
+    mkdir -p "$work/snippets/$label"
+    cp "$block" "$work/snippets/$label/main.tf"
+    snippet_dirs+=("$label")
+  done
+done
+
 mapfile -t dirs < <(find examples -name '*.tf' -not -path '*/.terraform/*' -printf '%h\n' | sort -u)
 [[ ${#dirs[@]} -gt 0 ]] || { echo "examples: no examples found" >&2; exit 1; }
 
-failed=0
-for dir in "${dirs[@]}"; do
+for dir in "${dirs[@]}" "${snippet_dirs[@]}"; do
   scratch="$work/validate/$dir"
   mkdir -p "$scratch"
-  cp "$root/$dir"/*.tf "$scratch/"
+  if [[ -d "$root/$dir" ]]; then
+    # Every file (a configuration may read one, such as customers.yaml), and
+    # the terraform test files, which validate checks too (Terraform 1.6+).
+    find "$root/$dir" -maxdepth 1 -type f -exec cp -t "$scratch/" {} +
+    [[ ! -d "$root/$dir/tests" ]] || cp -r "$root/$dir/tests" "$scratch/"
+  else
+    cp "$work/snippets/$dir"/*.tf "$scratch/"
+  fi
   if ! grep -q required_providers "$scratch"/*.tf; then
     cat >"$scratch/zz_required_providers.tf" <<'TF'
 terraform {
@@ -77,4 +122,9 @@ TF
     fi
   done
 done
-exit $failed
+
+if [[ $failed -ne 0 ]]; then
+  echo "examples: FAILED (see above)"
+  exit 1
+fi
+scripts/new-user-check.sh

@@ -1,27 +1,16 @@
 terraform {
   required_providers {
     cloudlx = {
-      source = "cloudlx-community/cloudlx"
+      source  = "cloudlx-community/cloudlx"
+      version = "~> 0.1"
     }
   }
 }
 
-# Credentials of an API client created in the CloudLX portal. Leave them out
-# of the configuration to take them from CLOUDLX_CLIENT_ID and
-# CLOUDLX_CLIENT_SECRET instead.
-variable "cloudlx_client_id" {
-  type = string
-}
-
-variable "cloudlx_client_secret" {
-  type      = string
-  sensitive = true
-}
-
-provider "cloudlx" {
-  client_id     = var.cloudlx_client_id
-  client_secret = var.cloudlx_client_secret
-}
+# The credentials of an API client created in the CloudLX portal come from
+# the environment (CLOUDLX_CLIENT_ID and CLOUDLX_CLIENT_SECRET), so that no
+# secret is written in the configuration or recorded in a saved plan.
+provider "cloudlx" {}
 
 resource "cloudlx_customer" "acme" {
   name               = "Acme Ltd"

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"reflect"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -66,6 +67,89 @@ func TestAccAdoption_generateConfig(t *testing.T) {
 	})
 }
 
+// Route 4: a configuration that already manages customers, in a YAML file of
+// its own with realms and sub-realms by name, adds the customers it lacks:
+// the example's adoption.tf, its output appended to customers.yaml, one
+// apply that imports them. The customers that share a name are left out of
+// the import (their entries are deleted, as the guide says); every other one
+// is imported under the key the output gave it, with no write.
+func TestAccAdoption_existingConfig(t *testing.T) {
+	requireAcc(t)
+	cli := clitest.Terraform(t)
+	if !cli.AtLeast("1.7") {
+		t.Skipf("%s has no for_each in import blocks (Terraform 1.7+); set TF_ACC_TERRAFORM_PATH to a newer one", cli)
+	}
+	a := newAdoption(t, cli)
+	a.wd.CopyFiles("../../examples/adoption/existing-config/main.tf")
+	a.wd.CopyFiles("../../examples/adoption/existing-config/customers.yaml")
+
+	// The repository as it was: it manages Acme Ltd, which it created.
+	a.run("apply", "-auto-approve", "-input=false", "-no-color")
+	customers := a.emu.Customers()
+	acme := customers[len(customers)-1]
+	if acme.Name != "Acme Ltd" || len(customers) != len(a.inCloudLX)+1 {
+		t.Fatalf("the configuration's own apply should have created Acme Ltd alone, CloudLX holds %d customers, the last %q", len(customers), acme.Name)
+	}
+	a.inCloudLX = customers
+	a.emu.ResetRequests()
+
+	keys := map[int64]string{acme.ID: "acme"}
+	twins := map[int64]bool{}
+	nonAlphanumeric := regexp.MustCompile(`[^0-9A-Za-z]+`)
+	for _, c := range a.inCloudLX[:len(a.inCloudLX)-1] {
+		if c.Name == "Twin Ltd" {
+			twins[c.ID] = true
+			continue
+		}
+		keys[c.ID] = strings.Trim(strings.ToLower(nonAlphanumeric.ReplaceAllString(c.Name, "-"))+"-"+fmt.Sprint(c.ID), "-")
+	}
+	address := func(id int64) string {
+		if key, ok := keys[id]; ok {
+			return fmt.Sprintf("cloudlx_customer.this[%q]", key)
+		}
+		return "" // not managed
+	}
+
+	a.wd.CopyFiles("../../examples/adoption/existing-config/adoption.tf")
+	start := a.phase()
+	a.run("apply", "-refresh-only", "-auto-approve", "-input=false", "-no-color")
+	toAdd := a.run("output", "-raw", "customers_yaml_to_add").Stdout
+	kept := withoutYAMLEntries(toAdd, `"twin-ltd-`)
+	if strings.Count(toAdd, "Twin Ltd") != 2 || strings.Contains(kept, "Twin Ltd") || strings.Contains(toAdd, "Acme Ltd") {
+		t.Fatalf("the YAML to add should hold both Twin Ltd and not Acme Ltd, which is managed:\n%s", toAdd)
+	}
+	a.wd.WriteFile("customers.yaml", a.wd.ReadFile("customers.yaml")+kept)
+	apply := a.run("apply", "-auto-approve", "-input=false", "-no-color")
+	a.report("adoption (apply -refresh-only, output, apply)", start)
+	a.expectApplied(apply, adoptedCustomers-len(twins), 0)
+	a.expectState(address)
+	a.expectEmptyPlan("after adoption")
+
+	// The output is down to what is left to adopt: the twins.
+	left := a.run("output", "-raw", "customers_yaml_to_add").Stdout
+	if strings.Count(left, "Twin Ltd") != 2 || strings.Contains(left, "Portal Customer") {
+		t.Errorf("after the adoption, the output should list the twins alone:\n%s", left)
+	}
+	a.expectDriftShown(address)
+	a.expectNoWrites()
+}
+
+// withoutYAMLEntries drops from yamlencode's output the top-level entries
+// whose key starts with prefix.
+func withoutYAMLEntries(doc, prefix string) string {
+	var out strings.Builder
+	skip := false
+	for line := range strings.Lines(doc) {
+		if !strings.HasPrefix(line, " ") {
+			skip = strings.HasPrefix(line, prefix)
+		}
+		if !skip {
+			out.WriteString(line)
+		}
+	}
+	return out.String()
+}
+
 func testImportForEach(t *testing.T, cli clitest.CLI) {
 	a := newAdoption(t, cli)
 	a.wd.CopyFiles("../../examples/adoption/import-for-each/*.tf")
@@ -83,7 +167,14 @@ func testImportForEach(t *testing.T, cli clitest.CLI) {
 	// literal values instead of copying CloudLX.
 	frozen := a.run("output", "-json", "adopted_customers").Stdout
 	a.wd.WriteFile("customers.auto.tfvars.json", frozen)
+	// The example's step 3: the output shrinks to what is left to adopt
+	// (nothing); from then on an apply prints no customer.
+	a.run("apply", "-auto-approve", "-input=false", "-no-color")
 	a.expectEmptyPlan("after freezing")
+	apply = a.run("apply", "-auto-approve", "-input=false", "-no-color")
+	if _, outputs, _ := strings.Cut(apply.Stdout, "\nOutputs:"); strings.Contains(outputs, a.inCloudLX[0].Name) {
+		t.Errorf("an apply after freezing prints the adopted customers in its outputs:\n%s", outputs)
+	}
 
 	// The example's upkeep, in one apply: a customer made in the portal since
 	// is adopted by copying its entry from the output (refreshed first), and
@@ -349,17 +440,19 @@ type stateCustomer struct {
 }
 
 // expectState checks that state holds exactly the customers in CloudLX, at
-// their addresses, with CloudLX's values, and admin_user only where the
-// configuration sets it.
+// their addresses (none where address is ""), with CloudLX's values, and
+// admin_user only where the configuration sets it.
 func (a *adoption) expectState(address func(id int64) string) {
 	a.t.Helper()
 	var shown struct {
 		Values struct {
 			RootModule struct {
 				Resources []struct {
-					Address string        `json:"address"`
-					Mode    string        `json:"mode"`
-					Values  stateCustomer `json:"values"`
+					Address string `json:"address"`
+					Mode    string `json:"mode"`
+					// Decoded for managed resources only: a data source's
+					// values (the catalogues') have other shapes.
+					Values json.RawMessage `json:"values"`
 				} `json:"resources"`
 			} `json:"root_module"`
 		} `json:"values"`
@@ -367,14 +460,28 @@ func (a *adoption) expectState(address func(id int64) string) {
 	a.wd.MustRunJSON(&shown, "show", "-json")
 	got := map[string]stateCustomer{}
 	for _, r := range shown.Values.RootModule.Resources {
-		if r.Mode == "managed" {
-			got[r.Address] = r.Values
+		if r.Mode != "managed" {
+			continue
+		}
+		var c stateCustomer
+		if err := json.Unmarshal(r.Values, &c); err != nil {
+			a.t.Fatalf("%s in terraform show -json: %v", r.Address, err)
+		}
+		got[r.Address] = c
+	}
+	managed := 0
+	for _, c := range a.inCloudLX {
+		if address(c.ID) != "" {
+			managed++
 		}
 	}
-	if len(got) != len(a.inCloudLX) {
-		a.t.Errorf("state holds %d managed resources, want %d", len(got), len(a.inCloudLX))
+	if len(got) != managed {
+		a.t.Errorf("state holds %d managed resources, want %d", len(got), managed)
 	}
 	for _, c := range a.inCloudLX {
+		if address(c.ID) == "" {
+			continue // not managed: the count above finds it in state
+		}
 		s, ok := got[address(c.ID)]
 		if !ok {
 			a.t.Errorf("state lacks %s", address(c.ID))

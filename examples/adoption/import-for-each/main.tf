@@ -14,6 +14,10 @@
 #        made in the portal. (Removing an entry destroys that customer.)
 #        (Write to another name first: the CLI reads *.auto.tfvars.json files
 #        while it prints the output, and must not find an empty one.)
+#   3. terraform apply
+#        changes nothing in CloudLX: it records that the adopted_customers
+#        output, which from now on lists only the customers in CloudLX that
+#        the file lacks, is empty. Then plans show no changes.
 #
 # The endpoint and credentials come from CLOUDLX_ENDPOINT, CLOUDLX_CLIENT_ID
 # and CLOUDLX_CLIENT_SECRET.
@@ -71,7 +75,8 @@ locals {
 # Import each customer in CloudLX that the configuration manages under its ID:
 # while adopting, every one. To adopt a customer made in the portal later, run
 # terraform apply -refresh-only, copy its entry from the adopted_customers
-# output into customers.auto.tfvars.json and apply. Imports of customers
+# output (which lists only such customers once the file exists) into
+# customers.auto.tfvars.json and apply. Imports of customers
 # already in state do nothing.
 import {
   for_each = { for id, c in local.in_cloudlx : id => c if contains(keys(local.customers), id) }
@@ -91,9 +96,11 @@ resource "cloudlx_customer" "this" {
   admin_user         = each.value.admin_user
 }
 
-# Every customer as CloudLX has it now, managed or not, in the form of
-# customers.auto.tfvars.json.
+# While adopting, every customer as CloudLX has it now, in the form of
+# customers.auto.tfvars.json (step 2). Once that file exists, only the
+# customers in CloudLX that it lacks, so that an apply prints what there is
+# left to adopt, not the whole account.
 output "adopted_customers" {
-  description = "Every customer in CloudLX, as the content of customers.auto.tfvars.json."
-  value       = { customers = local.in_cloudlx }
+  description = "The customers in CloudLX that customers.auto.tfvars.json lacks (while adopting: every one), as the content of that file."
+  value       = { customers = { for id, c in local.in_cloudlx : id => c if local.adopting || !contains(keys(local.customers), id) } }
 }

@@ -1,0 +1,37 @@
+# A configuration that already manages some customers: the repository keeps
+# them in customers.yaml, in its own format, with realms and sub-realms by
+# name. adoption.tf, next to this file, is what the adoption guide's route 4
+# adds to bring the customers that are in CloudLX but not in customers.yaml
+# under this configuration.
+#
+# The endpoint and credentials come from CLOUDLX_ENDPOINT, CLOUDLX_CLIENT_ID
+# and CLOUDLX_CLIENT_SECRET.
+terraform {
+  required_version = ">= 1.7"
+  required_providers {
+    cloudlx = {
+      source = "cloudlx-community/cloudlx"
+    }
+  }
+}
+
+provider "cloudlx" {}
+
+locals {
+  # key => {name, currency, country, realms, shown_sub_realms, enabled_sub_realms}
+  customers = yamldecode(file("${path.module}/customers.yaml"))
+}
+
+data "cloudlx_realms" "all" {}
+data "cloudlx_sub_realms" "all" {}
+
+resource "cloudlx_customer" "this" {
+  for_each = local.customers
+
+  name               = each.value.name
+  currency_iso       = each.value.currency
+  country_iso        = each.value.country
+  realms             = [for r in each.value.realms : data.cloudlx_realms.all.ids_by_name[r]]
+  shown_sub_realms   = [for s in try(each.value.shown_sub_realms, []) : data.cloudlx_sub_realms.all.ids_by_name[s]]
+  enabled_sub_realms = [for s in try(each.value.enabled_sub_realms, []) : data.cloudlx_sub_realms.all.ids_by_name[s]]
+}
