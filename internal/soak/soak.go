@@ -755,7 +755,7 @@ func (h *harness) succeeded(res result, mayFail bool) bool {
 		return false
 	}
 	if mayFail || h.faults.disruptive() {
-		h.describe("%s failed as the faults allow (%s)", res.Args[1], h.faults)
+		h.describe("%s failed, as allowed (faults: %s)", res.Args[1], h.faults)
 		return false
 	}
 	h.violate("commands-succeed", "with no fault on that allows it, this command failed:\n%s", res)

@@ -22,13 +22,60 @@ func TestMain(m *testing.M) {
 // The short soak of `make test`: a fixed seed, a dozen steps (about a minute
 // of CLI commands). Seed 635 switches on a gateway 404 and the implicit realm
 // around a saved plan, then a -target apply and a new customer. testDefects are the known-defect step kinds it draws:
-// those whose fix is on main (all three since issue 10's fixes merged).
+// those whose fix is on main (issue 10's three since its fixes merged). Issue
+// 22's five go on, in this one line, once its fixes are on main:
+// "lost-create", "name-exists", "stale-unchanged-attr", "throttle-fanout", "no-delete-policy".
 const (
 	testSeed  = 635
 	testSteps = 12
 )
 
 var testDefects = map[string]bool{"gateway-404": true, "implicit-realm": true, "stale-write": true}
+
+// issue22Steps take each of issue 22's step kinds once, on the fleet of
+// issue22Seed (their step seeds picked so that stale-unchanged-attr changes
+// one sub-realm set and the portal the other, and throttle-list grows the
+// fleet past the list's threshold). About a minute of CLI commands.
+const (
+	issue22Seed  = 7
+	issue22Steps = "apply@1 stale-unchanged-attr@2 portal-same-name@2 throttle-list@2 lost-create@2 no-delete-abandon@3 no-delete-delete@4"
+)
+
+// TestSoakIssue22 replays issue22Steps, with the kinds whose known-defect
+// switch is on in testDefects (none until issue 22's fixes merge: it skips).
+func TestSoakIssue22(t *testing.T) {
+	if os.Getenv("TF_ACC") == "" {
+		t.Skip("the soak drives the real Terraform CLI: set TF_ACC=1 (make test does)")
+	}
+	all, err := ParseSteps(issue22Steps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	steps := all[:1]
+	for _, s := range all[1:] {
+		if testDefects[kindByName[s.Kind].defect] {
+			steps = append(steps, s)
+		}
+	}
+	if len(steps) == 1 {
+		t.Skip("issue 22's known-defect switches are off in testDefects")
+	}
+	tf := clitest.Terraform(t)
+	var out bytes.Buffer
+	rep, err := Run(t.Context(), Config{Seed: issue22Seed, Replay: steps, CLIPath: tf.Path, Defects: testDefects,
+		ProviderDir: clitest.ProviderDir(t), Out: &out})
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out.String())
+	}
+	t.Log(rep.Summary())
+	if rep.Violation != nil {
+		rep.WriteReport(&out, "")
+		t.Fatalf("%s", out.String())
+	}
+	if len(rep.Steps) != len(steps) {
+		t.Fatalf("took %d steps, want %d", len(rep.Steps), len(steps))
+	}
+}
 
 // TestSoak runs the short soak with the real CLI (TF_ACC, as the acceptance
 // tests). SOAK_TEST_STEPS makes it longer.

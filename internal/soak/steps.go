@@ -822,27 +822,35 @@ func portalSameName(h *harness, r *rand.Rand) error {
 	}
 	h.byHarness[c.ID] = true
 	h.describe("portal creates customer %d named %q, which %s has yet to create", c.ID, s.Name, key)
+	return h.planRefusesName(r, key, c.ID)
+}
 
+// planRefusesName: the configuration creates key under a name that customer
+// holder already has. The plan must fail naming holder and how to import it;
+// then the configuration either renames its customer or, when the provider
+// has the setting, allows the duplicate and applies.
+func (h *harness) planRefusesName(r *rand.Rand, key string, holder int64) error {
+	s := h.model.Fleet[key].clone()
 	// The faults off for this plan: its failure must be the guard's.
 	live := h.faults
 	h.setFaults(live.variants())
 	b := h.refreshBudget(0, 1)
-	b.plans(want)
+	b.plans(h.expect())
 	res := h.tf(b, args("plan")...)
 	h.setFaults(live)
 	h.describe("plan: exit %d", res.ExitCode)
 	if h.violation != nil {
 		return nil
 	}
-	named := regexp.MustCompile(`\b` + strconv.FormatInt(c.ID, 10) + `\b`).MatchString(res.Combined())
+	named := regexp.MustCompile(`\b` + strconv.FormatInt(holder, 10) + `\b`).MatchString(res.Combined())
 	switch {
 	case res.ExitCode == 0:
 		h.violate("create-refuses-existing-name", "the plan creates %s named %q although CloudLX customer %d has that name: "+
-			"it must fail, naming the customer and how to import it:\n%s", address(key), s.Name, c.ID, res)
+			"it must fail, naming the customer and how to import it:\n%s", address(key), s.Name, holder, res)
 		return nil
 	case !named || !strings.Contains(res.Combined(), "import"):
 		h.violate("create-refuses-existing-name", "the plan that would duplicate %q failed without naming customer %d and its import:\n%s",
-			s.Name, c.ID, res)
+			s.Name, holder, res)
 		return nil
 	}
 	if h.caps.allowDuplicate && r.IntN(2) == 0 {
@@ -1157,7 +1165,7 @@ func workflowAbandon(h *harness, r *rand.Rand) error {
 		h.describe("apply: exit %d", res.ExitCode)
 		h.checkAbandoned(res, key, id)
 	})
-	return nil
+	return h.revertRemoval(r, key, s, id)
 }
 
 // workflowNoDelete: a customer with deletion_policy DELETE leaves the
@@ -1176,6 +1184,7 @@ func workflowNoDelete(h *harness, r *rand.Rand) error {
 		return nil
 	}
 	id := h.state()[key].ID
+	s := h.model.Fleet[key]
 	h.withNoDelete(func() {
 		delete(h.model.Fleet, key)
 		if err := h.writeConfig(); err != nil {
@@ -1193,7 +1202,7 @@ func workflowNoDelete(h *harness, r *rand.Rand) error {
 		}
 		h.checkAbandoned(res, key, id)
 	})
-	return nil
+	return h.revertRemoval(r, key, s, id)
 }
 
 // checkAbandoned: after an apply that let customer id of key go, it is out of
@@ -1213,4 +1222,20 @@ func (h *harness) checkAbandoned(res result, key string, id int64) {
 	}
 	h.abandoned[id] = true
 	h.checkStateMatchesAPI(res)
+}
+
+// revertRemoval: half the time, the configuration takes back the removal of
+// key (s as it was), whose customer id stayed in CloudLX: the plan would
+// create a second customer of its name, and must refuse to.
+func (h *harness) revertRemoval(r *rand.Rand, key string, s spec, id int64) error {
+	if h.violation != nil || !h.abandoned[id] || r.IntN(2) == 0 {
+		return nil
+	}
+	s.DeletionPolicy = ""
+	h.model.Fleet[key] = s
+	h.describe("revert: %s back in the configuration", key)
+	if err := h.writeConfig(); err != nil {
+		return err
+	}
+	return h.planRefusesName(r, key, id)
 }
