@@ -27,7 +27,7 @@ type budget struct {
 	missing  int // of them, customers the API no longer holds (each may cost a confirming list)
 	apiCount int // customers the API holds, for the pages of a list
 	creates  int
-	updates  int // updates with a change the API sees (admin_user alone sends nothing)
+	updates  int // updates with a change the API sees (requestFree attributes alone send nothing)
 	deletes  int
 	walks    int // provider processes that call the API, each fetching one token
 	// planCreates are creates a plan-only command plans: with the duplicate

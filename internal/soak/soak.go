@@ -372,10 +372,11 @@ type harness struct {
 	// byHarness are the customers the harness made in the portal (look-alikes):
 	// not Terraform's, so never orphans.
 	byHarness map[int64]bool
-	// abandoned are customers Terraform let go of on purpose (deletion_policy
-	// ABANDON, or a DELETE the API does not have): in CloudLX, in no state.
+	// abandoned are customers Terraform may let go of on purpose (their state
+	// said deletion_policy ABANDON, or a DELETE met an API without one): they
+	// may stay in CloudLX, in no state, without being orphans.
 	abandoned map[int64]bool
-	// renames counts the names the harness gave to resolve a name conflict.
+	// renames counts the fresh names the harness gave (freshName).
 	renames int
 	// dirty are the customers changed in the portal since state last read
 	// them: their state may lag behind the API until a refresh is saved.
