@@ -2,6 +2,7 @@ package soak
 
 import (
 	"bytes"
+	"math/rand/v2"
 	"os"
 	"slices"
 	"strconv"
@@ -408,5 +409,77 @@ func TestLifecycleArguments(t *testing.T) {
 	}
 	if !strings.Contains(c.files()["terraform.tfvars.json"], `"deletion_policy": "ABANDON"`) {
 		t.Fatal("tfvars lacks deletion_policy")
+	}
+}
+
+// testHarness is a harness without a CLI: an emulator, a working directory
+// and a model, for the steps' pure parts.
+func testHarness(t *testing.T, fleet map[string]spec) *harness {
+	return &harness{emu: emulator.New(emulator.Options{Seed: 1}), dir: t.TempDir(), model: fleetOf(fleet),
+		byHarness: map[int64]bool{}, abandoned: map[int64]bool{}, dirty: map[int64]bool{}}
+}
+
+func TestResolveNameConflicts(t *testing.T) {
+	a := spec{Name: "Taken", Currency: "USD", Country: "US", Realms: []int64{2}, Shown: []int64{}, Enabled: []int64{}}
+	b := a.clone()
+	b.Name = "Lost"
+	c := a.clone()
+	c.Name, c.AllowDuplicate = "Allowed", true
+	h := testHarness(t, map[string]spec{"a": a, "b": b, "c": c})
+	for _, name := range []string{"Taken", "Lost", "Allowed"} {
+		cust, err := h.emu.CreateCustomer(emulator.CustomerInput{Name: name, CurrencyISO: "USD", CountryISO: "US", Realms: []int64{2}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// "Lost" is Terraform's own (a lost create): the orphan check's, not renamed.
+		h.byHarness[cust.ID] = name != "Lost"
+	}
+	if err := h.resolveNameConflicts(); err != nil {
+		t.Fatal(err)
+	}
+	if got := h.model.Fleet["a"].Name; got != "Soak a n1" {
+		t.Errorf("a customer named like a portal customer: %q, want a fresh name", got)
+	}
+	if h.model.Fleet["b"].Name != "Lost" || h.model.Fleet["c"].Name != "Allowed" {
+		t.Errorf("renamed what it must not: %+v", h.model.Fleet)
+	}
+	if vars, _ := os.ReadFile(h.dir + "/terraform.tfvars.json"); !strings.Contains(string(vars), "Soak a n1") {
+		t.Errorf("the configuration was not written:\n%s", vars)
+	}
+}
+
+func TestPortalChangeUnplanned(t *testing.T) {
+	h := testHarness(t, map[string]spec{})
+	cust, err := h.emu.CreateCustomer(emulator.CustomerInput{Name: "A", CurrencyISO: "USD", CountryISO: "US", Realms: []int64{2},
+		ShownSubRealms: []int64{301, 313}, EnabledSubRealms: []int64{301}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	held := apiAttrs(cust)
+	for seed := range uint64(20) {
+		r := rand.New(rand.NewPCG(seed, 1))
+		// The plan enables 313: the portal changes shown, and enabled stays.
+		after := held
+		after.Enabled = []int64{301, 313}
+		if err := h.portalChangeUnplanned(r, "a", cust.ID, []string{"enabled_sub_realms"}, after); err != nil {
+			t.Fatal(err)
+		}
+		now, _ := h.emu.Customer(cust.ID)
+		got := apiAttrs(now)
+		if d := held.diff(got); !slices.Equal(d, []string{"shown_sub_realms"}) {
+			t.Fatalf("seed %d: the plan changes enabled, the portal changed %v (%+v)", seed, d, got)
+		}
+		// The plan shows 340: the portal changes enabled, and shown stays.
+		held = got
+		after = held
+		after.Shown = append(slices.Clone(held.Shown), 340)
+		if err := h.portalChangeUnplanned(r, "a", cust.ID, []string{"shown_sub_realms"}, after); err != nil {
+			t.Fatal(err)
+		}
+		now, _ = h.emu.Customer(cust.ID)
+		if d := held.diff(apiAttrs(now)); !slices.Equal(d, []string{"enabled_sub_realms"}) {
+			t.Fatalf("seed %d: the plan changes shown, the portal changed %v", seed, d)
+		}
+		held = apiAttrs(now)
 	}
 }
