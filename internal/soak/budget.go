@@ -36,6 +36,10 @@ type budget struct {
 	// lostCreates are creates whose answer is lost: each is resolved by one
 	// list read (and may be sent again when the list says it never landed).
 	lostCreates int
+	// realmsCatalogue and subRealmsCatalogue: the command plans a create or a
+	// change of realms (of a sub-realm set), whose ids the plan checks against
+	// the catalogue, read at most once per process (issue 22's plan checks).
+	realmsCatalogue, subRealmsCatalogue bool
 	// strictThrottle: a list answered 429 is waited for and retried, so it
 	// never excuses one GET per customer (issue 22's throttle-fanout switch).
 	strictThrottle bool
@@ -54,19 +58,30 @@ func (h *harness) refreshBudget(extraReads, walks int) budget {
 	return b
 }
 
-// plans records the creates in the oracle's changes for a command that plans
-// and does not apply them (their guard's list read).
+// plans records what the plan of the oracle's changes may read, for a command
+// that plans them and applies nothing: the duplicate guard's list for a
+// create, the catalogues for new realm and sub-realm ids.
 func (b *budget) plans(changes map[string]change) {
 	for _, c := range changes {
 		if c.Action == "create" {
 			b.planCreates++
 		}
+		b.catalogues(c)
 	}
 }
 
-// addWrites adds the writes of the oracle's changes to b.
+// catalogues records the catalogues the plan of c may read.
+func (b *budget) catalogues(c change) {
+	b.realmsCatalogue = b.realmsCatalogue || c.Action == "create" || slices.Contains(c.Attrs, "realms")
+	b.subRealmsCatalogue = b.subRealmsCatalogue || c.Action == "create" ||
+		slices.Contains(c.Attrs, "shown_sub_realms") || slices.Contains(c.Attrs, "enabled_sub_realms")
+}
+
+// addWrites adds the writes of the oracle's changes to b (and what their
+// plan may read).
 func (b *budget) addWrites(changes map[string]change) {
 	for _, c := range changes {
+		b.catalogues(c)
 		switch c.Action {
 		case "create":
 			b.creates++
@@ -116,7 +131,15 @@ func (b budget) check(reqs []emulator.Request, f faultState, took time.Duration)
 	if listFaulted || f.ShortToken || unauthorized > 0 {
 		gets = b.reads // a list that failed leaves every read to its own GET
 	}
+	catalogue := func(on bool) int {
+		if on {
+			return b.walks
+		}
+		return 0
+	}
 	limit := map[string]int{
+		"GET /api/realms":            catalogue(b.realmsCatalogue),
+		"GET /api/sub-realms":        catalogue(b.subRealmsCatalogue),
 		"GET /api/customers/{id}":    gets,
 		"GET /api/customers":         lists * pages,
 		"POST /api/customers":        b.creates + b.lostCreates,

@@ -483,3 +483,29 @@ func TestPortalChangeUnplanned(t *testing.T) {
 		held = apiAttrs(now)
 	}
 }
+
+func TestBudgetCatalogues(t *testing.T) {
+	req := func(route string) emulator.Request { return emulator.Request{Route: route, Status: 200} }
+	reqs := []emulator.Request{req("POST /api/oauth2/access-token"), req("GET /api/customers/{id}"), req("GET /api/realms"), req("GET /api/sub-realms")}
+	// A plan that changes only names reads no catalogue.
+	b := budget{reads: 1, apiCount: 1, walks: 1}
+	b.plans(map[string]change{"a": {Action: "update", Attrs: []string{"name"}}})
+	if p := b.check(reqs, faultState{}, time.Second); len(p) != 2 {
+		t.Fatalf("catalogue reads in a plan that changes a name: %v", p)
+	}
+	// One that changes realms reads the realm catalogue, once per process.
+	b = budget{reads: 1, apiCount: 1, walks: 1}
+	b.plans(map[string]change{"a": {Action: "update", Attrs: []string{"realms"}}})
+	if p := b.check(reqs, faultState{}, time.Second); len(p) != 1 || !strings.Contains(p[0], "GET /api/sub-realms") {
+		t.Fatalf("a plan that changes realms: %v", p)
+	}
+	// A create may read both.
+	b = budget{reads: 1, apiCount: 1, walks: 1}
+	b.addWrites(map[string]change{"b": {Action: "create"}})
+	if p := b.check(append(reqs, req("POST /api/customers")), faultState{}, time.Second); len(p) != 0 {
+		t.Fatalf("a create: %v", p)
+	}
+	if p := b.check(append(reqs, req("GET /api/realms")), faultState{}, time.Second); len(p) != 1 {
+		t.Fatalf("a second read of the realm catalogue in one process: %v", p)
+	}
+}
