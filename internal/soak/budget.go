@@ -104,7 +104,7 @@ func (b budget) check(reqs []emulator.Request, f faultState, took time.Duration)
 	for _, r := range reqs {
 		switch {
 		case r.Fault != "":
-			if r.Route == "GET /api/customers" && !(b.strictThrottle && r.Status == http.StatusTooManyRequests) {
+			if r.Route == "GET /api/customers" {
 				listFaulted = true
 			}
 			if r.Fault == emulator.FaultGatewayNotFound {
@@ -115,6 +115,9 @@ func (b budget) check(reqs []emulator.Request, f faultState, took time.Duration)
 		default:
 			count[r.Route]++
 		}
+	}
+	if b.strictThrottle && !listFailedBeyond429(reqs) {
+		listFaulted = false // a throttled list is waited out and sent again, never replaced by GETs
 	}
 	pages := 1
 	if f.Pages {
@@ -166,6 +169,14 @@ func (b budget) check(reqs []emulator.Request, f faultState, took time.Duration)
 		}
 	}
 	return problems
+}
+
+// listFailedBeyond429 reports whether a fault answered the customer list with
+// something other than 429 (a 5xx, a dropped connection, the gateway's 404).
+func listFailedBeyond429(reqs []emulator.Request) bool {
+	return slices.ContainsFunc(reqs, func(r emulator.Request) bool {
+		return r.Route == "GET /api/customers" && r.Fault != "" && r.Status != http.StatusTooManyRequests
+	})
 }
 
 func jsonUnmarshal(s string, v any) error {
