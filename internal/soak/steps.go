@@ -1035,6 +1035,10 @@ func (h *harness) portalChangeUnplanned(r *rand.Rand, key string, id int64, plan
 // than bulk_refresh_threshold) while the API answers the list 429 twice. The
 // list must wait and be retried: the budget allows no GET per customer for it.
 func workflowThrottledList(h *harness, r *rand.Rand) error {
+	// The other faults off for this step: what it tests is the 429 alone.
+	live := h.faults
+	h.setFaults(live.variants())
+	defer h.setFaults(live)
 	const need = bulkRefreshThreshold + 2
 	if len(h.liveInState()) < need {
 		for len(h.model.Fleet) < min(need+1, maxFleet) {
