@@ -104,49 +104,49 @@ func adminText(a *admin) string {
 
 // instance is one customer in Terraform state.
 type instance struct {
-	Key   string
-	ID    int64
-	Attrs attrs
-	Admin string
-	// Lifecycle is deletion_policy and the duplicate guard's setting, as
-	// lifecycleFromJSON renders them.
-	Lifecycle string
+	Key       string
+	ID        int64
+	Attrs     attrs
+	Admin     string
+	Lifecycle lifecycle
 	Raw       map[string]any
 }
 
-// lifecycleFromJSON renders the arguments that only Terraform holds
-// (deletion_policy, default DELETE, and allowDuplicateAttr, default false)
-// from state or plan as comparable text.
-func lifecycleFromJSON(m map[string]any) string {
-	policy, _ := m[deletionPolicyAttr].(string)
-	if policy == "" {
-		policy = "DELETE"
-	}
-	dup, _ := m[allowDuplicateAttr].(bool)
-	return fmt.Sprintf("%s/%v", policy, dup)
+// lifecycle are the arguments only Terraform holds: deletion_policy ("" is
+// its default, DELETE) and the duplicate guard's setting (allowDuplicateAttr).
+type lifecycle struct {
+	Policy         string
+	AllowDuplicate bool
 }
 
-// lifecycleText is a spec's lifecycle arguments as lifecycleFromJSON renders them.
-func lifecycleText(s spec) string { return fmt.Sprintf("%s/%v", s.policy(), s.AllowDuplicate) }
+func lifecycleFromJSON(m map[string]any) lifecycle {
+	policy, _ := m[deletionPolicyAttr].(string)
+	dup, _ := m[allowDuplicateAttr].(bool)
+	return lifecycle{Policy: policy, AllowDuplicate: dup}
+}
 
-// requestFree are the attributes an update changes without a request: admin_user
-// (the API never returns it) and the arguments only Terraform holds.
-var requestFree = []string{"admin_user", deletionPolicyAttr, allowDuplicateAttr}
+func (s spec) lifecycle() lifecycle {
+	return lifecycle{Policy: s.DeletionPolicy, AllowDuplicate: s.AllowDuplicate}
+}
 
-// lifecycleDiff names the lifecycle arguments that differ between two
-// renderings of lifecycleFromJSON.
-func lifecycleDiff(a, b string) []string {
-	ap, ad, _ := strings.Cut(a, "/")
-	bp, bd, _ := strings.Cut(b, "/")
+// policy is the deletion_policy in force.
+func (l lifecycle) policy() string { return spec{DeletionPolicy: l.Policy}.policy() }
+
+// diff names the arguments that differ between l and o.
+func (l lifecycle) diff(o lifecycle) []string {
 	var out []string
-	if ap != bp {
+	if l.policy() != o.policy() {
 		out = append(out, deletionPolicyAttr)
 	}
-	if ad != bd {
+	if l.AllowDuplicate != o.AllowDuplicate {
 		out = append(out, allowDuplicateAttr)
 	}
 	return out
 }
+
+// requestFree are the attributes an update changes without a request: admin_user
+// (the API never returns it) and the arguments only Terraform holds.
+var requestFree = []string{"admin_user", deletionPolicyAttr, allowDuplicateAttr}
 
 // readState reads the local backend's terraform.tfstate (no CLI call): the
 // fleet's instances by key. A missing file is an empty state.
@@ -239,7 +239,7 @@ func expectPlan(cfg *config, st map[string]instance, observed map[int64]attrs) m
 		if adminText(want.Admin) != inst.Admin {
 			diff = append(diff, "admin_user")
 		}
-		diff = append(diff, lifecycleDiff(lifecycleText(want), lifecycleOr(inst))...)
+		diff = append(diff, want.lifecycle().diff(inst.Lifecycle)...)
 		sort.Strings(diff)
 		switch {
 		case len(diff) > 0:
@@ -263,15 +263,6 @@ func expectPlan(cfg *config, st map[string]instance, observed map[int64]attrs) m
 		out[to] = c
 	}
 	return out
-}
-
-// lifecycleOr is an instance's lifecycle text, the defaults when it has none
-// (an instance built by a test, or read from a provider without them).
-func lifecycleOr(in instance) string {
-	if in.Lifecycle == "" {
-		return lifecycleText(spec{})
-	}
-	return in.Lifecycle
 }
 
 func sortedKeys[V any](m map[string]V) []string {
@@ -336,7 +327,7 @@ func comparePlan(p planJSON, want map[string]change, api map[int64]attrs) []stri
 			if adminFromJSON(rc.Change.Before["admin_user"]) != adminFromJSON(rc.Change.After["admin_user"]) {
 				c.Attrs = append(c.Attrs, "admin_user")
 			}
-			c.Attrs = append(c.Attrs, lifecycleDiff(lifecycleFromJSON(rc.Change.Before), lifecycleFromJSON(rc.Change.After))...)
+			c.Attrs = append(c.Attrs, lifecycleFromJSON(rc.Change.Before).diff(lifecycleFromJSON(rc.Change.After))...)
 			sort.Strings(c.Attrs)
 			if id, ok := rc.Change.Before["id"].(float64); ok {
 				if a, ok := api[int64(id)]; ok {

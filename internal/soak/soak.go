@@ -699,7 +699,7 @@ func (h *harness) noteAbandonable() {
 		return // the next check reports it
 	}
 	for _, in := range st {
-		if strings.HasPrefix(in.Lifecycle, "ABANDON/") {
+		if in.Lifecycle.policy() == "ABANDON" {
 			h.abandoned[in.ID] = true
 		}
 	}

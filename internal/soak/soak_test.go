@@ -378,7 +378,7 @@ func TestBudgetUnderThrottling(t *testing.T) {
 
 func TestLifecycleArguments(t *testing.T) {
 	a := spec{Name: "A", Currency: "USD", Country: "US", Realms: []int64{2}, Shown: []int64{}, Enabled: []int64{}}
-	st := map[string]instance{"a": {Key: "a", ID: 1, Attrs: specAttrs(a), Lifecycle: "DELETE/false"}}
+	st := map[string]instance{"a": {Key: "a", ID: 1, Attrs: specAttrs(a), Lifecycle: lifecycle{Policy: "DELETE"}}}
 	api := map[int64]attrs{1: specAttrs(a)}
 	if got := expectPlan(fleetOf(map[string]spec{"a": a}), st, api); len(got) != 0 {
 		t.Fatalf("the defaults: %v", got)
@@ -394,8 +394,11 @@ func TestLifecycleArguments(t *testing.T) {
 	if b.updates != 0 {
 		t.Fatalf("an update of deletion_policy alone sends nothing, budget %+v", b)
 	}
-	if lifecycleFromJSON(map[string]any{}) != "DELETE/false" || lifecycleFromJSON(map[string]any{deletionPolicyAttr: "ABANDON", allowDuplicateAttr: true}) != "ABANDON/true" {
-		t.Fatal("lifecycleFromJSON")
+	if d := lifecycleFromJSON(map[string]any{}).diff(lifecycle{Policy: "DELETE"}); len(d) != 0 {
+		t.Fatalf("no deletion_policy in state is DELETE: %v", d)
+	}
+	if d := lifecycleFromJSON(map[string]any{deletionPolicyAttr: "ABANDON", allowDuplicateAttr: true}).diff(lifecycle{}); len(d) != 2 {
+		t.Fatalf("ABANDON and a duplicate allowed: %v", d)
 	}
 	// The configuration passes the arguments only to a provider that has them.
 	c := fleetOf(map[string]spec{"a": abandon})
