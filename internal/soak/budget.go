@@ -134,21 +134,27 @@ func (b budget) check(reqs []emulator.Request, f faultState, took time.Duration)
 	if listFaulted || f.ShortToken || unauthorized > 0 {
 		gets = b.reads // a list that failed leaves every read to its own GET
 	}
-	catalogue := func(on bool) int {
-		if on {
-			return b.walks
-		}
-		return 0
-	}
 	limit := map[string]int{
-		"GET /api/realms":            catalogue(b.realmsCatalogue),
-		"GET /api/sub-realms":        catalogue(b.subRealmsCatalogue),
 		"GET /api/customers/{id}":    gets,
 		"GET /api/customers":         lists * pages,
 		"POST /api/customers":        b.creates + b.lostCreates,
 		"PATCH /api/customers/{id}":  b.updates,
 		"DELETE /api/customers/{id}": b.deletes,
 	}
+	// The plan checks read each catalogue, every page of it, at most once per
+	// provider process, and only in plans that create a customer or change
+	// its realm (sub-realm) ids.
+	catalogueReads := func(on bool, n int) int {
+		if !on {
+			return 0
+		}
+		if f.Pages {
+			return b.walks * ((n+pageSize-1)/pageSize + 1)
+		}
+		return b.walks
+	}
+	limit["GET /api/realms"] = catalogueReads(b.realmsCatalogue, len(emulator.Realms()))
+	limit["GET /api/sub-realms"] = catalogueReads(b.subRealmsCatalogue, len(emulator.SubRealms()))
 	tokens := count["POST /api/oauth2/access-token"] + count["POST /api/oauth2/refresh-token"]
 	delete(count, "POST /api/oauth2/access-token")
 	delete(count, "POST /api/oauth2/refresh-token")
