@@ -511,4 +511,8 @@ func TestBudgetCatalogues(t *testing.T) {
 	if p := b.check(append(reqs, req("GET /api/realms")), faultState{}, time.Second); len(p) != 1 {
 		t.Fatalf("a second read of the realm catalogue in one process: %v", p)
 	}
+	// Paginated, a catalogue read is all its pages.
+	if p := b.check(append(reqs, req("GET /api/realms"), req("POST /api/customers")), faultState{Pages: true}, time.Second); len(p) != 0 {
+		t.Fatalf("a paginated catalogue: %v", p)
+	}
 }
