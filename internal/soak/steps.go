@@ -628,7 +628,12 @@ func workflowDestroySubset(h *harness, r *rand.Rand) error {
 	b := h.refreshBudget(0, 2)
 	a := []string{"destroy", "-auto-approve"}
 	api := h.api()
+	want := h.expect()
 	for _, k := range keys {
+		// destroy plans the targets' pending changes first (and checks
+		// their new realm ids against the catalogues).
+		b.catalogues(want[k])
+		b.catalogues(want[h.model.moveTarget(k)])
 		a = append(a, "-target="+address(k))
 		if _, ok := api[st[k].ID]; ok {
 			b.deletes++
