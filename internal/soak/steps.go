@@ -554,12 +554,7 @@ func (h *harness) configuredLive() []string {
 // must be back in state either way.
 func workflowImport(how string) func(h *harness, r *rand.Rand) error {
 	return func(h *harness, r *rand.Rand) error {
-		var keys []string
-		for _, k := range h.liveInState() {
-			if _, ok := h.model.Fleet[k]; ok {
-				keys = append(keys, k)
-			}
-		}
+		keys := h.configuredLive()
 		if len(keys) == 0 {
 			h.describe("nothing to import")
 			return nil
