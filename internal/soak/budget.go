@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -26,9 +27,22 @@ type budget struct {
 	missing  int // of them, customers the API no longer holds (each may cost a confirming list)
 	apiCount int // customers the API holds, for the pages of a list
 	creates  int
-	updates  int // updates with a change the API sees (admin_user alone sends nothing)
+	updates  int // updates with a change the API sees (requestFree attributes alone send nothing)
 	deletes  int
 	walks    int // provider processes that call the API, each fetching one token
+	// planCreates are creates a plan-only command plans: with the duplicate
+	// guard, a plan that creates may read the customer list once per process.
+	planCreates int
+	// lostCreates are creates whose answer is lost: each is resolved by one
+	// list read (and may be sent again when the list says it never landed).
+	lostCreates int
+	// realmsCatalogue and subRealmsCatalogue: the command plans a create or a
+	// change of realms (of a sub-realm set), whose ids the plan checks against
+	// the catalogue, read at most once per process (issue 22's plan checks).
+	realmsCatalogue, subRealmsCatalogue bool
+	// strictThrottle: a list answered 429 is waited for and retried, so it
+	// never excuses one GET per customer (issue 22's throttle-fanout switch).
+	strictThrottle bool
 }
 
 // refreshBudget is the cost of a walk that refreshes every instance in state
@@ -44,16 +58,37 @@ func (h *harness) refreshBudget(extraReads, walks int) budget {
 	return b
 }
 
-// addWrites adds the writes of the oracle's changes to b.
+// plans records what the plan of the oracle's changes may read, for a command
+// that plans them and applies nothing: the duplicate guard's list for a
+// create, the catalogues for new realm and sub-realm ids.
+func (b *budget) plans(changes map[string]change) {
+	for _, c := range changes {
+		if c.Action == "create" {
+			b.planCreates++
+		}
+		b.catalogues(c)
+	}
+}
+
+// catalogues records the catalogues the plan of c may read.
+func (b *budget) catalogues(c change) {
+	b.realmsCatalogue = b.realmsCatalogue || c.Action == "create" || slices.Contains(c.Attrs, "realms")
+	b.subRealmsCatalogue = b.subRealmsCatalogue || c.Action == "create" ||
+		slices.Contains(c.Attrs, "shown_sub_realms") || slices.Contains(c.Attrs, "enabled_sub_realms")
+}
+
+// addWrites adds the writes of the oracle's changes to b (and what their
+// plan may read).
 func (b *budget) addWrites(changes map[string]change) {
 	for _, c := range changes {
+		b.catalogues(c)
 		switch c.Action {
 		case "create":
 			b.creates++
 		case "delete":
 			b.deletes++
 		case "update":
-			if len(c.Attrs) > 1 || len(c.Attrs) == 1 && c.Attrs[0] != "admin_user" {
+			if slices.ContainsFunc(c.Attrs, func(a string) bool { return !slices.Contains(requestFree, a) }) {
 				b.updates++
 			}
 		}
@@ -83,11 +118,17 @@ func (b budget) check(reqs []emulator.Request, f faultState, took time.Duration)
 			count[r.Route]++
 		}
 	}
+	if b.strictThrottle && !listFailedBeyond429(reqs) {
+		listFaulted = false // a throttled list is waited out and sent again, never replaced by GETs
+	}
 	pages := 1
 	if f.Pages {
 		pages = (b.apiCount+b.creates+pageSize-1)/pageSize + 1
 	}
-	lists := b.missing + b.deletes + gateway404s + int(took/listMaxAge)
+	lists := b.missing + b.deletes + gateway404s + int(took/listMaxAge) + b.lostCreates
+	if b.creates+b.planCreates > 0 {
+		lists += b.walks // the duplicate guard's list, once per process (when the refresh loaded none)
+	}
 	if b.reads > bulkRefreshThreshold {
 		lists++
 	}
@@ -98,10 +139,24 @@ func (b budget) check(reqs []emulator.Request, f faultState, took time.Duration)
 	limit := map[string]int{
 		"GET /api/customers/{id}":    gets,
 		"GET /api/customers":         lists * pages,
-		"POST /api/customers":        b.creates,
+		"POST /api/customers":        b.creates + b.lostCreates,
 		"PATCH /api/customers/{id}":  b.updates,
 		"DELETE /api/customers/{id}": b.deletes,
 	}
+	// The plan checks read each catalogue, every page of it, at most once per
+	// provider process, and only in plans that create a customer or change
+	// its realm (sub-realm) ids.
+	catalogueReads := func(on bool, n int) int {
+		if !on {
+			return 0
+		}
+		if f.Pages {
+			return b.walks * ((n+pageSize-1)/pageSize + 1)
+		}
+		return b.walks
+	}
+	limit["GET /api/realms"] = catalogueReads(b.realmsCatalogue, len(emulator.Realms()))
+	limit["GET /api/sub-realms"] = catalogueReads(b.subRealmsCatalogue, len(emulator.SubRealms()))
 	tokens := count["POST /api/oauth2/access-token"] + count["POST /api/oauth2/refresh-token"]
 	delete(count, "POST /api/oauth2/access-token")
 	delete(count, "POST /api/oauth2/refresh-token")
@@ -122,6 +177,14 @@ func (b budget) check(reqs []emulator.Request, f faultState, took time.Duration)
 		}
 	}
 	return problems
+}
+
+// listFailedBeyond429 reports whether a fault answered the customer list with
+// something other than 429 (a 5xx, a dropped connection, the gateway's 404).
+func listFailedBeyond429(reqs []emulator.Request) bool {
+	return slices.ContainsFunc(reqs, func(r emulator.Request) bool {
+		return r.Route == "GET /api/customers" && r.Fault != "" && r.Status != http.StatusTooManyRequests
+	})
 }
 
 func jsonUnmarshal(s string, v any) error {

@@ -41,6 +41,27 @@ type spec struct {
 	Shown    []int64 `json:"shown"`
 	Enabled  []int64 `json:"enabled"`
 	Admin    *admin  `json:"admin"`
+	// DeletionPolicy is deletion_policy ("" is the default, "DELETE"), and
+	// AllowDuplicate the duplicate-name guard's escape hatch: written only
+	// when the provider under test has them (capabilities).
+	DeletionPolicy string `json:"deletion_policy,omitempty"`
+	AllowDuplicate bool   `json:"allow_duplicate_name,omitempty"`
+}
+
+// The resource arguments of issue 22's lifecycle (the duplicate guard's
+// setting is named in this one place: its name was not settled when the soak
+// learnt it).
+const (
+	deletionPolicyAttr = "deletion_policy"
+	allowDuplicateAttr = "allow_duplicate_name"
+)
+
+// policy is the deletion_policy a spec asks for, its default spelt out.
+func (s spec) policy() string {
+	if s.DeletionPolicy == "" {
+		return "DELETE"
+	}
+	return s.DeletionPolicy
 }
 
 func (s spec) clone() spec {
@@ -58,6 +79,9 @@ func (s spec) clone() spec {
 // for_each resource keyed by customer key), the moved blocks written so far,
 // and an import block while an import step runs.
 type config struct {
+	// Caps says which optional arguments the provider under test has: the
+	// configuration passes them only then.
+	Caps    capabilities
 	Fleet   map[string]spec
 	Moves   [][2]string // from key, to key, in the order they were written
 	Imports []importBlock
@@ -126,6 +150,8 @@ variable "customers" {
       first_name = string
       last_name  = string
     }))
+    deletion_policy      = optional(string)
+    allow_duplicate_name = optional(bool)
   }))
 }
 
@@ -138,7 +164,7 @@ resource "cloudlx_customer" "fleet" {
   shown_sub_realms   = each.value.shown
   enabled_sub_realms = each.value.enabled
   admin_user         = each.value.admin
-}
+%s}
 `
 
 // files returns the configuration's files by name.
@@ -155,8 +181,15 @@ func (c *config) files() map[string]string {
 			fmt.Fprintf(&extra, "\nimport {\n  to = %s\n  id = \"%d\"\n}\n", address(im.Key), im.ID)
 		}
 	}
+	var lifecycle strings.Builder
+	if c.Caps.deletionPolicy {
+		fmt.Fprintf(&lifecycle, "  %s = each.value.deletion_policy\n", deletionPolicyAttr)
+	}
+	if c.Caps.allowDuplicate {
+		fmt.Fprintf(&lifecycle, "  %s = each.value.allow_duplicate_name\n", allowDuplicateAttr)
+	}
 	return map[string]string{
-		"main.tf":               mainTF,
+		"main.tf":               fmt.Sprintf(mainTF, lifecycle.String()),
 		"blocks.tf":             extra.String(),
 		"terraform.tfvars.json": string(vars) + "\n",
 	}

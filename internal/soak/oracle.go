@@ -3,6 +3,7 @@ package soak
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -103,12 +104,49 @@ func adminText(a *admin) string {
 
 // instance is one customer in Terraform state.
 type instance struct {
-	Key   string
-	ID    int64
-	Attrs attrs
-	Admin string
-	Raw   map[string]any
+	Key       string
+	ID        int64
+	Attrs     attrs
+	Admin     string
+	Lifecycle lifecycle
+	Raw       map[string]any
 }
+
+// lifecycle are the arguments only Terraform holds: deletion_policy ("" is
+// its default, DELETE) and the duplicate guard's setting (allowDuplicateAttr).
+type lifecycle struct {
+	Policy         string
+	AllowDuplicate bool
+}
+
+func lifecycleFromJSON(m map[string]any) lifecycle {
+	policy, _ := m[deletionPolicyAttr].(string)
+	dup, _ := m[allowDuplicateAttr].(bool)
+	return lifecycle{Policy: policy, AllowDuplicate: dup}
+}
+
+func (s spec) lifecycle() lifecycle {
+	return lifecycle{Policy: s.DeletionPolicy, AllowDuplicate: s.AllowDuplicate}
+}
+
+// policy is the deletion_policy in force.
+func (l lifecycle) policy() string { return spec{DeletionPolicy: l.Policy}.policy() }
+
+// diff names the arguments that differ between l and o.
+func (l lifecycle) diff(o lifecycle) []string {
+	var out []string
+	if l.policy() != o.policy() {
+		out = append(out, deletionPolicyAttr)
+	}
+	if l.AllowDuplicate != o.AllowDuplicate {
+		out = append(out, allowDuplicateAttr)
+	}
+	return out
+}
+
+// requestFree are the attributes an update changes without a request: admin_user
+// (the API never returns it) and the arguments only Terraform holds.
+var requestFree = []string{"admin_user", deletionPolicyAttr, allowDuplicateAttr}
 
 // readState reads the local backend's terraform.tfstate (no CLI call): the
 // fleet's instances by key. A missing file is an empty state.
@@ -144,7 +182,7 @@ func readState(dir string) (map[string]instance, error) {
 			}
 			id, _ := in.Attributes["id"].(float64)
 			out[key] = instance{Key: key, ID: int64(id), Attrs: attrsFromJSON(in.Attributes),
-				Admin: adminFromJSON(in.Attributes["admin_user"]), Raw: in.Attributes}
+				Admin: adminFromJSON(in.Attributes["admin_user"]), Lifecycle: lifecycleFromJSON(in.Attributes), Raw: in.Attributes}
 		}
 	}
 	return out, nil
@@ -201,6 +239,7 @@ func expectPlan(cfg *config, st map[string]instance, observed map[int64]attrs) m
 		if adminText(want.Admin) != inst.Admin {
 			diff = append(diff, "admin_user")
 		}
+		diff = append(diff, want.lifecycle().diff(inst.Lifecycle)...)
 		sort.Strings(diff)
 		switch {
 		case len(diff) > 0:
@@ -288,6 +327,7 @@ func comparePlan(p planJSON, want map[string]change, api map[int64]attrs) []stri
 			if adminFromJSON(rc.Change.Before["admin_user"]) != adminFromJSON(rc.Change.After["admin_user"]) {
 				c.Attrs = append(c.Attrs, "admin_user")
 			}
+			c.Attrs = append(c.Attrs, lifecycleFromJSON(rc.Change.Before).diff(lifecycleFromJSON(rc.Change.After))...)
 			sort.Strings(c.Attrs)
 			if id, ok := rc.Change.Before["id"].(float64); ok {
 				if a, ok := api[int64(id)]; ok {
@@ -347,4 +387,100 @@ func keyOfAddress(addr string) string {
 		return addr[i+2 : len(addr)-2]
 	}
 	return addr
+}
+
+// duplicateNames is the no-duplicate-name invariant over one command: the API
+// before and after it. A name that two customers hold after it, one of them
+// created by it (and not by the harness in the portal), is a duplicate unless
+// allowed says the configuration allows that name twice. One line per name.
+func duplicateNames(before, after []emulator.Customer, byHarness map[int64]bool, allowed func(string) bool) []string {
+	existed := map[int64]bool{}
+	for _, c := range before {
+		existed[c.ID] = true
+	}
+	byName := map[string][]int64{}
+	for _, c := range after {
+		byName[c.Name] = append(byName[c.Name], c.ID)
+	}
+	var problems []string
+	for _, name := range sortedKeys(byName) {
+		ids := byName[name]
+		var created []int64
+		for _, id := range ids {
+			if !existed[id] && !byHarness[id] {
+				created = append(created, id)
+			}
+		}
+		if len(ids) > 1 && len(created) > 0 && !allowed(name) {
+			problems = append(problems, fmt.Sprintf("%q: customers %v, of which this command created %v", name, sortedIDs(ids), created))
+		}
+	}
+	return problems
+}
+
+// plannedAttrs reads which managed attributes a saved plan changes, by
+// customer id: for an update, those whose values differ between before and
+// after; nil for a customer the plan deletes or replaces (anything goes).
+// Customers the plan leaves alone are absent.
+func plannedAttrs(p planJSON) map[int64][]string {
+	out := map[int64][]string{}
+	for _, rc := range p.ResourceChanges {
+		if rc.Type != "cloudlx_customer" {
+			continue
+		}
+		id, ok := rc.Change.Before["id"].(float64)
+		if !ok {
+			continue // a create: no customer yet
+		}
+		switch strings.Join(rc.Change.Actions, "+") {
+		case "no-op", "read":
+			continue
+		case "update":
+			out[int64(id)] = attrsFromJSON(rc.Change.Before).diff(attrsFromJSON(rc.Change.After))
+		default:
+			out[int64(id)] = nil
+		}
+	}
+	return out
+}
+
+// unplannedChanges is the invariant "an apply changes only what its plan
+// showed": every customer the API held before and after applying plan p has
+// every managed attribute the plan does not change for it as before (a
+// change made in the portal since the plan included). implicit are the realm
+// ids the API adds to every write (the implicit-realm variant): their
+// appearance in realms is the API's doing, not the apply's. One line per
+// attribute changed.
+func unplannedChanges(p planJSON, before, after map[int64]attrs, implicit []int64) []string {
+	planned := plannedAttrs(p)
+	var problems []string
+	for _, id := range sortedIDs(slices.Collect(maps.Keys(before))) {
+		got, ok := after[id]
+		if !ok {
+			continue
+		}
+		attrsPlanned, inPlan := planned[id]
+		if inPlan && attrsPlanned == nil {
+			continue
+		}
+		was := before[id]
+		if len(implicit) > 0 && slices.Equal(sortedIDs(append(slices.Clone(was.Realms), implicit...)), got.Realms) {
+			was.Realms = got.Realms
+		}
+		bv, av := was.values(), got.values()
+		for _, a := range was.diff(got) {
+			if !slices.Contains(attrsPlanned, a) {
+				problems = append(problems, fmt.Sprintf("customer %d: %s went from %v to %v, but the plan did not show %s changing (it changed %s)",
+					id, a, bv[a], av[a], a, orNone(attrsPlanned)))
+			}
+		}
+	}
+	return problems
+}
+
+func orNone(list []string) string {
+	if len(list) == 0 {
+		return "nothing of it"
+	}
+	return strings.Join(list, ", ")
 }

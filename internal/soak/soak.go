@@ -6,6 +6,10 @@
 //
 //   - no customer Terraform created is duplicated or orphaned (in the API but
 //     in no state);
+//   - never two customers of one name: no command creates a customer whose
+//     name another customer holds, unless the configuration allows it;
+//   - an apply of a saved plan changes in the API only the attributes its plan
+//     shows changing (a portal change to another attribute survives it);
 //   - after an apply that succeeded, state agrees with the API for every
 //     managed attribute (or the apply warned about that attribute);
 //   - the next plan shows exactly the changes the oracle expects from the
@@ -13,7 +17,7 @@
 //   - no "inconsistent result" or "bug in the provider" text, ever;
 //   - no secret (client secret, any token the emulator issued) in any output;
 //   - every command's API traffic within its budget (budget.go: the README's
-//     "What each operation costs the API").
+//     "What each operation costs the API"), under throttling too.
 //
 // A violation stops the run; the sequence that led there is shrunk (delta
 // debugging over replays) and printed with the commands that replay it.
@@ -67,8 +71,23 @@ type Config struct {
 //   - gateway-404: a reverse proxy's HTML 404 for one route (taken for a deletion);
 //   - implicit-realm: an API that adds realm 1 to every customer it writes;
 //   - stale-write: a portal change between `plan -out` and `apply planfile`, or
-//     before `apply -refresh=false`, to a customer the apply then writes.
-var KnownDefects = []string{"gateway-404", "implicit-realm", "stale-write"}
+//     before `apply -refresh=false`, to a customer the apply then writes;
+//
+// and from issue 22:
+//   - lost-create: a create whose answer is lost (processed, then the
+//     connection drops), then a plain re-run of the apply;
+//   - name-exists: a customer created in the portal under the name of one the
+//     configuration has yet to create (the plan must refuse it);
+//   - stale-unchanged-attr: a portal change between `plan -out` and `apply
+//     planfile` to an attribute the plan does not change (the other sub-realm
+//     set, foremost) of a customer the apply writes;
+//   - throttle-fanout: the customer list answered 429 under a plan that reads
+//     it: the list must wait and retry, not fan out into one GET per customer
+//     (with this switch on, a throttled list never excuses per-customer GETs);
+//   - no-delete-policy: an API without DELETE, with deletion_policy ABANDON
+//     or DELETE (drawn only when the provider has deletion_policy).
+var KnownDefects = []string{"gateway-404", "implicit-realm", "stale-write",
+	"lost-create", "name-exists", "stale-unchanged-attr", "throttle-fanout", "no-delete-policy"}
 
 // Violation is a broken invariant.
 type Violation struct {
@@ -119,13 +138,14 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	if err != nil {
 		return nil, err
 	}
-	caps := capabilities{identity: identityImport(c) && providerHasIdentity()}
+	caps := providerCapabilities(c)
 	steps := cfg.Replay
 	if steps == nil {
 		steps = Generate(cfg.Seed, cfg.Steps, cfg.Defects, caps)
 	}
-	fmt.Fprintf(cfg.Out, "soak: %s, seed %d, %d steps, known-defect steps %s, identity import %v\n",
-		c, cfg.Seed, len(steps), defectList(cfg.Defects), caps.identity)
+	fmt.Fprintf(cfg.Out, "soak: %s, seed %d, %d steps, known-defect steps %s, identity import %v, %s %v, %s %v\n",
+		c, cfg.Seed, len(steps), defectList(cfg.Defects), caps.identity,
+		deletionPolicyAttr, caps.deletionPolicy, allowDuplicateAttr, caps.allowDuplicate)
 	start := time.Now()
 	rep := &Report{Seed: cfg.Seed, Kinds: map[string]int{}}
 	out := runSteps(ctx, cfg, c, steps, cfg.Out)
@@ -247,7 +267,14 @@ func runSteps(ctx context.Context, cfg Config, c cli, steps []Step, progress io.
 
 // capabilities are what the CLI and the provider under test support.
 type capabilities struct {
-	identity bool // import blocks with an identity
+	identity       bool // import blocks with an identity
+	deletionPolicy bool // the resource argument deletion_policy (issue 22)
+	allowDuplicate bool // the duplicate-name guard's escape hatch (allowDuplicateAttr)
+}
+
+func providerCapabilities(c cli) capabilities {
+	return capabilities{identity: identityImport(c) && providerHasIdentity(),
+		deletionPolicy: customerSchemaHas(deletionPolicyAttr), allowDuplicate: customerSchemaHas(allowDuplicateAttr)}
 }
 
 // faultState is which faults and API variants are on.
@@ -256,6 +283,9 @@ type faultState struct {
 	GatewayRoute                                 string
 	// Variants of the API, not faults: they stay on while the harness checks.
 	ImplicitRealm, Pages, Quirks bool
+	// NoDelete: DELETE answers 405, as on the documented API (the
+	// no-delete steps switch it on around what they do).
+	NoDelete bool
 }
 
 // pageSize is the emulator's page size while paginated lists are on.
@@ -271,7 +301,7 @@ var faultRoutes = []string{"GET /api/customers/{id}", "GET /api/customers", "PAT
 func (f faultState) apply(o *emulator.Options, live bool) {
 	o.RateLimit, o.FailureRate, o.DropRate, o.FaultRoutes = 0, 0, 0, nil
 	o.TokenLifetime, o.GatewayNotFoundRoutes, o.ImplicitRealms = 0, nil, nil
-	o.PageSize, o.Quirks = 0, f.Quirks
+	o.PageSize, o.Quirks, o.DisableDelete = 0, f.Quirks, f.NoDelete
 	if f.Pages {
 		o.PageSize = pageSize
 	}
@@ -301,13 +331,19 @@ func (f faultState) apply(o *emulator.Options, live bool) {
 	}
 }
 
+// variants is f with its faults off and its API variants kept.
+func (f faultState) variants() faultState {
+	return faultState{ImplicitRealm: f.ImplicitRealm, Pages: f.Pages, Quirks: f.Quirks, NoDelete: f.NoDelete}
+}
+
 // disruptive reports whether a command may fail because of the faults on.
 func (f faultState) disruptive() bool { return f.Fail || f.Drop || f.Gateway404 }
 
 func (f faultState) String() string {
 	var on []string
 	for name, v := range map[string]bool{"throttle": f.Throttle, "5xx": f.Fail, "drop": f.Drop, "short-token": f.ShortToken,
-		"gateway-404 " + f.GatewayRoute: f.Gateway404, "implicit-realm": f.ImplicitRealm, "pages": f.Pages, "quirks": f.Quirks} {
+		"gateway-404 " + f.GatewayRoute: f.Gateway404, "implicit-realm": f.ImplicitRealm, "pages": f.Pages, "quirks": f.Quirks,
+		"no-delete": f.NoDelete} {
 		if v {
 			on = append(on, name)
 		}
@@ -330,11 +366,18 @@ type harness struct {
 	env    []string
 	secret string
 
+	caps   capabilities
 	model  *config
 	faults faultState
 	// byHarness are the customers the harness made in the portal (look-alikes):
 	// not Terraform's, so never orphans.
 	byHarness map[int64]bool
+	// abandoned are customers Terraform may let go of on purpose (their state
+	// said deletion_policy ABANDON, or a DELETE met an API without one): they
+	// may stay in CloudLX, in no state, without being orphans.
+	abandoned map[int64]bool
+	// renames counts the fresh names the harness gave (freshName).
+	renames int
 	// dirty are the customers changed in the portal since state last read
 	// them: their state may lag behind the API until a refresh is saved.
 	dirty map[int64]bool
@@ -351,7 +394,7 @@ func newHarness(ctx context.Context, cfg Config, c cli) (*harness, error) {
 		return nil, err
 	}
 	h := &harness{ctx: ctx, cfg: cfg, cli: c, secret: "soak-" + hex.EncodeToString(secret),
-		byHarness: map[int64]bool{}, dirty: map[int64]bool{}}
+		byHarness: map[int64]bool{}, abandoned: map[int64]bool{}, dirty: map[int64]bool{}, caps: providerCapabilities(c)}
 	h.emu = emulator.New(emulator.Options{ClientID: "soak-client", ClientSecret: h.secret, Seed: int64(cfg.Seed>>1) + 1})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -371,6 +414,7 @@ func newHarness(ctx context.Context, cfg Config, c cli) (*harness, error) {
 	h.env = []string{"TF_CLI_CONFIG_FILE=" + rc, "TF_IN_AUTOMATION=1", "TF_INPUT=0", "CHECKPOINT_DISABLE=1",
 		"CLOUDLX_ENDPOINT=http://" + ln.Addr().String(), "CLOUDLX_CLIENT_ID=soak-client", "CLOUDLX_CLIENT_SECRET=" + h.secret}
 	h.model = initialFleet(cfg.Seed)
+	h.model.Caps = h.caps
 	if err := h.writeConfig(); err != nil {
 		h.close()
 		return nil, err
@@ -467,18 +511,24 @@ func (h *harness) setFaults(f faultState) {
 
 // tf runs one CLI command with the faults in force, and checks what every
 // command must satisfy: no forbidden text, no secret, API traffic within b.
-func (h *harness) tf(b budget, args ...string) result {
+func (h *harness) tf(b budget, args ...string) (res result) {
 	if h.violation != nil {
 		return result{Args: args, ExitCode: -1}
 	}
 	h.emu.ResetRequests()
 	h.commands++
+	before := h.emu.Customers()
+	defer func() {
+		h.checkNames(res.Args, before)
+		h.noteAbandonable()
+	}()
 	env := h.env
 	logPath := filepath.Join(h.dir, "tf.log")
 	if h.stepNo%3 == 0 {
 		// Every third step logs what the provider says, for the secrets check.
 		env = append(slices.Clip(env), "TF_LOG_PROVIDER=DEBUG", "TF_LOG_PATH="+logPath)
 	}
+	b.strictThrottle = h.cfg.Defects["throttle-fanout"]
 	res, err := runCLI(h.ctx, h.cli, h.dir, env, args...)
 	if err != nil {
 		h.violate("command-finishes", "%v\n%s", err, res)
@@ -525,6 +575,10 @@ func (h *harness) scanSecrets(args []string, out string) {
 // (nothing orphaned or duplicated) and, after a step that changed something or
 // ran the CLI, that the next plan shows exactly what the oracle expects.
 func (h *harness) afterStep(k kind) {
+	if err := h.resolveNameConflicts(); err != nil {
+		h.violate("harness", "%v", err)
+		return
+	}
 	h.checkFleet()
 	if h.violation != nil || k.group == groupFault {
 		return
@@ -546,7 +600,7 @@ func (h *harness) checkFleet() {
 		inState[in.ID] = k
 	}
 	for _, id := range sortedIDs(slices.Collect(mapsKeys(api))) {
-		if h.byHarness[id] {
+		if h.byHarness[id] || h.abandoned[id] {
 			continue
 		}
 		if _, ok := inState[id]; !ok {
@@ -576,30 +630,120 @@ func (h *harness) checkPlan() {
 	h.emu.SetOptions(func(o *emulator.Options) { h.faults.apply(o, false) })
 	defer h.emu.SetOptions(func(o *emulator.Options) { h.faults.apply(o, true) })
 	live := h.faults
-	h.faults = faultState{ImplicitRealm: live.ImplicitRealm, Pages: live.Pages, Quirks: live.Quirks}
+	h.faults = live.variants()
 	defer func() { h.faults = live }()
 
 	st, api := h.state(), apiAttrsByID(h.api())
 	want := expectPlan(h.model, st, api)
-	res := h.tf(h.refreshBudget(0, 1), "plan", "-out=check.tfplan", "-no-color", "-input=false")
+	b := h.refreshBudget(0, 1)
+	b.plans(want)
+	res := h.tf(b, "plan", "-out=check.tfplan", "-no-color", "-input=false")
 	if res.ExitCode != 0 {
 		h.violate("plan-succeeds", "with no faults on, the check plan failed:\n%s", res)
 		return
 	}
-	show := h.tf(budget{}, "show", "-json", "check.tfplan")
-	if show.ExitCode != 0 {
-		h.violate("plan-succeeds", "show -json of the check plan failed:\n%s", show)
-		return
-	}
-	var p planJSON
-	if err := jsonUnmarshal(show.Stdout, &p); err != nil {
-		h.violate("plan-succeeds", "show -json: %v", err)
+	p, ok := h.showPlan("check.tfplan")
+	if !ok {
 		return
 	}
 	if problems := comparePlan(p, want, api); len(problems) > 0 {
 		h.violate("plan-shows-exactly-the-change", "the plan after this step is not what the configuration, state and API imply:\n  %s\nplan:\n%s",
 			strings.Join(problems, "\n  "), res.Combined())
 	}
+}
+
+// showPlan reads a saved plan (show -json); a plan that cannot be shown is a
+// violation.
+func (h *harness) showPlan(file string) (planJSON, bool) {
+	var p planJSON
+	show := h.tf(budget{}, "show", "-json", file)
+	if show.ExitCode != 0 {
+		if h.violation == nil {
+			h.violate("plan-succeeds", "show -json of %s failed:\n%s", file, show)
+		}
+		return p, false
+	}
+	if err := jsonUnmarshal(show.Stdout, &p); err != nil {
+		h.violate("plan-succeeds", "show -json %s: %v", file, err)
+		return p, false
+	}
+	return p, true
+}
+
+// checkNames: never two customers of one name. A customer this command
+// created (not the harness, in the portal) whose name another customer holds
+// is a duplicate, unless the configuration allows that name twice.
+func (h *harness) checkNames(args []string, before []emulator.Customer) {
+	if h.violation != nil {
+		return
+	}
+	allowed := func(name string) bool {
+		for _, s := range h.model.Fleet {
+			if s.Name == name && s.AllowDuplicate {
+				return true
+			}
+		}
+		return false
+	}
+	if problems := duplicateNames(before, h.emu.Customers(), h.byHarness, allowed); len(problems) > 0 {
+		h.violate("no-duplicate-name", "%s created a customer whose name another customer holds, and the configuration does not allow it:\n  %s",
+			strings.Join(args, " "), strings.Join(problems, "\n  "))
+	}
+}
+
+// noteAbandonable records the customers whose state says deletion_policy
+// ABANDON: a destroy lets them go, and they are no orphans then.
+func (h *harness) noteAbandonable() {
+	st, err := readState(h.dir)
+	if err != nil {
+		return // the next check reports it
+	}
+	for _, in := range st {
+		if in.Lifecycle.policy() == "ABANDON" {
+			h.abandoned[in.ID] = true
+		}
+	}
+}
+
+// resolveNameConflicts keeps the model free of names the duplicate guard
+// must refuse: a customer the plan would create, whose name a customer not
+// Terraform's holds (a look-alike, an abandoned one), gets a fresh name, as a
+// user told so by the plan would do. Customers Terraform lost (in the API, in
+// no state) are left to the orphan check.
+func (h *harness) resolveNameConflicts() error {
+	st, api := h.state(), h.api()
+	inState := map[int64]bool{}
+	for _, in := range st {
+		inState[in.ID] = true
+	}
+	changed := false
+	want := expectPlan(h.model, st, apiAttrsByID(api))
+	for _, key := range sortedKeys(want) {
+		s, ok := h.model.Fleet[key]
+		if want[key].Action != "create" || !ok || s.AllowDuplicate {
+			continue
+		}
+		for _, id := range sortedIDs(slices.Collect(mapsKeys(api))) {
+			if c := api[id]; c.Name == s.Name && (inState[id] || h.byHarness[id] || h.abandoned[id]) {
+				old := s.Name
+				s.Name = h.freshName(key)
+				h.model.Fleet[key] = s
+				changed = true
+				h.describe("%s's name %q is taken in CloudLX (customer %d): renamed to %q", key, old, id, s.Name)
+				break
+			}
+		}
+	}
+	if changed {
+		return h.writeConfig()
+	}
+	return nil
+}
+
+// freshName is a name no customer has had.
+func (h *harness) freshName(key string) string {
+	h.renames++
+	return fmt.Sprintf("Soak %s n%d", key, h.renames)
 }
 
 // succeeded handles a workflow command's exit: a failure is a violation unless
@@ -612,7 +756,7 @@ func (h *harness) succeeded(res result, mayFail bool) bool {
 		return false
 	}
 	if mayFail || h.faults.disruptive() {
-		h.describe("%s failed as the faults allow (%s)", res.Args[1], h.faults)
+		h.describe("%s failed, as allowed (faults: %s)", res.Args[1], h.faults)
 		return false
 	}
 	h.violate("commands-succeed", "with no fault on that allows it, this command failed:\n%s", res)

@@ -4,7 +4,10 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"regexp"
 	"slices"
+	"strconv"
+	"strings"
 
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 
@@ -59,6 +62,16 @@ var kinds = []kind{
 	{name: "import-identity", group: groupWorkflow, weight: 2, run: workflowImport("identity"),
 		needs: func(c capabilities) bool { return c.identity }},
 	{name: "destroy-subset", group: groupWorkflow, weight: 2, run: workflowDestroySubset},
+
+	// Issue 22: the plan is the contract.
+	{name: "lost-create", group: groupWorkflow, weight: 2, defect: "lost-create", run: workflowLostCreate},
+	{name: "portal-same-name", group: groupWorkflow, weight: 2, defect: "name-exists", run: portalSameName},
+	{name: "stale-unchanged-attr", group: groupWorkflow, weight: 3, defect: "stale-unchanged-attr", run: workflowStaleUnchanged},
+	{name: "throttle-list", group: groupWorkflow, weight: 2, defect: "throttle-fanout", run: workflowThrottledList},
+	{name: "no-delete-abandon", group: groupWorkflow, weight: 2, defect: "no-delete-policy", run: workflowAbandon,
+		needs: func(c capabilities) bool { return c.deletionPolicy }},
+	{name: "no-delete-delete", group: groupWorkflow, weight: 2, defect: "no-delete-policy", run: workflowNoDelete,
+		needs: func(c capabilities) bool { return c.deletionPolicy }},
 
 	{name: "fault-throttle", group: groupFault, weight: 3, run: toggleFault("throttle")},
 	{name: "fault-5xx", group: groupFault, weight: 3, run: toggleFault("5xx")},
@@ -316,8 +329,15 @@ func portalDelete(h *harness, r *rand.Rand) error {
 
 // portalLookAlike creates a customer in the portal that looks like one
 // Terraform manages (same name and settings): Terraform must leave it alone.
+// Only of a customer Terraform has created: one that looks like a customer it
+// has yet to create makes the plan fail by design (the portal-same-name step).
 func portalLookAlike(h *harness, r *rand.Rand) error {
-	key := pick(r, h.model.keys())
+	keys := h.configuredLive()
+	if len(keys) == 0 {
+		h.describe("no created customer to imitate")
+		return nil
+	}
+	key := pick(r, keys)
 	s := h.model.Fleet[key]
 	c, err := h.emu.CreateCustomer(emulator.CustomerInput{Name: s.Name, CurrencyISO: s.Currency, CountryISO: s.Country,
 		Realms: slices.Clone(s.Realms), ShownSubRealms: slices.Clone(s.Shown), EnabledSubRealms: slices.Clone(s.Enabled)})
@@ -383,9 +403,15 @@ func workflowApply(h *harness, _ *rand.Rand) error {
 // change only touches a customer the plan leaves alone.
 func workflowPlanfile(h *harness, r *rand.Rand) error {
 	want := h.expect()
-	res := h.tf(h.refreshBudget(0, 1), args("plan", "-out=soak.tfplan")...)
+	pb := h.refreshBudget(0, 1)
+	pb.plans(want)
+	res := h.tf(pb, args("plan", "-out=soak.tfplan")...)
 	h.describe("plan -out: exit %d", res.ExitCode)
 	if !h.succeeded(res, false) {
+		return nil
+	}
+	p, ok := h.showPlan("soak.tfplan")
+	if !ok {
 		return nil
 	}
 	var mid string
@@ -401,6 +427,12 @@ func workflowPlanfile(h *harness, r *rand.Rand) error {
 			mid = pick(r, candidates)
 			midID = h.state()[mid].ID
 			what := pick(r, append(slices.Clone(portalAttrs), "delete"))
+			if what == "sub-realms" && !h.cfg.Defects["stale-unchanged-attr"] && splitsSubRealms(plannedAttrs(p)[midID]) {
+				// A PATCH that sends both sets although the plan changes one
+				// reverts the other's portal change: issue 22's defect, drawn
+				// only with its switch on.
+				what = pick(r, []string{"name", "currency", "country", "realms", "delete"})
+			}
 			if err := h.portalChange(r, mid, what); err != nil {
 				return err
 			}
@@ -410,8 +442,10 @@ func workflowPlanfile(h *harness, r *rand.Rand) error {
 	b.reads = 0 // the plan read them; a 404 of a write may still cost a confirming list
 	b.addWrites(want)
 	stale := mid != "" && plannedFor(want, h.model, mid)
+	before := apiAttrsByID(h.api())
 	res = h.tf(b, args("apply", "soak.tfplan")...)
 	h.describe("apply planfile: exit %d", res.ExitCode)
+	h.checkUnplanned(res, p, before)
 	if h.succeeded(res, stale) {
 		h.refreshed(nil) // applying the plan saved its refresh, from before the portal change
 		if midID != 0 {
@@ -420,6 +454,28 @@ func workflowPlanfile(h *harness, r *rand.Rand) error {
 		h.checkStateMatchesAPI(res)
 	}
 	return nil
+}
+
+// splitsSubRealms reports whether planned (a customer's changed attributes)
+// changes one sub-realm set and not the other.
+func splitsSubRealms(planned []string) bool {
+	return slices.Contains(planned, "shown_sub_realms") != slices.Contains(planned, "enabled_sub_realms")
+}
+
+// checkUnplanned: the apply of saved plan p changed in the API only what p
+// shows changing (before is the API just before the apply).
+func (h *harness) checkUnplanned(res result, p planJSON, before map[int64]attrs) {
+	if h.violation != nil {
+		return
+	}
+	var implicit []int64
+	if h.faults.ImplicitRealm {
+		implicit = []int64{1}
+	}
+	if problems := unplannedChanges(p, before, apiAttrsByID(h.api()), implicit); len(problems) > 0 {
+		h.violate("apply-changes-only-what-the-plan-showed", "%s changed what its plan did not show changing:\n  %s\n%s",
+			strings.Join(res.Args, " "), strings.Join(problems, "\n  "), res)
+	}
 }
 
 // workflowRefreshFalse: apply -refresh=false plans from state alone. A
@@ -480,18 +536,25 @@ func workflowTarget(h *harness, r *rand.Rand) error {
 	return nil
 }
 
+// configuredLive returns the keys in state, in the configuration, whose
+// customer the API still holds.
+func (h *harness) configuredLive() []string {
+	var keys []string
+	for _, k := range h.liveInState() {
+		if _, ok := h.model.Fleet[k]; ok {
+			keys = append(keys, k)
+		}
+	}
+	return keys
+}
+
 // workflowImport: state rm, then import the customer again (an import block,
 // an import block by identity, or terraform import). A failed import (under
 // faults) is retried once with the faults off, as a user would; the customer
 // must be back in state either way.
 func workflowImport(how string) func(h *harness, r *rand.Rand) error {
 	return func(h *harness, r *rand.Rand) error {
-		var keys []string
-		for _, k := range h.liveInState() {
-			if _, ok := h.model.Fleet[k]; ok {
-				keys = append(keys, k)
-			}
-		}
+		keys := h.configuredLive()
 		if len(keys) == 0 {
 			h.describe("nothing to import")
 			return nil
@@ -521,7 +584,7 @@ func workflowImport(how string) func(h *harness, r *rand.Rand) error {
 		if res.ExitCode != 0 && h.violation == nil && h.faults.disruptive() {
 			h.describe("import failed under faults (%s); again without", h.faults)
 			live := h.faults
-			h.setFaults(faultState{ImplicitRealm: live.ImplicitRealm, Pages: live.Pages, Quirks: live.Quirks})
+			h.setFaults(live.variants())
 			res = attempt()
 			h.setFaults(live)
 		}
@@ -560,7 +623,12 @@ func workflowDestroySubset(h *harness, r *rand.Rand) error {
 	b := h.refreshBudget(0, 2)
 	a := []string{"destroy", "-auto-approve"}
 	api := h.api()
+	want := h.expect()
 	for _, k := range keys {
+		// destroy plans the targets' pending changes first (and checks
+		// their new realm ids against the catalogues).
+		b.catalogues(want[k])
+		b.catalogues(want[h.model.moveTarget(k)])
 		a = append(a, "-target="+address(k))
 		if _, ok := api[st[k].ID]; ok {
 			b.deletes++
@@ -635,6 +703,27 @@ func toggleFault(which string) func(h *harness, r *rand.Rand) error {
 	}
 }
 
+// customerSchemaHas reports whether the provider's cloudlx_customer resource
+// has the attribute name: the soak draws the steps of an argument only when
+// the provider under test has it.
+func customerSchemaHas(name string) bool {
+	ctx := context.Background()
+	p := provider.New("soak")()
+	for _, f := range p.Resources(ctx) {
+		res := f()
+		var md resource.MetadataResponse
+		res.Metadata(ctx, resource.MetadataRequest{ProviderTypeName: "cloudlx"}, &md)
+		if md.TypeName != "cloudlx_customer" {
+			continue
+		}
+		var sr resource.SchemaResponse
+		res.Schema(ctx, resource.SchemaRequest{}, &sr)
+		_, ok := sr.Schema.Attributes[name]
+		return ok
+	}
+	return false
+}
+
 // providerHasIdentity reports whether the provider's customer resource has a
 // resource identity (import { identity = ... }).
 func providerHasIdentity() bool {
@@ -649,4 +738,522 @@ func providerHasIdentity() bool {
 		}
 	}
 	return false
+}
+
+// --- issue 22: the plan is the contract --------------------------------------
+
+// pendingCreates returns the keys the oracle's plan creates, sorted.
+func pendingCreates(want map[string]change) []string {
+	var keys []string
+	for _, k := range sortedKeys(want) {
+		if want[k].Action == "create" {
+			keys = append(keys, k)
+		}
+	}
+	return keys
+}
+
+// ensureCreate makes sure the next apply creates a customer (adding one to
+// the configuration when none is pending) and returns the oracle's plan;
+// false when the fleet is full.
+func (h *harness) ensureCreate(r *rand.Rand) (map[string]change, bool) {
+	want := h.expect()
+	if len(pendingCreates(want)) > 0 {
+		return want, true
+	}
+	if len(h.model.Fleet) >= maxFleet {
+		h.describe("fleet full (%d) and nothing to create", len(h.model.Fleet))
+		return want, false
+	}
+	if err := configAdd(h, r); err != nil {
+		h.violate("harness", "%v", err)
+		return want, false
+	}
+	return h.expect(), true
+}
+
+// workflowLostCreate: the API creates a customer and the connection drops
+// before its answer; then CI runs the apply again. The customer must end up in
+// state once, and no second customer of its name may appear (the provider
+// resolves the lost answer on evidence: one list read).
+func workflowLostCreate(h *harness, r *rand.Rand) error {
+	want, ok := h.ensureCreate(r)
+	if !ok {
+		return nil
+	}
+	const route = "POST /api/customers"
+	h.emu.InjectFault(route, emulator.Fault{AfterProcessing: true, Drop: true}, 1)
+	defer h.emu.InjectFault(route, emulator.Fault{}, 0)
+	b := h.refreshBudget(0, 2)
+	b.addWrites(want)
+	b.lostCreates = 1
+	res := h.tf(b, args("apply", "-auto-approve")...)
+	h.describe("apply, the first create's answer lost: exit %d", res.ExitCode)
+	h.applied(res, true, nil)
+	if h.violation != nil {
+		return nil
+	}
+	h.emu.InjectFault(route, emulator.Fault{}, 0)
+	want = h.expect()
+	b = h.refreshBudget(0, 2)
+	b.addWrites(want)
+	res = h.tf(b, args("apply", "-auto-approve")...)
+	h.describe("apply again, as CI does: exit %d", res.ExitCode)
+	h.applied(res, false, nil)
+	return nil
+}
+
+// portalSameName: a portal user creates a customer under the name of one the
+// configuration has yet to create. The plan must fail naming that customer
+// (and how to adopt it); then the configuration either renames its customer
+// or, when the provider has the setting, allows the duplicate and applies.
+func portalSameName(h *harness, r *rand.Rand) error {
+	want, ok := h.ensureCreate(r)
+	if !ok {
+		return nil
+	}
+	key := pick(r, pendingCreates(want))
+	s := h.model.Fleet[key].clone()
+	shown := randomIDs(r, subRealms, 0)
+	c, err := h.emu.CreateCustomer(emulator.CustomerInput{Name: s.Name, CurrencyISO: pick(r, currencies), CountryISO: pick(r, countries),
+		Realms: randomIDs(r, realmIDs[1:], 1), ShownSubRealms: shown, EnabledSubRealms: randomIDs(r, shown, 0)})
+	if err != nil {
+		return fmt.Errorf("portal customer named like %s: %w", key, err)
+	}
+	h.byHarness[c.ID] = true
+	h.describe("portal creates customer %d named %q, which %s has yet to create", c.ID, s.Name, key)
+	return h.planRefusesName(r, key, c.ID)
+}
+
+// planRefusesName: the configuration creates key under a name that customer
+// holder already has. The plan must fail naming holder and how to import it;
+// then the configuration either renames its customer or, when the provider
+// has the setting, allows the duplicate and applies.
+func (h *harness) planRefusesName(r *rand.Rand, key string, holder int64) error {
+	s := h.model.Fleet[key].clone()
+	// The faults off for this plan: its failure must be the guard's.
+	live := h.faults
+	h.setFaults(live.variants())
+	b := h.refreshBudget(0, 1)
+	b.plans(h.expect())
+	res := h.tf(b, args("plan")...)
+	h.setFaults(live)
+	h.describe("plan: exit %d", res.ExitCode)
+	if h.violation != nil {
+		return nil
+	}
+	named := regexp.MustCompile(`\b` + strconv.FormatInt(holder, 10) + `\b`).MatchString(res.Combined())
+	switch {
+	case res.ExitCode == 0:
+		h.violate("create-refuses-existing-name", "the plan creates %s named %q although CloudLX customer %d has that name: "+
+			"it must fail, naming the customer and how to import it:\n%s", address(key), s.Name, holder, res)
+		return nil
+	case !named || !strings.Contains(res.Combined(), "import"):
+		h.violate("create-refuses-existing-name", "the plan that would duplicate %q failed without naming customer %d and its import:\n%s",
+			s.Name, holder, res)
+		return nil
+	}
+	if h.caps.allowDuplicate && r.IntN(2) == 0 {
+		s.AllowDuplicate = true
+		h.model.Fleet[key] = s
+		h.describe("%s allows the duplicate name", key)
+		if err := h.writeConfig(); err != nil {
+			return err
+		}
+		return workflowApply(h, r)
+	}
+	s.Name = h.freshName(key)
+	h.model.Fleet[key] = s
+	h.describe("%s renamed to %q", key, s.Name)
+	return h.writeConfig()
+}
+
+// workflowStaleUnchanged: a saved plan changes one attribute of a customer
+// (one sub-realm set, foremost); before it is applied, the portal changes
+// another (the other set). The apply must leave the portal's change alone.
+func workflowStaleUnchanged(h *harness, r *rand.Rand) error {
+	keys := h.configuredLive()
+	if len(keys) == 0 {
+		h.describe("no customer to change")
+		return nil
+	}
+	key := pick(r, keys)
+	id := h.state()[key].ID
+	s := h.model.Fleet[key].clone()
+	var missing []int64
+	for _, sr := range subRealms {
+		if !slices.Contains(s.Shown, sr) {
+			missing = append(missing, sr)
+		}
+	}
+	edits := []string{"name"}
+	if len(s.Shown) > 0 {
+		edits = append(edits, "enabled", "enabled")
+	}
+	if len(missing) > 0 {
+		edits = append(edits, "shown", "shown")
+	}
+	switch pick(r, edits) {
+	case "enabled":
+		s.Enabled = editIDs(r, s.Enabled, s.Shown, 0)
+		if slices.Equal(sortedIDs(s.Enabled), sortedIDs(h.model.Fleet[key].Enabled)) {
+			s.Enabled = toggle(s.Enabled, pick(r, s.Shown))
+		}
+		h.describe("%s enabled %v (shown stays %v)", key, s.Enabled, s.Shown)
+	case "shown":
+		s.Shown = append(s.Shown, pick(r, missing))
+		h.describe("%s shown %v (enabled stays %v)", key, s.Shown, s.Enabled)
+	default:
+		s.Name = h.freshName(key)
+		h.describe("rename %s to %q", key, s.Name)
+	}
+	h.model.Fleet[key] = s
+	if err := h.writeConfig(); err != nil {
+		return err
+	}
+	want := h.expect()
+	pb := h.refreshBudget(0, 1)
+	pb.plans(want)
+	res := h.tf(pb, args("plan", "-out=soak.tfplan")...)
+	h.describe("plan -out: exit %d", res.ExitCode)
+	if !h.succeeded(res, false) {
+		return nil
+	}
+	p, ok := h.showPlan("soak.tfplan")
+	if !ok {
+		return nil
+	}
+	var after attrs
+	for _, rc := range p.ResourceChanges {
+		if got, _ := rc.Change.Before["id"].(float64); int64(got) == id && rc.Change.After != nil {
+			after = attrsFromJSON(rc.Change.After)
+		}
+	}
+	if err := h.portalChangeUnplanned(r, key, id, plannedAttrs(p)[id], after); err != nil {
+		return err
+	}
+	b := h.refreshBudget(0, 1)
+	b.reads = 0
+	b.addWrites(want)
+	before := apiAttrsByID(h.api())
+	res = h.tf(b, args("apply", "soak.tfplan")...)
+	h.describe("apply planfile: exit %d", res.ExitCode)
+	h.checkUnplanned(res, p, before)
+	if h.succeeded(res, false) {
+		h.refreshed(nil)
+		h.dirty[id] = true
+		h.checkStateMatchesAPI(res)
+	}
+	return nil
+}
+
+func toggle(ids []int64, id int64) []int64 {
+	if i := slices.Index(ids, id); i >= 0 {
+		return slices.Delete(slices.Clone(ids), i, i+1)
+	}
+	return append(slices.Clone(ids), id)
+}
+
+// portalChangeUnplanned changes, in the portal, an attribute of customer id
+// that planned (what the saved plan changes for it) leaves alone: the other
+// sub-realm set when the plan changes one, else name, currency, country or
+// realms. after is the customer as the plan leaves it.
+func (h *harness) portalChangeUnplanned(r *rand.Rand, key string, id int64, planned []string, after attrs) error {
+	c, ok := h.emu.Customer(id)
+	if !ok {
+		h.describe("customer %d is gone", id)
+		return nil
+	}
+	held := apiAttrs(c)
+	changesShown, changesEnabled := slices.Contains(planned, "shown_sub_realms"), slices.Contains(planned, "enabled_sub_realms")
+	var shown, enabled []int64
+	switch {
+	case changesEnabled && !changesShown:
+		// Add a sub-realm to the shown set (enabled stays within it, whatever
+		// the plan enables), or take one away that neither enables.
+		var add, drop []int64
+		for _, sr := range subRealms {
+			switch {
+			case !slices.Contains(held.Shown, sr):
+				add = append(add, sr)
+			case !slices.Contains(held.Enabled, sr) && !slices.Contains(after.Enabled, sr):
+				drop = append(drop, sr)
+			}
+		}
+		switch {
+		case len(add) > 0:
+			shown, enabled = append(slices.Clone(held.Shown), pick(r, add)), held.Enabled
+		case len(drop) > 0:
+			shown, enabled = toggle(held.Shown, pick(r, drop)), held.Enabled
+		}
+	case changesShown && !changesEnabled:
+		// Enable another subset of what stays shown either way.
+		var both []int64
+		for _, sr := range held.Shown {
+			if slices.Contains(after.Shown, sr) {
+				both = append(both, sr)
+			}
+		}
+		if len(both) > 0 {
+			shown, enabled = held.Shown, toggle(held.Enabled, pick(r, both))
+			for _, sr := range enabled {
+				if !slices.Contains(both, sr) {
+					enabled = held.Enabled // it enabled one the plan hides: keep it simple
+					break
+				}
+			}
+			if slices.Equal(sortedIDs(enabled), held.Enabled) {
+				shown, enabled = nil, nil
+			}
+		}
+	}
+	if shown != nil {
+		if _, err := h.emu.UpdateCustomer(id, func(in *emulator.CustomerInput) {
+			in.ShownSubRealms, in.EnabledSubRealms = slices.Clone(shown), slices.Clone(enabled)
+		}); err != nil {
+			return fmt.Errorf("portal change of %s: %w", key, err)
+		}
+		h.dirty[id] = true
+		h.describe("portal sets %s shown %v enabled %v", key, sortedIDs(shown), sortedIDs(enabled))
+		return nil
+	}
+	var others []string
+	for what, attr := range map[string]string{"name": "name", "currency": "currency_iso", "country": "country_iso", "realms": "realms"} {
+		if !slices.Contains(planned, attr) {
+			others = append(others, what)
+		}
+	}
+	if len(others) == 0 {
+		h.describe("the plan changes everything the portal could")
+		return nil
+	}
+	slices.Sort(others)
+	return h.portalChange(r, key, pick(r, others))
+}
+
+// workflowThrottledList: a plan that reads the customer list (more customers
+// than bulk_refresh_threshold) while the API answers the list 429 twice. The
+// list must wait and be retried: the budget allows no GET per customer for it.
+func workflowThrottledList(h *harness, r *rand.Rand) error {
+	// The other faults off for this step: what it tests is the 429 alone.
+	live := h.faults
+	h.setFaults(live.variants())
+	defer h.setFaults(live)
+	const need = bulkRefreshThreshold + 2
+	if len(h.liveInState()) < need {
+		for len(h.model.Fleet) < min(need+1, maxFleet) {
+			if err := configAdd(h, r); err != nil {
+				return err
+			}
+		}
+		h.describe("%d customers for the list to answer: apply first", len(h.model.Fleet))
+		if err := workflowApply(h, r); err != nil || h.violation != nil {
+			return err
+		}
+	}
+	if n := len(h.liveInState()); n < need {
+		h.describe("only %d customers: not enough to read the list", n)
+		return nil
+	}
+	const route = "GET /api/customers"
+	h.emu.InjectFault(route, emulator.Fault{Status: 429, RetryAfter: "1"}, 2)
+	defer h.emu.InjectFault(route, emulator.Fault{}, 0)
+	want := h.expect()
+	b := h.refreshBudget(0, 1)
+	b.plans(want)
+	res := h.tf(b, args("plan")...)
+	h.describe("plan of %d customers, the list answered 429 twice: exit %d", b.reads, res.ExitCode)
+	h.succeeded(res, false)
+	return nil
+}
+
+// settle applies the configuration when its plan destroys a customer, so
+// that the no-delete steps' destroy is the only one (another would meet the
+// API without DELETE too); false if it could not. Other changes may stay
+// pending (under the implicit-realm variant, realms never settle).
+func (h *harness) settle(r *rand.Rand) bool {
+	destroys := func() bool {
+		for _, c := range h.expect() {
+			if c.Action == "delete" {
+				return true
+			}
+		}
+		return false
+	}
+	if !destroys() {
+		return true
+	}
+	h.describe("destroys pending: apply first")
+	if err := workflowApply(h, r); err != nil {
+		h.violate("harness", "%v", err)
+	}
+	if h.violation != nil || destroys() {
+		h.describe("destroys still pending: nothing more")
+		return false
+	}
+	return true
+}
+
+// withNoDelete runs f on an API without DELETE (405), as documented.
+func (h *harness) withNoDelete(f func()) {
+	live := h.faults
+	nd := live
+	nd.NoDelete = true
+	h.setFaults(nd)
+	defer h.setFaults(live)
+	f()
+}
+
+// removable picks a configured, created customer to remove from the
+// configuration whose deletion_policy is policy; "" when there is none (or
+// the fleet is at its minimum).
+func (h *harness) removable(r *rand.Rand, policy string) string {
+	if len(h.model.Fleet) <= minFleet {
+		h.describe("fleet at its minimum (%d)", len(h.model.Fleet))
+		return ""
+	}
+	var keys []string
+	for _, k := range h.configuredLive() {
+		if h.model.Fleet[k].policy() == policy {
+			keys = append(keys, k)
+		}
+	}
+	if len(keys) == 0 {
+		h.describe("no customer with deletion_policy %s", policy)
+		return ""
+	}
+	return pick(r, keys)
+}
+
+// workflowAbandon: deletion_policy = "ABANDON", then the customer leaves the
+// configuration, on an API without DELETE. The plan warns that it will remain
+// in CloudLX; the apply sends no DELETE, and the customer stays in CloudLX,
+// out of state.
+func workflowAbandon(h *harness, r *rand.Rand) error {
+	if !h.caps.deletionPolicy {
+		h.describe("the provider has no %s", deletionPolicyAttr)
+		return nil
+	}
+	if !h.settle(r) {
+		return nil
+	}
+	key := h.removable(r, "DELETE")
+	if key == "" {
+		return nil
+	}
+	id := h.state()[key].ID
+	s := h.model.Fleet[key].clone()
+	s.DeletionPolicy = "ABANDON"
+	h.model.Fleet[key] = s
+	if err := h.writeConfig(); err != nil {
+		return err
+	}
+	want := h.expect()
+	b := h.refreshBudget(0, 2)
+	b.addWrites(want)
+	res := h.tf(b, args("apply", "-auto-approve")...)
+	h.describe("%s deletion_policy ABANDON, apply: exit %d", key, res.ExitCode)
+	h.applied(res, false, nil)
+	if res.ExitCode != 0 {
+		return nil
+	}
+	h.withNoDelete(func() {
+		delete(h.model.Fleet, key)
+		if err := h.writeConfig(); err != nil {
+			h.violate("harness", "%v", err)
+			return
+		}
+		want := h.expect()
+		b := h.refreshBudget(0, 1)
+		res := h.tf(b, args("plan")...)
+		h.describe("remove %s, plan: exit %d", key, res.ExitCode)
+		if !h.succeeded(res, false) {
+			return
+		}
+		out := res.Combined()
+		if !strings.Contains(out, "Warning") || !strings.Contains(out, "ABANDON") && !strings.Contains(strings.ToLower(out), "remain") {
+			h.violate("destroy-shows-its-fate", "the plan destroys %s, whose deletion_policy is ABANDON, without warning that it remains in CloudLX:\n%s",
+				address(key), res)
+			return
+		}
+		b = h.refreshBudget(0, 2)
+		b.addWrites(want)
+		b.deletes = 0 // ABANDON sends nothing
+		res = h.tf(b, args("apply", "-auto-approve")...)
+		h.describe("apply: exit %d", res.ExitCode)
+		h.checkAbandoned(res, key, id)
+	})
+	return h.revertRemoval(r, key, s, id)
+}
+
+// workflowNoDelete: a customer with deletion_policy DELETE leaves the
+// configuration on an API without DELETE. The apply warns that it remains in
+// CloudLX and names deletion_policy = "ABANDON" as the way to say so.
+func workflowNoDelete(h *harness, r *rand.Rand) error {
+	if !h.caps.deletionPolicy {
+		h.describe("the provider has no %s", deletionPolicyAttr)
+		return nil
+	}
+	if !h.settle(r) {
+		return nil
+	}
+	key := h.removable(r, "DELETE")
+	if key == "" {
+		return nil
+	}
+	id := h.state()[key].ID
+	s := h.model.Fleet[key]
+	h.withNoDelete(func() {
+		delete(h.model.Fleet, key)
+		if err := h.writeConfig(); err != nil {
+			h.violate("harness", "%v", err)
+			return
+		}
+		b := h.refreshBudget(0, 2)
+		b.addWrites(h.expect())
+		res := h.tf(b, args("apply", "-auto-approve")...)
+		h.describe("remove %s, apply on an API without DELETE: exit %d", key, res.ExitCode)
+		if res.ExitCode == 0 && (!strings.Contains(res.Combined(), "Warning") || !strings.Contains(res.Combined(), "ABANDON")) {
+			h.violate("destroy-shows-its-fate", "the apply could not delete %s (no DELETE) and did not warn naming deletion_policy = \"ABANDON\":\n%s",
+				address(key), res)
+			return
+		}
+		h.checkAbandoned(res, key, id)
+	})
+	return h.revertRemoval(r, key, s, id)
+}
+
+// checkAbandoned: after an apply that let customer id of key go, it is out of
+// state and still in CloudLX (no longer Terraform's: not an orphan).
+func (h *harness) checkAbandoned(res result, key string, id int64) {
+	if !h.succeeded(res, false) {
+		return
+	}
+	h.refreshed(nil)
+	if _, still := h.state()[key]; still {
+		h.violate("destroy-removes", "%s is still in state after %s succeeded", address(key), strings.Join(res.Args, " "))
+		return
+	}
+	if _, ok := h.emu.Customer(id); !ok {
+		h.violate("abandon-keeps-customer", "customer %d (%s) is gone from CloudLX although nothing may delete it:\n%s", id, address(key), res)
+		return
+	}
+	h.abandoned[id] = true
+	h.checkStateMatchesAPI(res)
+}
+
+// revertRemoval: half the time, the configuration takes back the removal of
+// key (s as it was), whose customer id stayed in CloudLX: the plan would
+// create a second customer of its name, and must refuse to.
+func (h *harness) revertRemoval(r *rand.Rand, key string, s spec, id int64) error {
+	if h.violation != nil || !h.abandoned[id] || r.IntN(2) == 0 {
+		return nil
+	}
+	s.DeletionPolicy = ""
+	h.model.Fleet[key] = s
+	h.describe("revert: %s back in the configuration", key)
+	if err := h.writeConfig(); err != nil {
+		return err
+	}
+	return h.planRefusesName(r, key, id)
 }

@@ -6,7 +6,8 @@
 //	SOAK_STEPS    steps to generate (default 200)
 //	SOAK_REPLAY   "kind@seed kind@seed ...": run these steps instead (a shrunk reproduction)
 //	SOAK_DEFECTS  known-defect step kinds to draw: all (default), none, or a list of
-//	              gateway-404, implicit-realm, stale-write
+//	              gateway-404, implicit-realm, stale-write (issue 10), lost-create,
+//	              name-exists, stale-unchanged-attr, throttle-fanout, no-delete-policy (issue 22)
 //	SOAK_SHRINK   how long to shrink a failing sequence (default 10m; 0 = do not)
 //	SOAK_CLI      the CLI executable (make soak resolves SOAK_CLI=terraform|tofu to a path)
 //
