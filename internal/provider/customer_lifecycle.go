@@ -145,7 +145,7 @@ type nameGuard struct {
 	refresh *bulkRefresh
 
 	mu      sync.Mutex
-	loaded  chan struct{}                // closed once byName and err are set; nil before the first check
+	loaded  chan struct{}                 // closed once byName and err are set; nil before the first check
 	byName  map[string][]cloudlx.Customer // id and name of every listed customer, by exact name
 	err     error
 	planned map[string]bool // names planned for creation -> whether one of those creates allows no duplicate
