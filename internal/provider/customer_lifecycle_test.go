@@ -236,7 +236,7 @@ func TestAccLifecycle_stateOnlySettings(t *testing.T) {
 				Check:             env.checkWrites(),
 			},
 			{
-				Config:      withPolicy(`deletion_policy = "delete"`),
+				Config: withPolicy(`deletion_policy = "delete"`),
 				ExpectError: regexp.MustCompile(`(?s)Invalid deletion_policy.*` + errorMatching(`deletion_policy is "delete"; it must be "DELETE"`).String() +
 					`.*` + errorMatching(`Did you mean "DELETE"?`).String()),
 			},
@@ -329,7 +329,7 @@ func TestAccLifecycle_duplicateNameGuardWithoutTheList(t *testing.T) {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			Config:      env.providerBlockWith("max_retries = 1") + customerBlock(customerWithoutAdminUser),
+			Config: env.providerBlockWith("max_retries = 1") + customerBlock(customerWithoutAdminUser),
 			ExpectError: regexp.MustCompile(`(?s)Could not check that no CloudLX customer has this name.*` +
 				errorMatching(`This plan creates customer "Acme Ltd".`).String()),
 		}, {
