@@ -89,6 +89,9 @@ func (b budget) check(reqs []emulator.Request, f faultState, took time.Duration)
 	if b.reads > bulkRefreshThreshold {
 		lists++
 	}
+	if b.creates > 0 {
+		lists += b.walks // the duplicate-name check: once in each walk that plans a create
+	}
 	gets := min(b.reads, bulkRefreshThreshold+b.missing)
 	if listFaulted || f.ShortToken || unauthorized > 0 {
 		gets = b.reads // a list that failed leaves every read to its own GET
