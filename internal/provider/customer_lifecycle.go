@@ -15,7 +15,9 @@ package provider
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
+	"math/big"
 	"slices"
 	"strings"
 	"sync"
@@ -117,10 +119,70 @@ func deleteWithoutRequest(state *customerResourceModel, diags *diag.Diagnostics)
 	return false
 }
 
+// replacedKey is the private-state key under which the plan of an existing
+// customer records which customer it is (replacedCustomer).
+const replacedKey = "replaced"
+
+// replacedCustomer is the customer a planned object held, and its
+// deletion_policy. Terraform plans a replacement (-replace, a tainted object)
+// in two calls, and hands the private state of the first (an update of the
+// existing customer) to the second (the create of its successor): the
+// duplicate-name check then knows that the customer holding the name is the
+// one being replaced.
+type replacedCustomer struct {
+	ID             int64  `json:"id"`
+	DeletionPolicy string `json:"deletion_policy"`
+}
+
+// privateData is the framework's private state of a resource, as
+// ModifyPlanRequest and ModifyPlanResponse carry it.
+type privateData interface {
+	GetKey(ctx context.Context, key string) ([]byte, diag.Diagnostics)
+	SetKey(ctx context.Context, key string, value []byte) diag.Diagnostics
+}
+
+// noteReplaced records, in the plan of an existing customer (state), which
+// customer it is, for the create half of a replacement (see replacedCustomer).
+// Without the note, a replacement's create is checked like any other, so a
+// failure to write it is not an error.
+func noteReplaced(ctx context.Context, state tftypes.Value, private privateData) {
+	var attrs map[string]tftypes.Value
+	if private == nil || state.As(&attrs) != nil {
+		return
+	}
+	var id big.Float
+	var policy *string
+	if attrs["id"].As(&id) != nil || attrs["deletion_policy"].As(&policy) != nil {
+		return
+	}
+	r := replacedCustomer{DeletionPolicy: deletionPolicyDelete}
+	r.ID, _ = id.Int64()
+	if policy != nil {
+		r.DeletionPolicy = *policy
+	}
+	if value, err := json.Marshal(r); err == nil {
+		_ = private.SetKey(ctx, replacedKey, value)
+	}
+}
+
+// replaced returns the customer a create replaces, if it is the create half
+// of a replacement (see replacedCustomer).
+func replaced(ctx context.Context, private privateData) (replacedCustomer, bool) {
+	var r replacedCustomer
+	if private == nil {
+		return r, false
+	}
+	raw, diags := private.GetKey(ctx, replacedKey)
+	if diags.HasError() || len(raw) == 0 || json.Unmarshal(raw, &r) != nil {
+		return r, false
+	}
+	return r, r.ID > 0
+}
+
 // planCreate is the duplicate-name guard of a plan that creates a customer.
 // A name or setting not known until apply is checked then: the apply plans
 // the create again, with every value known, just before it sends the POST.
-func (r *customerResource) planCreate(ctx context.Context, plan tftypes.Value) (diags diag.Diagnostics) {
+func (r *customerResource) planCreate(ctx context.Context, plan tftypes.Value, private privateData) (diags diag.Diagnostics) {
 	if r.data == nil {
 		return nil // the provider is not configured yet; the apply checks it
 	}
@@ -132,7 +194,18 @@ func (r *customerResource) planCreate(ctx context.Context, plan tftypes.Value) (
 	if m.Name.IsUnknown() || m.AllowDuplicateName.IsUnknown() {
 		return nil
 	}
-	return r.data.names.check(ctx, m.Name.ValueString(), m.AllowDuplicateName.ValueBool())
+	// The create half of a replacement: the old customer is destroyed first
+	// (unless create_before_destroy), as its deletion_policy says.
+	var replacing int64
+	if old, ok := replaced(ctx, private); ok {
+		switch old.DeletionPolicy {
+		case deletionPolicyPrevent:
+			return diag.Diagnostics{customerDestroyPrevented(m.Name.ValueString(), old.ID)}
+		case deletionPolicyDelete:
+			replacing = old.ID // deleted before the create: its name does not count
+		}
+	}
+	return r.data.names.check(ctx, m.Name.ValueString(), m.AllowDuplicateName.ValueBool(), replacing)
 }
 
 // nameGuard checks the names of the customers one provider process plans to
@@ -158,13 +231,15 @@ func newNameGuard(client *cloudlx.Client, refresh *bulkRefresh) *nameGuard {
 // check refuses a create of name that would make a second customer of that
 // name: one CloudLX holds, or one another create of this plan makes. With
 // allowDuplicate, only another create of this plan that allows none refuses
-// it. Names are compared exactly, as CloudLX stores them.
+// it. replacing (0 for none) is the customer this create replaces, deleted
+// before it: its name does not count. Names are compared exactly, as CloudLX
+// stores them.
 //
 // Terraform plans each create once per walk (the apply walk plans it again,
 // in a process of its own), so a name planned twice in one process is two
 // resources of one configuration. Which of the two reports it depends on the
 // order Terraform plans them in; the plan fails either way.
-func (g *nameGuard) check(ctx context.Context, name string, allowDuplicate bool) diag.Diagnostics {
+func (g *nameGuard) check(ctx context.Context, name string, allowDuplicate bool, replacing int64) diag.Diagnostics {
 	g.mu.Lock()
 	strict, plannedBefore := g.planned[name]
 	g.planned[name] = strict || !allowDuplicate
@@ -179,7 +254,8 @@ func (g *nameGuard) check(ctx context.Context, name string, allowDuplicate bool)
 	if err != nil {
 		return diag.Diagnostics{nameCheckFailed(name, g.client.URL(customersPath), err)}
 	}
-	if taken := byName[name]; len(taken) > 0 {
+	taken := slices.DeleteFunc(slices.Clone(byName[name]), func(c cloudlx.Customer) bool { return c.ID == replacing })
+	if len(taken) > 0 {
 		return diag.Diagnostics{nameTaken(name, taken)}
 	}
 	return nil

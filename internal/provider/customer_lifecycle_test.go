@@ -120,8 +120,8 @@ func TestAccLifecycle_abandonAndNoDelete(t *testing.T) {
 		`Warning: Destroying this CloudLX customer leaves it in CloudLX`,
 		fmt.Sprintf(`Customer "Kept Ltd" (id %d) has deletion_policy = "ABANDON", so destroying it sends nothing to CloudLX`, kept),
 		`Plan: 0 to add, 0 to change, 2 to destroy.`)
-	if res := r.run(0, append(slices.Clone(planArgs), "-destroy")); strings.Contains(res.Stdout+res.Stderr, "Deleted Ltd") {
-		t.Errorf("the plan warns about the customer with deletion_policy DELETE:\n%s", res)
+	if res := r.run(0, append(slices.Clone(planArgs), "-destroy")); strings.Count(res.Stdout+res.Stderr, "Warning: Destroying this CloudLX customer") != 1 {
+		t.Errorf("want one warning, for the customer with deletion_policy ABANDON:\n%s", res)
 	}
 	env.emu.ResetRequests()
 
@@ -178,8 +178,8 @@ func testPrevent(t *testing.T, cli clitest.CLI, removedBlock bool) {
 		t.Errorf("the refused destroys sent %q", writes)
 	}
 
-	// -replace plans a destroy that no provider sees at plan time: Delete
-	// refuses it, and the create that would follow is not sent.
+	// -replace: Terraform plans the create half with the private state of
+	// the customer's own plan, which names it and its policy.
 	r.config(resourceBlock)
 	r.run(1, append(slices.Clone(applyArgs), "-replace=cloudlx_customer.test"), prevented[:2]...)
 	r.expectState("after the refused -replace", []string{id}, []string{id})
@@ -244,8 +244,17 @@ func TestAccLifecycle_stateOnlySettings(t *testing.T) {
 				Config:      withPolicy(`deletion_policy = "KEEP"`),
 				ExpectError: regexp.MustCompile(`(?s)deletion_policy is "KEEP"; it must be.*"ABANDON".*"PREVENT"`),
 			},
-			// Back to the default, so the harness's destroy deletes it.
-			{Config: withPolicy(""), ConfigPlanChecks: updateInPlace, Check: env.checkWrites()},
+			{Config: withPolicy(`deletion_policy = "ABANDON"`), ConfigPlanChecks: updateInPlace, Check: env.checkWrites()},
+			// Removed from the configuration: abandoned, nothing sent.
+			{
+				Config: env.providerBlock(),
+				Check: resource.ComposeTestCheckFunc(env.checkWrites(), func(*terraform.State) error {
+					if n := len(env.emu.Customers()); n != 1 {
+						return fmt.Errorf("%d customers, want the abandoned one", n)
+					}
+					return nil
+				}),
+			},
 			// An import gets the defaults: the plan after it is empty.
 			{
 				Config:             withPolicy(""),
@@ -318,6 +327,20 @@ func TestAccLifecycle_duplicateNameGuard(t *testing.T) {
 	if n := len(env.emu.Customers()); n != 2 {
 		t.Errorf("%d customers, want the 2 named Acme Ltd", n)
 	}
+
+	// -replace of a customer with deletion_policy DELETE: its name is free
+	// once it is deleted, which Terraform does first.
+	env.emu.ResetRequests()
+	r.run(0, append(slices.Clone(applyArgs), "-replace=cloudlx_customer.acme"), `1 added, 0 changed, 1 destroyed`)
+	if writes := env.writes(); len(writes) != 2 || writes[0] != "DELETE /api/customers/{id}" || !strings.HasPrefix(writes[1], "POST /api/customers {") {
+		t.Errorf("the replacement sent %q, want a DELETE, then a POST", writes)
+	}
+	// With ABANDON the old customer would stay: the plan fails.
+	r.config(namedCustomer("acme", "Acme Ltd", `deletion_policy = "ABANDON"`) + namedCustomer("second", "Acme Ltd", "allow_duplicate_name = true"))
+	r.run(0, applyArgs)
+	env.emu.ResetRequests()
+	r.run(1, append(slices.Clone(planArgs), "-replace=cloudlx_customer.acme"), `A CloudLX customer with this name already exists`)
+	r.expectRoutes("the refused replacement", "GET /api/customers/{id} 200", "GET /api/customers/{id} 200", "GET /api/customers 200")
 	r.run(0, destroyArgs)
 }
 

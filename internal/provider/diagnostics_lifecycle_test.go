@@ -199,7 +199,7 @@ func TestNameGuardReadsTheListOnce(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			results[i] = g.check(context.Background(), fmt.Sprintf("Customer %d", i), false)
+			results[i] = g.check(context.Background(), fmt.Sprintf("Customer %d", i), false, 0)
 		}()
 	}
 	wg.Wait()
@@ -211,13 +211,13 @@ func TestNameGuardReadsTheListOnce(t *testing.T) {
 	if n := lists.Load(); n != 1 {
 		t.Errorf("%d list reads for 20 creates, want 1", n)
 	}
-	if d := g.check(context.Background(), "Taken", false); len(d) != 1 || d[0].Summary() != "A CloudLX customer with this name already exists" {
+	if d := g.check(context.Background(), "Taken", false, 0); len(d) != 1 || d[0].Summary() != "A CloudLX customer with this name already exists" {
 		t.Errorf("a taken name: %v", d)
 	}
-	if d := g.check(context.Background(), "Taken ", true); d.HasError() {
+	if d := g.check(context.Background(), "Taken ", true, 0); d.HasError() {
 		t.Errorf("allowed: %v", d)
 	}
-	if d := g.check(context.Background(), "Customer 3", true); len(d) != 1 || !strings.Contains(d[0].Detail(), "This resource sets it; the other does not.") {
+	if d := g.check(context.Background(), "Customer 3", true, 0); len(d) != 1 || !strings.Contains(d[0].Detail(), "This resource sets it; the other does not.") {
 		t.Errorf("a name planned twice: %v", d)
 	}
 	if n := lists.Load(); n != 1 {
@@ -230,7 +230,7 @@ func TestNameGuardReadsTheListOnce(t *testing.T) {
 	mu.Lock()
 	failFirst = true
 	mu.Unlock()
-	if d := guard().check(context.Background(), "New", false); d.HasError() {
+	if d := guard().check(context.Background(), "New", false, 0); d.HasError() {
 		t.Errorf("after a throttled shared load: %v", d)
 	}
 	if n := lists.Load(); n != 2 {

@@ -97,9 +97,10 @@ func (r *customerResource) ModifyPlan(ctx context.Context, req resource.ModifyPl
 	}
 	if req.State.Raw.IsNull() {
 		// Everything computed is unknown until the API answers; the name must be free.
-		resp.Diagnostics.Append(r.planCreate(ctx, req.Plan.Raw)...)
+		resp.Diagnostics.Append(r.planCreate(ctx, req.Plan.Raw, req.Private)...)
 		return
 	}
+	noteReplaced(ctx, req.State.Raw, resp.Private) // for the create half of a replacement
 	plan, adminUserChanged, err := planWithDetails(req.Plan.Raw, req.State.Raw)
 	if err != nil {
 		resp.Diagnostics.AddError("Could not plan the CloudLX customer", err.Error())
