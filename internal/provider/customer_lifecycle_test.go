@@ -340,7 +340,9 @@ func TestAccLifecycle_duplicateNameGuard(t *testing.T) {
 	r.run(0, applyArgs)
 	env.emu.ResetRequests()
 	r.run(1, append(slices.Clone(planArgs), "-replace=cloudlx_customer.acme"), `A CloudLX customer with this name already exists`)
-	r.expectRoutes("the refused replacement", "GET /api/customers/{id} 200", "GET /api/customers/{id} 200", "GET /api/customers 200")
+	if err := env.expectWalks("GET /api/customers x1, GET /api/customers/{id} x2"); err != nil {
+		t.Errorf("the refused replacement: %v", err)
+	}
 	r.run(0, destroyArgs)
 }
 
