@@ -317,6 +317,15 @@ func TestAccLifecycle_duplicateNameGuard(t *testing.T) {
 	}
 	r.expectState("after the import", []string{fmt.Sprint(existing.ID)}, []string{fmt.Sprint(existing.ID)})
 
+	// -replace of a customer with deletion_policy DELETE: its name is free
+	// once it is deleted, which Terraform does first.
+	r.config(acme)
+	env.emu.ResetRequests()
+	r.run(0, append(slices.Clone(applyArgs), "-replace=cloudlx_customer.acme"), `1 added, 0 changed, 1 destroyed`)
+	if writes := env.writes(); len(writes) != 2 || writes[0] != "DELETE /api/customers/{id}" || !strings.HasPrefix(writes[1], "POST /api/customers {") {
+		t.Errorf("the replacement sent %q, want a DELETE, then a POST", writes)
+	}
+
 	// A second customer of the name, deliberately.
 	r.config(acme + namedCustomer("second", "Acme Ltd", "allow_duplicate_name = true"))
 	env.emu.ResetRequests()
@@ -328,13 +337,6 @@ func TestAccLifecycle_duplicateNameGuard(t *testing.T) {
 		t.Errorf("%d customers, want the 2 named Acme Ltd", n)
 	}
 
-	// -replace of a customer with deletion_policy DELETE: its name is free
-	// once it is deleted, which Terraform does first.
-	env.emu.ResetRequests()
-	r.run(0, append(slices.Clone(applyArgs), "-replace=cloudlx_customer.acme"), `1 added, 0 changed, 1 destroyed`)
-	if writes := env.writes(); len(writes) != 2 || writes[0] != "DELETE /api/customers/{id}" || !strings.HasPrefix(writes[1], "POST /api/customers {") {
-		t.Errorf("the replacement sent %q, want a DELETE, then a POST", writes)
-	}
 	// With ABANDON the old customer would stay: the plan fails.
 	r.config(namedCustomer("acme", "Acme Ltd", `deletion_policy = "ABANDON"`) + namedCustomer("second", "Acme Ltd", "allow_duplicate_name = true"))
 	r.run(0, applyArgs)
