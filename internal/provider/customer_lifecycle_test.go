@@ -478,3 +478,23 @@ func TestAccLifecycle_lostCreateAnswer(t *testing.T) {
 		})
 	}
 }
+
+// On an API without DELETE, a -replace planned with deletion_policy DELETE
+// leaves the old customer behind (the DELETE answers 405), so the create that
+// follows finds its name taken and is not sent: no second customer.
+func TestAccLifecycle_replaceWithoutDelete(t *testing.T) {
+	env := newTestEnv(t, emulator.Options{DisableDelete: true})
+	r := newLifecycleRun(t, env, clitest.Terraform(t))
+	r.config(namedCustomer("test", "Acme Ltd", ""))
+	r.run(0, applyArgs)
+	id := fmt.Sprint(env.currentID())
+	env.emu.ResetRequests()
+	r.run(1, append(slices.Clone(applyArgs), "-replace=cloudlx_customer.test"),
+		`Warning: CloudLX customer still exists`,
+		`Error: A CloudLX customer with this name already exists`,
+		fmt.Sprintf(`CloudLX already has a customer named "Acme Ltd": id %s.`, id))
+	if writes := env.writes(); len(writes) != 1 || writes[0] != "DELETE /api/customers/{id}" {
+		t.Errorf("writes %q, want the one DELETE (answered 405) and no POST", writes)
+	}
+	r.expectState("after the replacement", []string{}, []string{id})
+}
