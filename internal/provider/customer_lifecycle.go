@@ -16,6 +16,7 @@ package provider
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math/big"
 	"slices"
@@ -252,6 +253,12 @@ func (g *nameGuard) check(ctx context.Context, name string, allowDuplicate bool,
 	}
 	byName, err := g.existing(ctx)
 	if err != nil {
+		var diags diag.Diagnostics
+		if _, isTLS := tlsFailureDetail(err); isTLS || errors.As(err, new(*cloudlx.AuthError)) {
+			// Nothing can reach the API: say what to fix, as every call does.
+			addAPIError(&diags, "Could not check that no CloudLX customer has this name", err)
+			return diags
+		}
 		return diag.Diagnostics{nameCheckFailed(name, g.client.URL(customersPath), err)}
 	}
 	taken := slices.DeleteFunc(slices.Clone(byName[name]), func(c cloudlx.Customer) bool { return c.ID == replacing })
