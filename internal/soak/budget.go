@@ -29,6 +29,18 @@ type budget struct {
 	updates  int // updates with a change the API sees (admin_user alone sends nothing)
 	deletes  int
 	walks    int // provider processes that call the API, each fetching one token
+	// plansCreates: the command plans creates, whose duplicate-name check
+	// reads the customer list once in each walk (a plan counts no creates).
+	plansCreates bool
+}
+
+// addPlannedCreates records that the oracle's changes plan a create.
+func (b *budget) addPlannedCreates(changes map[string]change) {
+	for _, c := range changes {
+		if c.Action == "create" {
+			b.plansCreates = true
+		}
+	}
 }
 
 // refreshBudget is the cost of a walk that refreshes every instance in state
@@ -89,7 +101,7 @@ func (b budget) check(reqs []emulator.Request, f faultState, took time.Duration)
 	if b.reads > bulkRefreshThreshold {
 		lists++
 	}
-	if b.creates > 0 {
+	if b.creates > 0 || b.plansCreates {
 		lists += b.walks // the duplicate-name check: once in each walk that plans a create
 	}
 	gets := min(b.reads, bulkRefreshThreshold+b.missing)

@@ -581,7 +581,9 @@ func (h *harness) checkPlan() {
 
 	st, api := h.state(), apiAttrsByID(h.api())
 	want := expectPlan(h.model, st, api)
-	res := h.tf(h.refreshBudget(0, 1), "plan", "-out=check.tfplan", "-no-color", "-input=false")
+	b := h.refreshBudget(0, 1)
+	b.addPlannedCreates(want)
+	res := h.tf(b, "plan", "-out=check.tfplan", "-no-color", "-input=false")
 	if res.ExitCode != 0 {
 		h.violate("plan-succeeds", "with no faults on, the check plan failed:\n%s", res)
 		return

@@ -383,7 +383,9 @@ func workflowApply(h *harness, _ *rand.Rand) error {
 // change only touches a customer the plan leaves alone.
 func workflowPlanfile(h *harness, r *rand.Rand) error {
 	want := h.expect()
-	res := h.tf(h.refreshBudget(0, 1), args("plan", "-out=soak.tfplan")...)
+	planBudget := h.refreshBudget(0, 1)
+	planBudget.addPlannedCreates(want)
+	res := h.tf(planBudget, args("plan", "-out=soak.tfplan")...)
 	h.describe("plan -out: exit %d", res.ExitCode)
 	if !h.succeeded(res, false) {
 		return nil
