@@ -310,3 +310,25 @@ func (e *notFoundUnconfirmed) Error() string {
 	}
 	return fmt.Sprintf("%v; but the customer list (%s) still holds customer %d", e.notFound, e.listURL, e.id)
 }
+
+// List returns the whole customer list, by id, for a caller that needs every
+// customer (the duplicate-name check of a plan that creates one, in
+// customer_lifecycle.go): the list this process loaded within listMaxAge, or
+// the load in flight, else a new load, which then answers reads past the
+// threshold too. A plan that refreshes many customers and creates one reads
+// the list once. The map is shared: read it, never change it.
+func (b *bulkRefresh) List(ctx context.Context) (map[int64]*cloudlx.Customer, error) {
+	b.mu.Lock()
+	l := b.load
+	if l == nil || (loaded(l) && (l.err != nil || b.now().Sub(l.loadedAt) > listMaxAge)) {
+		l = b.startLoad(ctx)
+		b.load = l
+	}
+	b.mu.Unlock()
+	select {
+	case <-l.done:
+		return l.byID, l.err
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}

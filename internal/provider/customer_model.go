@@ -76,11 +76,14 @@ type customerAPIModel struct {
 }
 
 // customerResourceModel is the resource's plan and state: what the API
-// returns, plus admin_user and timeouts, which the API never returns.
+// returns, plus admin_user and timeouts, which the API never returns, and the
+// settings that live in state only (customer_lifecycle.go).
 type customerResourceModel struct {
 	customerAPIModel
-	AdminUser types.Object   `tfsdk:"admin_user"`
-	Timeouts  timeouts.Value `tfsdk:"timeouts"`
+	AdminUser          types.Object   `tfsdk:"admin_user"`
+	DeletionPolicy     types.String   `tfsdk:"deletion_policy"`
+	AllowDuplicateName types.Bool     `tfsdk:"allow_duplicate_name"`
+	Timeouts           timeouts.Value `tfsdk:"timeouts"`
 }
 
 // adminUserModel is admin_user, sent only by a create.
@@ -286,6 +289,7 @@ func setState(ctx context.Context, st *tfsdk.State, m *customerResourceModel) di
 		"realms": m.Realms, "shown_sub_realms": m.ShownSubRealms, "enabled_sub_realms": m.EnabledSubRealms,
 		"currency": m.Currency, "country": m.Country, "realm_details": m.RealmDetails, "sub_realm_details": m.SubRealmDetails,
 		"admin_user": m.AdminUser, "timeouts": m.Timeouts,
+		"deletion_policy": m.DeletionPolicy, "allow_duplicate_name": m.AllowDuplicateName,
 	}
 	raw := make(map[string]tftypes.Value, len(values))
 	for name, v := range values {
@@ -327,6 +331,7 @@ func getModel(ctx context.Context, raw tftypes.Value, m *customerResourceModel) 
 		{"currency", into(&m.Currency)}, {"country", into(&m.Country)},
 		{"realm_details", into(&m.RealmDetails)}, {"sub_realm_details", into(&m.SubRealmDetails)},
 		{"admin_user", into(&m.AdminUser)}, {"timeouts", into(&m.Timeouts)},
+		{"deletion_policy", into(&m.DeletionPolicy)}, {"allow_duplicate_name", into(&m.AllowDuplicateName)},
 	}
 	if len(decoders) != len(attrs) {
 		diags.AddError("Could not read the CloudLX customer from Terraform",

@@ -209,20 +209,6 @@ func writeAnswerDetailDiffers(attribute, planned, held string) diag.Diagnostic {
 // reports them reads as control flow and each text has a unit test
 // (diagnostics_test.go). Acceptance tests check some of them word for word.
 
-// customerMayHaveBeenCreated: a create failed without a clear answer
-// (cloudlx.MayHaveSucceeded) and was not repeated, so the user looks for the
-// customer before applying again.
-func customerMayHaveBeenCreated(name string, err error) diag.Diagnostic {
-	return diag.NewErrorDiagnostic("CloudLX customer may have been created",
-		fmt.Sprintf("Creating customer %q failed without a clear answer, so it is unknown whether CloudLX created it. "+
-			"The request was not repeated, to avoid creating the customer twice.\n\n"+
-			"Before applying again, look for a customer named %q in the CloudLX portal. If it exists, import it "+
-			"instead of creating it again, with\n  terraform import <resource address> <customer id>\n"+
-			"or an import block (import { to = <resource address>, id = \"<customer id>\" }). "+
-			"If it does not exist, apply again.\n\n%s",
-			name, name, err))
-}
-
 // customerCreatedNotReadBack: the customer was created and saved to state,
 // but the read that completes an incomplete create answer failed.
 func customerCreatedNotReadBack(name string, id int64, err error) diag.Diagnostic {
@@ -237,7 +223,9 @@ func customerStillExists(status int, name string, id int64) diag.Diagnostic {
 	return diag.NewWarningDiagnostic("CloudLX customer still exists",
 		fmt.Sprintf("The CloudLX API cannot delete customers (DELETE answered HTTP %d), so customer %q (id %d) still exists in "+
 			"CloudLX and was only removed from Terraform state. Remove or suspend it in the portal if it should be gone. "+
-			"To manage it with Terraform again, import it:\n  terraform import <resource address> %d",
+			"To manage it with Terraform again, import it:\n  terraform import <resource address> %d\n\n"+
+			"To say in the configuration that destroying a customer leaves it in CloudLX, set deletion_policy = \"ABANDON\" "+
+			"on its resource: the plan then says so before the destroy, and the destroy sends no request.",
 			status, name, id, id))
 }
 

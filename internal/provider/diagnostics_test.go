@@ -44,16 +44,6 @@ func TestCustomerResourceDiagnostics(t *testing.T) {
 		got  diag.Diagnostic
 		want wantDiagnostic
 	}{
-		"may have been created": {customerMayHaveBeenCreated("Acme Ltd", failure), wantDiagnostic{
-			diag.SeverityError, "", "CloudLX customer may have been created",
-			"Creating customer \"Acme Ltd\" failed without a clear answer, so it is unknown whether CloudLX created it. " +
-				"The request was not repeated, to avoid creating the customer twice.\n\n" +
-				"Before applying again, look for a customer named \"Acme Ltd\" in the CloudLX portal. If it exists, import it " +
-				"instead of creating it again, with\n  terraform import <resource address> <customer id>\n" +
-				"or an import block (import { to = <resource address>, id = \"<customer id>\" }). " +
-				"If it does not exist, apply again.\n\n" +
-				"POST https://portal.example/api/customers: connection reset",
-		}},
 		"created but not read back": {customerCreatedNotReadBack("Acme Ltd", 915, failure), wantDiagnostic{
 			diag.SeverityWarning, "", "CloudLX customer created, but its details could not be read",
 			"Customer \"Acme Ltd\" was created with id 915 and saved to state, but reading it back failed, so its computed " +
@@ -64,7 +54,9 @@ func TestCustomerResourceDiagnostics(t *testing.T) {
 			diag.SeverityWarning, "", "CloudLX customer still exists",
 			"The CloudLX API cannot delete customers (DELETE answered HTTP 405), so customer \"Acme Ltd\" (id 915) still exists " +
 				"in CloudLX and was only removed from Terraform state. Remove or suspend it in the portal if it should be gone. " +
-				"To manage it with Terraform again, import it:\n  terraform import <resource address> 915",
+				"To manage it with Terraform again, import it:\n  terraform import <resource address> 915\n\n" +
+				"To say in the configuration that destroying a customer leaves it in CloudLX, set deletion_policy = \"ABANDON\" " +
+				"on its resource: the plan then says so before the destroy, and the destroy sends no request.",
 		}},
 		"admin_user": {adminUserOnlyAtCreate(), wantDiagnostic{
 			diag.SeverityWarning, "admin_user", "admin_user only applies when the customer is created",

@@ -304,7 +304,7 @@ func TestAccCustomer_createWhoseReadBackFailsKeepsTheID(t *testing.T) {
 					attrCheck("realm_details", knownvalue.Null()), // unknown until the next refresh
 				},
 				Check: func(s *terraform.State) error {
-					if got := routes(env.walkOf("POST /api/customers")); got != "POST /api/customers, GET /api/customers/{id}, GET /api/customers/{id}" {
+					if got := routes(env.walkOf("POST /api/customers")); got != "GET /api/customers, POST /api/customers, GET /api/customers/{id}, GET /api/customers/{id}" {
 						return fmt.Errorf("create sent %s", got)
 					}
 					inState, inEmulator := customerIDsInState(s), customerIDsInEmulator(env.emu)
@@ -324,74 +324,8 @@ func TestAccCustomer_createWhoseReadBackFailsKeepsTheID(t *testing.T) {
 	})
 }
 
-func TestAccCustomer_ambiguousCreateIsNotRepeated(t *testing.T) {
-	cases := []struct {
-		name    string
-		fault   emulator.Fault
-		created bool // whether the emulator processed the POST before failing
-	}{
-		{"502 after creating", emulator.Fault{Status: http.StatusBadGateway, AfterProcessing: true}, true},
-		{"connection dropped after creating", emulator.Fault{Drop: true, AfterProcessing: true}, true},
-		{"500 before creating", emulator.Fault{Status: http.StatusInternalServerError}, false},
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			env := newTestEnv(t, emulator.Options{})
-			env.emu.InjectFault("POST /api/customers", tc.fault, 1)
-			// No admin_user: an imported customer then plans clean.
-			cfg := env.customerConfig(customerWithoutAdminUser)
-			steps := []resource.TestStep{{
-				Config: cfg,
-				ExpectError: regexp.MustCompile(`(?s)Error: CloudLX customer may have been created.*` +
-					errorMatching(`Creating customer "Acme Ltd" failed without a clear answer`).String() + `.*` +
-					errorMatching(`look for a customer named "Acme Ltd" in the CloudLX portal. If it exists, import it`).String()),
-			}, {
-				// The failed apply sent one POST and nothing else that writes.
-				PreConfig: func() {
-					if got := env.writes(); len(got) != 1 || !strings.HasPrefix(got[0], "POST /api/customers ") {
-						t.Fatalf("writes: %q, want the one POST", got)
-					}
-					if n := len(env.emu.Customers()); (n == 1) != tc.created || n > 1 {
-						t.Fatalf("%d customers in the emulator", n)
-					}
-				},
-				Config:   cfg,
-				PlanOnly: true, ExpectNonEmptyPlan: true, // nothing in state: still to create
-			}}
-			if tc.created {
-				// The remedy the error names: import the customer, then plans are clean.
-				steps = append(steps, resource.TestStep{
-					Config:             cfg,
-					ResourceName:       customerAddr,
-					ImportState:        true,
-					ImportStatePersist: true,
-					ImportStateIdFunc:  func(*terraform.State) (string, error) { return fmt.Sprint(env.currentID()), nil },
-				}, resource.TestStep{Config: cfg, PlanOnly: true})
-			} else {
-				// Nothing was created: applying again creates it, once.
-				steps = append(steps, resource.TestStep{
-					Config: cfg,
-					Check: func(*terraform.State) error {
-						if n := len(env.emu.Customers()); n != 1 {
-							return fmt.Errorf("%d customers after applying again", n)
-						}
-						return nil
-					},
-				})
-			}
-			resource.ParallelTest(t, resource.TestCase{
-				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
-				Steps:                    steps,
-				CheckDestroy: func(*terraform.State) error {
-					if n := len(env.emu.Customers()); n != 0 {
-						return fmt.Errorf("%d customers left after destroy", n)
-					}
-					return nil
-				},
-			})
-		})
-	}
-}
+// A create whose answer is lost is decided by one list read: see
+// TestAccLifecycle_lostCreateAnswer (customer_lifecycle_test.go).
 
 func TestAccCustomer_rejectedTokenIsRenewedOnce(t *testing.T) {
 	env := newTestEnv(t, emulator.Options{})

@@ -122,7 +122,8 @@ func (l *customerListResource) List(ctx context.Context, req list.ListRequest, s
 
 // listResult names one customer: its identity, its name for display and, when
 // Terraform asks for it, the resource as an import followed by a refresh would
-// hold it (admin_user and timeouts, which the API never returns, stay null).
+// hold it (admin_user and timeouts, which the API never returns, stay null; the state-only
+// settings hold their defaults).
 func listResult(ctx context.Context, req list.ListRequest, c *cloudlx.Customer) list.ListResult {
 	result := req.NewListResult(ctx)
 	result.DisplayName = c.Name
@@ -131,6 +132,10 @@ func listResult(ctx context.Context, req list.ListRequest, c *cloudlx.Customer) 
 		var m customerAPIModel
 		result.Diagnostics.Append(m.setFromAPI(c)...)
 		result.Diagnostics.Append(setAttributes(ctx, result.Resource, m.attributes())...)
+		var settings customerResourceModel // the state-only settings, as a refresh after an import holds them
+		settings.defaultStateOnlySettings()
+		result.Diagnostics.Append(setAttributes(ctx, result.Resource, map[string]attr.Value{
+			"deletion_policy": settings.DeletionPolicy, "allow_duplicate_name": settings.AllowDuplicateName})...)
 	}
 	return result
 }

@@ -63,6 +63,7 @@ type providerModel struct {
 type providerData struct {
 	client   *cloudlx.Client
 	refresh  *bulkRefresh      // answers customer reads, from one list load once there are many
+	names    *nameGuard        // the duplicate-name check of plans that create a customer
 	redactor *cloudlx.Redactor // masks this process's secrets in every diagnostic and log line
 	log      *apiLogger
 	// subRealmsTogether: this API refused one sub-realm set in a PATCH
@@ -73,7 +74,8 @@ type providerData struct {
 // newProviderData is what Configure hands to resources and data sources; the
 // redactor is the client's, which learns every token the client is issued.
 func newProviderData(client *cloudlx.Client, logger *apiLogger, bulkRefreshThreshold int) *providerData {
-	return &providerData{client: client, refresh: newBulkRefresh(client, bulkRefreshThreshold, logger),
+	refresh := newBulkRefresh(client, bulkRefreshThreshold, logger)
+	return &providerData{client: client, refresh: refresh, names: newNameGuard(client, refresh),
 		redactor: client.Redactor(), log: logger}
 }
 

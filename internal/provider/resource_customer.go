@@ -89,11 +89,19 @@ func (r *customerResource) ValidateConfig(ctx context.Context, req resource.Vali
 // ModifyPlan keeps the plan exactly right on updates: each computed detail is
 // copied from state unless one of its inputs changes, so a name-only change
 // shows no "(known after apply)" noise, while a realm change still plans new
-// realm details. It also warns that admin_user only applies at creation.
+// realm details. It also warns that admin_user only applies at creation. A
+// destroy and a create are planned by the lifecycle rules (customer_lifecycle.go).
 func (r *customerResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
-	if req.Plan.Raw.IsNull() || req.State.Raw.IsNull() {
-		return // destroy, or create: everything computed is unknown until the API answers
+	if req.Plan.Raw.IsNull() {
+		resp.Diagnostics.Append(planDestroy(ctx, req.State.Raw)...) // deletion_policy, at plan time
+		return
 	}
+	if req.State.Raw.IsNull() {
+		// Everything computed is unknown until the API answers; the name must be free.
+		resp.Diagnostics.Append(r.planCreate(ctx, req.Plan.Raw, req.Private)...)
+		return
+	}
+	noteReplaced(ctx, req.State.Raw, resp.Private) // for the create half of a replacement
 	plan, adminUserChanged, err := planWithDetails(req.Plan.Raw, req.State.Raw)
 	if err != nil {
 		resp.Diagnostics.AddError("Could not plan the CloudLX customer", err.Error())
@@ -125,12 +133,14 @@ func (r *customerResource) Create(ctx context.Context, req resource.CreateReques
 	}
 	created, err := r.data.client.CreateCustomer(ctx, body)
 	if err != nil {
-		if cloudlx.MayHaveSucceeded(err) {
-			resp.Diagnostics.Append(customerMayHaveBeenCreated(body.Name, err))
+		if !cloudlx.MayHaveSucceeded(err) {
+			addAPIError(&resp.Diagnostics, "Could not create CloudLX customer", err)
 			return
 		}
-		addAPIError(&resp.Diagnostics, "Could not create CloudLX customer", err)
-		return
+		// The answer was lost: the customer list decides (customer_lifecycle.go).
+		if created = r.createOnEvidence(ctx, &plan, body, err, &resp.Diagnostics); created == nil {
+			return
+		}
 	}
 
 	r.data.refresh.Forget(created.ID) // written by this process: never answered from a list
@@ -182,8 +192,10 @@ func (r *customerResource) Read(ctx context.Context, req resource.ReadRequest, r
 		addAPIError(&resp.Diagnostics, fmt.Sprintf("Could not read CloudLX customer %d", state.ID.ValueInt64()), err)
 		return
 	}
-	// admin_user and timeouts are not returned by the API and stay as they are.
+	// admin_user, timeouts and the state-only settings are not returned by the
+	// API and stay as they are (defaulted after an import).
 	resp.Diagnostics.Append(state.setFromAPI(customer)...)
+	state.defaultStateOnlySettings()
 	resp.Diagnostics.Append(setState(ctx, &resp.State, &state)...)
 }
 
@@ -259,6 +271,9 @@ func (r *customerResource) Delete(ctx context.Context, req resource.DeleteReques
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
+	if deleteWithoutRequest(&state, &resp.Diagnostics) {
+		return // deletion_policy ABANDON or PREVENT
+	}
 	id := state.ID.ValueInt64()
 	r.data.refresh.Forget(id)
 	err := r.data.client.DeleteCustomer(ctx, id)

@@ -16,8 +16,9 @@ import (
 // Each Terraform walk configures its own provider, which fetches its own
 // token, so the bearer token tells the walks apart (see walkOf).
 
-// Every operation costs exactly one request per customer, and a refresh costs
-// one GET per customer up to the threshold and then a single list.
+// Every operation costs exactly one request per customer (plus one list read
+// per walk that plans creates), and a refresh costs one GET per customer up to
+// the threshold and then a single list.
 func TestAccCustomer_requestsPerRun(t *testing.T) {
 	cases := []struct {
 		name      string
@@ -43,12 +44,14 @@ func TestAccCustomer_requestsPerRun(t *testing.T) {
 			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 				Steps: []resource.TestStep{
-					// Create: the plan reads nothing, the apply sends one POST per
+					// Create: the plan reads the customer list once (no customer may
+					// have a name it creates), the apply reads it once more before its
+					// POSTs (it plans each create again), then sends one POST per
 					// customer and no GET (the POST's answer is complete).
 					{
 						Config: env.manyCustomersConfig(tc.n, tc.threshold, ""),
 						Check: func(*terraform.State) error {
-							return env.expectWalks(each("POST /api/customers"))
+							return env.expectWalks("GET /api/customers x1", "GET /api/customers x1, "+each("POST /api/customers"))
 						},
 					},
 					// The refresh after the apply, then a plan with nothing changed.

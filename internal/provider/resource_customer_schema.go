@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework-validators/setvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/resource"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema"
+	"github.com/hashicorp/terraform-plugin-framework/resource/schema/booldefault"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/int64planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/planmodifier"
 	"github.com/hashicorp/terraform-plugin-framework/resource/schema/setdefault"
@@ -120,6 +121,19 @@ func (r *customerResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 						Validators:          []validator.String{trimmedValidator},
 					},
 				},
+			},
+			"deletion_policy": schema.StringAttribute{
+				MarkdownDescription: deletionPolicyDescription,
+				Optional:            true,
+				Computed:            true,
+				Default:             stringdefault.StaticString(deletionPolicyDelete),
+				Validators:          []validator.String{deletionPolicyValidator},
+			},
+			"allow_duplicate_name": schema.BoolAttribute{
+				MarkdownDescription: allowDuplicateNameDescription,
+				Optional:            true,
+				Computed:            true,
+				Default:             booldefault.StaticBool(false),
 			},
 			"currency": schema.ObjectAttribute{
 				MarkdownDescription: currencyDescription,

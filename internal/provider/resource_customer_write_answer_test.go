@@ -195,7 +195,8 @@ func TestAccCustomer_createAnsweredWithAnImplicitRealm(t *testing.T) {
 	expectWarning(t, res, `CloudLX holds a different realms than planned`,
 		`Terraform planned realms = [2] and this apply sent it, but CloudLX answered with realms = [1, 2]`,
 		`CloudLX added 1 ("Default")`, `add 1 to realms in the configuration`)
-	if got := routes(env.apiRequests("")); got != "POST /api/customers" {
+	// The plan's and the apply's duplicate-name checks, then the POST.
+	if got := routes(env.apiRequests("")); got != "GET /api/customers, GET /api/customers, POST /api/customers" {
 		t.Errorf("the create sent %s", got)
 	}
 	c := onlyCustomer(t, env.emu)

@@ -8,6 +8,9 @@ resource "cloudlx_customer" "example" {
   shown_sub_realms   = [313, 328]
   enabled_sub_realms = [313]
 
+  # A customer is a billing relationship: refuse any plan that would destroy it.
+  deletion_policy = "PREVENT"
+
   admin_user = {
     email      = "ops@acme.example"
     first_name = "Jane"
@@ -25,4 +28,16 @@ resource "cloudlx_customer" "minimal" {
   currency_iso = "USD"
   country_iso  = "US"
   realms       = [2]
+}
+
+# On an API without DELETE, say in the configuration that a destroy leaves the
+# customer in CloudLX (the plan warns). CloudLX already has a customer named
+# "Initech" (another branch), and a second one is intended here.
+resource "cloudlx_customer" "branch" {
+  name                 = "Initech"
+  currency_iso         = "EUR"
+  country_iso          = "DE"
+  realms               = [2]
+  deletion_policy      = "ABANDON"
+  allow_duplicate_name = true
 }

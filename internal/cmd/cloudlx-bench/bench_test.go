@@ -63,6 +63,29 @@ func TestCheckRun(t *testing.T) {
 	}
 }
 
+// A create reads the customer list once in its plan and once before its
+// POSTs (the duplicate-name check), and nothing else.
+func TestCheckRunCreate(t *testing.T) {
+	create := phases(10)[0]
+	cases := []struct {
+		name string
+		run  laneRun
+		want string
+	}{
+		{"request-optimal", traffic(2, map[string][]string{"a": {listRoute}, "b": append(repeat(create.writeRoute, 3), listRoute)}), ""},
+		{"no list in the plan", traffic(1, map[string][]string{"b": append(repeat(create.writeRoute, 3), listRoute)}), "x: refresh"},
+		{"two lists before the POSTs", traffic(2, map[string][]string{"a": {listRoute}, "b": append(repeat(create.writeRoute, 3), listRoute, listRoute)}), "x: writes"},
+		{"a GET after a POST", traffic(2, map[string][]string{"a": {listRoute}, "b": append(repeat(create.writeRoute, 3), listRoute, getRoute)}), "x: writes"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := strings.Join(failed(checkRun(create, 3, "x", tc.run)), ", "); got != tc.want {
+				t.Errorf("failed checks %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
 // testLanes is the floor and one provider lane at 20ms.
 func testLanes() []*lane {
 	return []*lane{{name: "floor", floor: true}, {name: "latency-20ms", latency: 20 * time.Millisecond}}

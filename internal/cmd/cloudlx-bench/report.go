@@ -190,6 +190,9 @@ func evaluate(o options, n int, ph phase, lanes []*lane, runs map[string][]laneR
 		if ph.writeRoute != "" {
 			p.Needed.API += n
 		}
+		if ph.checksNames {
+			p.Needed.API += 2 // one list page in each walk (the list is empty before the create)
+		}
 		p.Needed.Tokens = ph.walks
 		p.LatencyFloorSeconds = (time.Duration(ceilDiv(p.Needed.API+p.Needed.Tokens, o.parallelism)) * l.latency).Seconds()
 		p.BoundSeconds = r.Floor.WallSeconds + p.LatencyFloorSeconds
