@@ -90,6 +90,7 @@ func (r *customerResource) ValidateConfig(ctx context.Context, req resource.Vali
 // shows no "(known after apply)" noise, while a realm change still plans new
 // realm details. It also warns that admin_user only applies at creation.
 func (r *customerResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	resp.Diagnostics.Append(r.checkPlanInputs(ctx, req)...) // inputs CloudLX would refuse, creates included: plan_checks.go
 	if req.Plan.Raw.IsNull() || req.State.Raw.IsNull() {
 		return // destroy, or create: everything computed is unknown until the API answers
 	}
