@@ -51,6 +51,7 @@ func Closest(word string, candidates []string, maxDistance int) []string {
 	for _, c := range candidates {
 		d := Distance(w, strings.ToLower(c))
 		switch {
+		case d > maxDistance:
 		case d < best:
 			best, out = d, []string{c}
 		case d == best:

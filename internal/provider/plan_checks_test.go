@@ -1,0 +1,386 @@
+package provider
+
+import (
+	"fmt"
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/terraform-plugin-framework/attr"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
+	"github.com/hashicorp/terraform-plugin-framework/path"
+	"github.com/hashicorp/terraform-plugin-framework/types"
+	"github.com/hashicorp/terraform-plugin-testing/helper/resource"
+	"github.com/hashicorp/terraform-plugin-testing/knownvalue"
+	"github.com/hashicorp/terraform-plugin-testing/plancheck"
+	"github.com/hashicorp/terraform-plugin-testing/statecheck"
+	"github.com/hashicorp/terraform-plugin-testing/terraform"
+	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
+
+	"github.com/cloudlx-community/terraform-provider-cloudlx/internal/emulator"
+	"github.com/cloudlx-community/terraform-provider-cloudlx/internal/iso"
+)
+
+// checkNoWrites fails if anything but a read reached the API.
+func (e *testEnv) checkNoWrites(what string) resource.TestCheckFunc {
+	return func(*terraform.State) error {
+		if w := e.writes(); len(w) > 0 {
+			return fmt.Errorf("%s sent %q", what, w)
+		}
+		return nil
+	}
+}
+
+// A well-formed code missing from the table fails the plan, with the code it
+// is most likely a typo of; nothing is written.
+func TestAccCustomer_isoCodeTyposFailThePlan(t *testing.T) {
+	env := newTestEnv(t, emulator.Options{})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: env.customerConfig(strings.Replace(minimalCustomer, `"EUR"`, `"GPB"`, 1)),
+				ExpectError: errorMatching(`Unknown currency code with cloudlx_customer.test, on terraform_plugin_test.tf line ` +
+					`currency_iso = "GPB" currency_iso: "GPB" is not in this provider's table of ISO 4217 currency codes (checked on ` +
+					iso.AsOf + `), so CloudLX would refuse it when the plan is applied. Did you mean "GBP"? If "GPB" is a currency ` +
+					`assigned since that CloudLX accepts, allow it in the provider configuration with additional_currency_codes = ` +
+					`["GPB"], or with the environment variable CLOUDLX_ADDITIONAL_CURRENCY_CODES=GPB.`),
+			},
+			{
+				Config:      env.customerConfig(strings.Replace(minimalCustomer, `"DE"`, `"ED"`, 1)),
+				ExpectError: errorMatching(`Unknown country code with cloudlx_customer.test, on terraform_plugin_test.tf line ` + `country_iso = "ED" country_iso: "ED" is not in this provider's table of ISO 3166-1 alpha-2 country codes (checked on ` + iso.AsOf + `), so CloudLX would refuse it when the plan is applied. Did you mean "DE"?`),
+			},
+		},
+		CheckDestroy: env.checkNoWrites("plans refused for their codes"),
+	})
+}
+
+// A code assigned after the table's date is allowed by the provider's
+// additional codes (an attribute, or its environment variable) and reaches
+// CloudLX, which accepts it; a customer that already holds it plans clean
+// without the setting, because the plan only checks what it creates or
+// changes. Not parallel: it sets an environment variable of this process,
+// where the provider runs.
+func TestAccCustomer_additionalCodesReachTheAPI(t *testing.T) {
+	t.Setenv(envAdditionalCountryCodes, "XK, QZ")
+	env := newTestEnv(t, emulator.Options{ExtraCurrencies: []string{"XYZ"}, ExtraCountries: []string{"XK"}})
+	body := `
+  name         = "Prishtina Ltd"
+  currency_iso = "XYZ"
+  country_iso  = "XK"
+  realms       = [2]
+`
+	resource.Test(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: env.providerBlockWith(`additional_currency_codes = ["XYZ"]`) + customerBlock(body),
+				ConfigStateChecks: []statecheck.StateCheck{
+					attrCheck("currency_iso", str("XYZ")), attrCheck("country_iso", str("XK")),
+				},
+				Check: env.checkWrites(`POST /api/customers {"country_iso":"XK","currency_iso":"XYZ","name":"Prishtina Ltd","realms":[2]}`),
+			},
+			{
+				Config:           env.customerConfig(body),
+				ConfigPlanChecks: resource.ConfigPlanChecks{PreApply: []plancheck.PlanCheck{plancheck.ExpectEmptyPlan()}},
+				Check:            env.checkWrites(),
+			},
+			{
+				// Without the setting, a change to the code is checked again.
+				Config:      env.customerConfig(strings.Replace(body, `"Prishtina Ltd"`, `"Prishtina Ltd 2"`, 1) + customerBlockNamed("other", strings.Replace(body, `"Prishtina Ltd"`, `"Other"`, 1))),
+				ExpectError: errorMatching(`"XYZ" is not in this provider's table of ISO 4217 currency codes`),
+			},
+		},
+		CheckDestroy: env.checkWrites(`DELETE /api/customers/{id}`),
+	})
+}
+
+func customerBlockNamed(name, body string) string {
+	return "\nresource \"cloudlx_customer\" \"" + name + "\" {\n" + body + "\n}\n"
+}
+
+func TestAdditionalCodesFromTheEnvironment(t *testing.T) {
+	t.Setenv(envAdditionalCurrencyCodes, " XYZ,,ABC ")
+	var diags diag.Diagnostics
+	unset := types.ListNull(types.StringType)
+	got := additionalCodes(t.Context(), unset, &iso.Currencies, envAdditionalCurrencyCodes, &diags)
+	if diags.HasError() || len(got) != 2 || !got["XYZ"] || !got["ABC"] {
+		t.Errorf("got %v, %v", got, diags)
+	}
+	// The attribute, when set, wins over the variable.
+	configured := types.ListValueMust(types.StringType, []attr.Value{types.StringValue("QQQ")})
+	if got := additionalCodes(t.Context(), configured, &iso.Currencies, envAdditionalCurrencyCodes, &diags); len(got) != 1 || !got["QQQ"] {
+		t.Errorf("got %v, want only the configured QQQ", got)
+	}
+	t.Setenv(envAdditionalCurrencyCodes, "XYZ,usd,EURO")
+	diags = nil
+	additionalCodes(t.Context(), unset, &iso.Currencies, envAdditionalCurrencyCodes, &diags)
+	if n := len(diags.Errors()); n != 2 || !strings.Contains(diags.Errors()[0].Detail(),
+		`CLOUDLX_ADDITIONAL_CURRENCY_CODES holds "usd", which is not an uppercase ISO 4217 currency code of 3 letters`) {
+		t.Errorf("want 2 errors naming the variable and the code, got %v", diags)
+	}
+}
+
+// Realm and sub-realm ids are checked against the catalogues in plans that
+// create a customer or change those sets; the error names the attribute and
+// the unknown id, and lists the known ones by id and name.
+func TestAccCustomer_unknownCatalogueIDsFailThePlan(t *testing.T) {
+	env := newTestEnv(t, emulator.Options{})
+	knownRealms := `The known realms are: 1 ("Default"), 2 ("Networking"), 3 ("Compute"), 4 ("Storage"), 5 ("Security"), 7 ("Voice").`
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: env.customerConfig(strings.Replace(fullCustomer, "[2, 7]", "[2, 99, 98]", 1)),
+				ExpectError: errorMatching(`Unknown realm id with cloudlx_customer.test, on terraform_plugin_test.tf line ` +
+					`realms = [2, 99, 98] realms contains 98, 99, which are not in CloudLX's realm catalogue (GET /api/realms), ` +
+					`so CloudLX would refuse it when the plan is applied. ` + knownRealms + ` Use one of these ids, or look one up ` +
+					`by name with the cloudlx_realms data source, for example data.cloudlx_realms.all.ids_by_name["Networking"].`),
+			},
+			{
+				Config: env.customerConfig(fullCustomer),
+				Check:  env.checkWrites(`POST /api/customers {"country_iso":"US","currency_iso":"USD","email":"ops@acme.example","enabled_sub_realms":[313],"first_name":"Jane","last_name":"Doe","name":"Acme Ltd","realms":[2,7],"shown_sub_realms":[313,328]}`),
+			},
+			{
+				Config:      env.customerConfig(strings.Replace(fullCustomer, "[2, 7]", "[2, 7, 6]", 1)),
+				ExpectError: errorMatching(`realms contains 6, which is not in CloudLX's realm catalogue (GET /api/realms)`),
+			},
+			{
+				Config: env.customerConfig(strings.Replace(fullCustomer, "[313, 328]", "[313, 328, 999]", 1)),
+				ExpectError: errorMatching(`Unknown sub-realm id with cloudlx_customer.test, on terraform_plugin_test.tf line ` +
+					`shown_sub_realms = [313, 328, 999] shown_sub_realms contains 999, which is not in CloudLX's sub-realm catalogue ` +
+					`(GET /api/sub-realms), so CloudLX would refuse it when the plan is applied. The known sub-realms are: ` +
+					`301 ("Internet Access"), 313 ("SD WAN"), 328 ("Cloud SBC & Conversion"), 340 ("SIP Trunking"), ` +
+					`355 ("Number Porting"), 362 ("Teams Direct Routing").`),
+				Check: env.checkWrites(),
+			},
+		},
+		CheckDestroy: env.checkWrites(`DELETE /api/customers/{id}`),
+	})
+}
+
+// Plans that neither create a customer nor change its realm sets read no
+// catalogue; those that do read each catalogue they need once per Terraform
+// command, however many customers they create.
+func TestAccCustomer_catalogueReadsOnlyWhereNeeded(t *testing.T) {
+	env := newTestEnv(t, emulator.Options{})
+	config := func(n int, name, realms string) string {
+		return env.providerBlock() + fmt.Sprintf(`
+resource "cloudlx_customer" "c" {
+  count              = %d
+  name               = "%s ${count.index}"
+  currency_iso       = "EUR"
+  country_iso        = "DE"
+  realms             = %s
+  shown_sub_realms   = [313]
+  enabled_sub_realms = [313]
+}
+`, n, name, realms)
+	}
+	expectCatalogueWalks := func(want ...string) resource.TestCheckFunc {
+		return func(*terraform.State) error {
+			var got []string
+			for _, walk := range env.walks() {
+				r, s := 0, 0
+				for _, req := range walk {
+					switch req.Route {
+					case "GET /api/realms":
+						r++
+					case "GET /api/sub-realms":
+						s++
+					}
+				}
+				got = append(got, fmt.Sprintf("realms x%d, sub-realms x%d", r, s))
+			}
+			env.emu.ResetRequests()
+			if strings.Join(got, "; ") != strings.Join(want, "; ") {
+				return fmt.Errorf("catalogue reads by walk: %q, want %q", got, want)
+			}
+			return nil
+		}
+	}
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				// Twenty creates: each catalogue once in the plan and once in the apply.
+				Config: config(20, "Customer", "[2]"),
+				Check:  expectCatalogueWalks("realms x1, sub-realms x1", "realms x1, sub-realms x1"),
+			},
+			{
+				// A name change of every customer: no catalogue.
+				Config: config(20, "Renamed", "[2]"),
+				Check:  expectCatalogueWalks("realms x0, sub-realms x0", "realms x0, sub-realms x0", "realms x0, sub-realms x0"),
+			},
+			{
+				// Realms of every customer change: the realm catalogue only.
+				Config: config(20, "Renamed", "[2, 7]"),
+				Check:  expectCatalogueWalks("realms x0, sub-realms x0", "realms x1, sub-realms x0", "realms x1, sub-realms x0"),
+			},
+			{
+				Config:   config(20, "Renamed", "[2, 7]"),
+				PlanOnly: true,
+				Check:    expectCatalogueWalks(),
+			},
+		},
+	})
+}
+
+// Where a catalogue cannot be read the plan goes on and CloudLX decides: a
+// catalogue the account does not serve (404) silently, any other failure with
+// a warning. Either way it is read once per process, not once per customer.
+// terraform-plugin-testing does not show warnings, so this runs the CLI.
+func TestAccCustomer_unreadableCatalogueLeavesTheDecisionToCloudLX(t *testing.T) {
+	for _, tc := range []struct {
+		status  int
+		warning string
+	}{
+		{http.StatusNotFound, ""},
+		{http.StatusForbidden, "Could not check realm ids against the CloudLX realm catalogue"},
+	} {
+		t.Run(http.StatusText(tc.status), func(t *testing.T) {
+			env := newWrappedTestEnv(t, emulator.Options{}, func(next *emulator.Server) http.Handler {
+				return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					if r.URL.Path == "/api/realms" {
+						w.Header().Set("Content-Type", "application/json")
+						w.WriteHeader(tc.status)
+						_, _ = fmt.Fprintf(w, `{"message":"%s","status_code":%d}`, http.StatusText(tc.status), tc.status)
+						return
+					}
+					next.ServeHTTP(w, r)
+				})
+			})
+			run := newCLIRun(t, nil)
+			run.WriteFile("main.tf", env.providerBlock()+`
+resource "cloudlx_customer" "c" {
+  count        = 3
+  name         = "Customer ${count.index}"
+  currency_iso = "EUR"
+  country_iso  = "DE"
+  realms       = [2, 99]
+}
+`)
+			res := run.Run("plan", "-no-color", "-detailed-exitcode")
+			if res.ExitCode != 2 || !strings.Contains(res.Stdout, "3 to add") {
+				t.Fatalf("the plan did not go on:\n%s", res)
+			}
+			out := oneLine(res.Combined())
+			if tc.warning == "" && strings.Contains(out, "Warning") {
+				t.Errorf("a catalogue the account does not serve warns:\n%s", res)
+			}
+			if tc.warning != "" && !regexp.MustCompile(`Warning: `+tc.warning+`.*Reading the realm catalogue \(GET /api/realms\) failed, so the plan goes on without checking realms; CloudLX checks the ids when the plan is applied.*HTTP 403`).MatchString(out) {
+				t.Errorf("no warning %q:\n%s", tc.warning, res)
+			}
+			if got := routes(env.apiRequests("")); got != "GET /api/realms" {
+				t.Errorf("the plan sent %s; want one GET /api/realms", got)
+			}
+		})
+	}
+}
+
+func TestCheckISOCode(t *testing.T) {
+	data := &providerData{extraCodes: map[*iso.Table]map[string]bool{&iso.Currencies: {"XYZ": true}, &iso.Countries: {}}}
+	p := path.Root("currency_iso")
+	for _, tc := range []struct {
+		table *iso.Table
+		code  string
+		want  string // "" for no error
+	}{
+		{&iso.Currencies, "GBP", ""},
+		{&iso.Currencies, "VES", ""},
+		{&iso.Currencies, "XYZ", ""}, // allowed by additional_currency_codes
+		{&iso.Currencies, "GPB", `Did you mean "GBP"?`},
+		{&iso.Currencies, "USS", `Did you mean "USD", "USN" or "UZS"?`},
+		{&iso.Currencies, "QQQ", `Use the customer's currency code.`},
+		{&iso.Currencies, "HRK", ""}, // withdrawn: the attribute validator's
+		{&iso.Currencies, "gpb", ""}, // lowercase: the attribute validator's
+		{&iso.Countries, "XYZ", ""},  // malformed: the attribute validator's
+		{&iso.Countries, "XK", `additional_country_codes = ["XK"], or with the environment variable CLOUDLX_ADDITIONAL_COUNTRY_CODES=XK`},
+	} {
+		d := data.checkISOCode(p, tc.table, tc.code)
+		switch {
+		case tc.want == "" && d != nil:
+			t.Errorf("%s: unexpected %s", tc.code, d.Detail())
+		case tc.want != "" && (d == nil || !strings.Contains(d.Detail(), tc.want)):
+			t.Errorf("%s: got %v, want an error containing %q", tc.code, d, tc.want)
+		}
+	}
+}
+
+// names resolve to ids in their order; an unknown name is an error naming
+// it, suggesting the closest known name and listing the known ones.
+func TestAccRealmsDataSource_namesToIDs(t *testing.T) {
+	env := newTestEnv(t, emulator.Options{})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{
+			{
+				Config: env.providerBlock() + `
+data "cloudlx_realms" "these" {
+  names = ["Voice", "Networking", "Default"]
+}
+
+data "cloudlx_sub_realms" "these" {
+  names = ["SD WAN", "Cloud SBC & Conversion"]
+}
+
+data "cloudlx_realms" "all" {}
+`,
+				ConfigStateChecks: []statecheck.StateCheck{
+					statecheck.ExpectKnownValue("data.cloudlx_realms.these", tfjsonpath.New("ids"), knownvalue.ListExact([]knownvalue.Check{num(7), num(2), num(1)})),
+					statecheck.ExpectKnownValue("data.cloudlx_sub_realms.these", tfjsonpath.New("ids"), knownvalue.ListExact([]knownvalue.Check{num(313), num(328)})),
+					statecheck.ExpectKnownValue("data.cloudlx_realms.all", tfjsonpath.New("ids"), knownvalue.Null()),
+				},
+			},
+			{
+				Config: env.providerBlock() + `
+data "cloudlx_realms" "these" {
+  names = ["Voice", "Netwroking"]
+}
+`,
+				ExpectError: errorMatching(`Unknown realm name with data.cloudlx_realms.these, on terraform_plugin_test.tf line ` +
+					`names = ["Voice", "Netwroking"] names[1]: no realm in CloudLX's catalogue is named "Netwroking". Did you mean ` +
+					`"Networking"? Names are matched exactly, case included. The known realms are: "Compute", "Default", ` +
+					`"Networking", "Security", "Storage", "Voice".`),
+			},
+		},
+	})
+}
+
+// A for_each of catalogue data sources over 200 customers costs one read of
+// the catalogue per Terraform command: the provider process reads it once.
+func TestAccRealmsDataSource_forEachReadsTheCatalogueOnce(t *testing.T) {
+	env := newTestEnv(t, emulator.Options{})
+	resource.ParallelTest(t, resource.TestCase{
+		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
+		Steps: []resource.TestStep{{
+			Config: env.providerBlock() + `
+locals {
+  customers = { for i in range(200) : "customer-${i}" => ["Networking", "Voice", "Default"][i % 3] }
+}
+
+data "cloudlx_realms" "of" {
+  for_each = local.customers
+  names    = [each.value]
+}
+
+output "ids" {
+  value = toset([for k, d in data.cloudlx_realms.of : d.ids[0]])
+}
+`,
+			ConfigStateChecks: []statecheck.StateCheck{
+				statecheck.ExpectKnownOutputValue("ids", knownvalue.SetExact([]knownvalue.Check{num(1), num(2), num(7)})),
+			},
+			Check: func(*terraform.State) error {
+				if err := env.expectPagesPerWalk("GET /api/realms", 1); err != nil {
+					return err
+				}
+				if n := len(env.walks()); n == 0 {
+					return fmt.Errorf("no walks")
+				}
+				return nil
+			},
+		}},
+	})
+}
