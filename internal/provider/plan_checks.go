@@ -185,14 +185,14 @@ func unknownCatalogueIDs(p path.Path, kind catalogueKind, unknown []int64, entri
 		}
 		known = append(known, fmt.Sprintf("%d (%q)", e.id, e.name))
 	}
-	verb := "is"
-	if len(unknown) > 1 {
-		verb = "are"
+	ids, verb, them := fmt.Sprint(unknown[0]), "is", "it"
+	if n := len(unknown); n > 1 {
+		ids, verb, them = joinInt64s(unknown[:n-1])+" and "+fmt.Sprint(unknown[n-1]), "are", "them"
 	}
 	return diag.NewAttributeErrorDiagnostic(p, fmt.Sprintf("Unknown %s id", kind.singular),
-		fmt.Sprintf("%s contains %s, which %s not in CloudLX's %s catalogue (GET %s), so CloudLX would refuse it when the "+
+		fmt.Sprintf("%s contains %s, which %s not in CloudLX's %s catalogue (GET %s), so CloudLX would refuse %s when the "+
 			"plan is applied. The known %ss are: %s.\n\nUse one of these ids, or look one up by name with the "+
 			"cloudlx_%s data source, for example data.cloudlx_%s.all.ids_by_name[%q].",
-			p, joinInt64s(unknown), verb, kind.singular, kind.path, kind.singular, strings.Join(known, ", "),
+			p, ids, verb, kind.singular, kind.path, them, kind.singular, strings.Join(known, ", "),
 			kind.plural, kind.plural, kind.example))
 }
