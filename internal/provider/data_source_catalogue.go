@@ -176,7 +176,9 @@ func catalogueSchema(ctx context.Context, k catalogueKind) schema.Schema {
 			"-> **The API path is inferred.** The CloudLX documentation refers to a %[1]s endpoint but does not document its path "+
 			"or response. This data source reads `GET %[3]s` and expects a `%[4]s` list of objects with `id`, `name` and "+
 			"`description`, following pages if the answer says it paginates. If your account answers HTTP 404 there, the error says so; "+
-			"please report it.", k.singular, k.usedBy, k.path, k.plural),
+			"please report it.\n\nThe catalogue is read at most once per Terraform command (one provider process) and shared by every "+
+			"data source of this type and by the plan-time check of `cloudlx_customer`'s ids, so one data source per customer "+
+			"costs one read.", k.singular, k.usedBy, k.path, k.plural),
 		Attributes: map[string]schema.Attribute{
 			k.plural: schema.ListNestedAttribute{
 				MarkdownDescription: fmt.Sprintf("Every %s, sorted by `id`.", k.singular),
