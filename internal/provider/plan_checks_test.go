@@ -1,12 +1,16 @@
 package provider
 
 import (
+	"context"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework/attr"
 	"github.com/hashicorp/terraform-plugin-framework/diag"
@@ -19,6 +23,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-testing/terraform"
 	"github.com/hashicorp/terraform-plugin-testing/tfjsonpath"
 
+	"github.com/cloudlx-community/terraform-provider-cloudlx/internal/cloudlx"
 	"github.com/cloudlx-community/terraform-provider-cloudlx/internal/emulator"
 	"github.com/cloudlx-community/terraform-provider-cloudlx/internal/iso"
 )
@@ -390,4 +395,57 @@ output "ids" {
 			},
 		}},
 	})
+}
+
+// Many resources plan at once: concurrent callers share one read of each
+// catalogue, a failed read is remembered (one request, not one per resource),
+// and a read cut short by its caller's context is not.
+func TestCatalogueCacheReadsOncePerProcess(t *testing.T) {
+	var status atomic.Int32
+	status.Store(http.StatusOK)
+	env := newWrappedTestEnv(t, emulator.Options{Latency: 20 * time.Millisecond}, func(next *emulator.Server) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path == "/api/sub-realms" && status.Load() != http.StatusOK {
+				next.ServeHTTP(httptest.NewRecorder(), r) // logged, answered below
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(int(status.Load()))
+				_, _ = fmt.Fprintf(w, `{"message":"no","status_code":%d}`, status.Load())
+				return
+			}
+			next.ServeHTTP(w, r)
+		})
+	})
+	data := env.customerResource().data
+	ctx := t.Context()
+
+	var wg sync.WaitGroup
+	for range 50 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if entries, err := data.catalogue(ctx, realmsCatalogue); err != nil || len(entries) != 6 {
+				t.Errorf("got %d entries, %v", len(entries), err)
+			}
+		}()
+	}
+	wg.Wait()
+	if n := len(env.apiRequests("GET /api/realms")); n != 1 {
+		t.Errorf("50 concurrent callers sent %d catalogue reads, want 1", n)
+	}
+
+	// A cancelled caller's failure is not the catalogue's answer.
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	if _, err := data.catalogue(cancelled, subRealmsCatalogue); err == nil {
+		t.Fatal("a cancelled read succeeded")
+	}
+	status.Store(http.StatusForbidden)
+	for range 5 {
+		if _, err := data.catalogue(ctx, subRealmsCatalogue); cloudlx.StatusCode(err) != http.StatusForbidden {
+			t.Errorf("got %v, want the 403", err)
+		}
+	}
+	if n := len(env.apiRequests("GET /api/sub-realms")); n != 1 {
+		t.Errorf("a failing catalogue was read %d times, want once", n)
+	}
 }
