@@ -56,17 +56,14 @@ func (r *customerResource) Schema(ctx context.Context, _ resource.SchemaRequest,
 				Validators:          []validator.String{trimmedValidator},
 			},
 			"currency_iso": schema.StringAttribute{
-				MarkdownDescription: "The customer's default currency, as an uppercase ISO 4217 code such as `USD`, `EUR` or `GBP`. A code missing " +
-					"from the provider's dated table fails the plan (with a suggestion such as `GBP` for `GPB`), unless the provider's " +
-					"`additional_currency_codes` allows it.",
-				Required:   true,
-				Validators: []validator.String{currencyCodeValidator},
+				MarkdownDescription: "The customer's default currency, as an uppercase ISO 4217 code such as `USD`, `EUR` or `GBP`. A code missing from the provider's dated table fails the plan (with a suggestion such as `GBP` for `GPB`), unless the provider's `additional_currency_codes` allows it.",
+				Required:            true,
+				Validators:          []validator.String{currencyCodeValidator},
 			},
 			"country_iso": schema.StringAttribute{
-				MarkdownDescription: "The customer's country, as an uppercase ISO 3166-1 alpha-2 code such as `US`, `GB` or `DE`. A code missing " +
-					"from the provider's dated table fails the plan, unless the provider's `additional_country_codes` allows it.",
-				Required:   true,
-				Validators: []validator.String{countryCodeValidator},
+				MarkdownDescription: "The customer's country, as an uppercase ISO 3166-1 alpha-2 code such as `US`, `GB` or `DE`. A code missing from the provider's dated table fails the plan, unless the provider's `additional_country_codes` allows it.",
+				Required:            true,
+				Validators:          []validator.String{countryCodeValidator},
 			},
 			"realms": schema.SetAttribute{
 				MarkdownDescription: "IDs of the realms the customer can access, at least one (see the `cloudlx_realms` data source). Order does not matter.",
