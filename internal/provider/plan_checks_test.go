@@ -359,9 +359,9 @@ data "cloudlx_realms" "these" {
 }
 
 // 200 catalogue data sources, one per customer, cost one read of the
-// catalogue per Terraform command: the provider process reads it once.
-// (count rather than for_each: terraform-plugin-testing's state checks do not
-// support data sources with for_each; the provider sees no difference.)
+// catalogue per Terraform command: the provider process reads it once. It
+// uses count rather than for_each, which terraform-plugin-testing's state
+// checks do not support on data sources; the provider sees no difference.
 func TestAccRealmsDataSource_forEachReadsTheCatalogueOnce(t *testing.T) {
 	env := newTestEnv(t, emulator.Options{})
 	resource.ParallelTest(t, resource.TestCase{
@@ -447,5 +447,42 @@ func TestCatalogueCacheReadsOncePerProcess(t *testing.T) {
 	}
 	if n := len(env.apiRequests("GET /api/sub-realms")); n != 1 {
 		t.Errorf("a failing catalogue was read %d times, want once", n)
+	}
+}
+
+func TestIDsOfNames(t *testing.T) {
+	entries := []catalogueEntry{{id: 2, name: "Networking"}, {id: 7, name: "Voice"}, {id: 8, name: "Networking 2"},
+		{id: 9, name: "Twice"}, {id: 10, name: "Twice"}}
+	got, diags := idsOfNames([]types.String{types.StringValue("Voice"), types.StringValue("Networking")}, entries, realmsCatalogue)
+	if diags.HasError() || fmt.Sprint(got) != "[7 2]" {
+		t.Errorf("got %v, %v; want [7 2] in the order asked", got, diags)
+	}
+	_, diags = idsOfNames([]types.String{types.StringValue("Twice"), types.StringNull(), types.StringValue("voice")}, entries, realmsCatalogue)
+	var details []string
+	for _, d := range diags.Errors() {
+		details = append(details, d.Detail())
+	}
+	for i, want := range []string{
+		`names[0]: 2 realms are named "Twice" (ids 9, 10), so the name does not say which one.`,
+		`names[1] is null.`,
+		`names[2]: no realm in CloudLX's catalogue is named "voice". Did you mean "Voice"? Names are matched exactly, case included. ` +
+			`The known realms are: "Networking", "Networking 2", "Twice", "Voice".`,
+	} {
+		if i >= len(details) || !strings.Contains(details[i], want) {
+			t.Errorf("error %d: got %q, want %q", i, details, want)
+		}
+	}
+}
+
+func TestUnknownCatalogueIDsListsAtMostFifty(t *testing.T) {
+	var entries []catalogueEntry
+	for i := range 60 {
+		entries = append(entries, catalogueEntry{id: int64(60 - i), name: fmt.Sprintf("Realm %d", 60-i)})
+	}
+	d := unknownCatalogueIDs(path.Root("realms"), realmsCatalogue, []int64{99}, entries)
+	for _, want := range []string{`realms contains 99, which is not`, `refuse it when`, `1 ("Realm 1"), 2 ("Realm 2")`, `50 ("Realm 50"), … and 10 more.`} {
+		if !strings.Contains(d.Detail(), want) {
+			t.Errorf("%q lacks %q", d.Detail(), want)
+		}
 	}
 }
