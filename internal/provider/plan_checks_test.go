@@ -28,6 +28,10 @@ import (
 	"github.com/cloudlx-community/terraform-provider-cloudlx/internal/iso"
 )
 
+// createChecks are the catalogue reads of a walk that plans creating a
+// customer with realms and sub-realms: each catalogue once.
+const createChecks = "GET /api/realms, GET /api/sub-realms"
+
 // diagMatching matches an error with this summary whose text, from the
 // configuration line it quotes on, reads words (see errorMatching).
 func diagMatching(summary, words string) *regexp.Regexp {

@@ -57,8 +57,9 @@ func TestAccCustomer_lifecycle(t *testing.T) {
 					})),
 				},
 				Check: resource.ComposeTestCheckFunc(
-					// The apply walk of a create sends the POST and nothing else.
-					env.checkWalk("POST /api/customers", "POST /api/customers"),
+					// The apply walk of a create checks the ids against the
+					// catalogues (as its plan did), then sends the POST and nothing else.
+					env.checkWalk("POST /api/customers", createChecks+", POST /api/customers"),
 					env.checkWrites(`POST /api/customers {"country_iso":"US","currency_iso":"USD","email":"ops@acme.example","enabled_sub_realms":[313],"first_name":"Jane","last_name":"Doe","name":"Acme Ltd","realms":[2,7],"role_group":"Admin","shown_sub_realms":[313,328]}`),
 					func(*terraform.State) error {
 						user, ok := env.emu.AdminUser(env.currentID())
@@ -252,7 +253,7 @@ func TestAccCustomer_createResponseWithoutRealmIDs(t *testing.T) {
 			},
 			Check: func(*terraform.State) error {
 				create := env.walkOf("POST /api/customers")
-				if got := routes(create); got != "POST /api/customers, GET /api/customers/{id}" {
+				if got := routes(create); got != createChecks+", POST /api/customers, GET /api/customers/{id}" {
 					return fmt.Errorf("create sent %s", got)
 				}
 				return nil
