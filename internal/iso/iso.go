@@ -76,16 +76,6 @@ func (t *Table) CurrentCodes() []string {
 	return out
 }
 
-// RetiredCodes returns the retired codes, sorted.
-func (t *Table) RetiredCodes() []string {
-	out := make([]string, 0, len(t.retired))
-	for c := range t.retired {
-		out = append(out, c)
-	}
-	slices.Sort(out)
-	return out
-}
-
 // WellFormed reports whether code has the table's length and only ASCII
 // letters, in either case.
 func (t *Table) WellFormed(code string) bool {
