@@ -63,6 +63,30 @@ func TestCheckRun(t *testing.T) {
 	}
 }
 
+// A create's walks each read each catalogue once: its plan nothing else, its
+// apply the POSTs.
+func TestCheckRunCreate(t *testing.T) {
+	create := phases(10)[0]
+	catalogues := []string{realmsRoute, subRealmsRoute}
+	cases := []struct {
+		name string
+		run  laneRun
+		want string
+	}{
+		{"request-optimal", traffic(2, map[string][]string{"a": catalogues, "b": append(repeat(create.writeRoute, 3), catalogues...)}), ""},
+		{"a catalogue read per customer", traffic(2, map[string][]string{"a": catalogues,
+			"b": append(repeat(create.writeRoute, 3), append(catalogues, repeat(realmsRoute, 2)...)...)}), "x: catalogues"},
+		{"a GET after a POST", traffic(2, map[string][]string{"a": catalogues, "b": append(repeat(create.writeRoute, 3), append(catalogues, getRoute)...)}), "x: writes"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := strings.Join(failed(checkRun(create, 3, "x", tc.run)), ", "); got != tc.want {
+				t.Errorf("failed checks %q, want %q", got, tc.want)
+			}
+		})
+	}
+}
+
 // testLanes is the floor and one provider lane at 20ms.
 func testLanes() []*lane {
 	return []*lane{{name: "floor", floor: true}, {name: "latency-20ms", latency: 20 * time.Millisecond}}
