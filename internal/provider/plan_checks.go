@@ -84,9 +84,9 @@ func (d *providerData) checkISOCode(p path.Path, table *iso.Table, code string) 
 // unknownISOCode: a well-formed code missing from the table, with the codes
 // it is most likely a typo of, and the escape hatch for a code assigned since.
 func unknownISOCode(p path.Path, table *iso.Table, code string) diag.Diagnostic {
-	setting, envVar := "additional_currency_codes", envAdditionalCurrencyCodes
+	envVar := envAdditionalCurrencyCodes
 	if table == &iso.Countries {
-		setting, envVar = "additional_country_codes", envAdditionalCountryCodes
+		envVar = envAdditionalCountryCodes
 	}
 	hint := fmt.Sprintf("Use the customer's %s code.", table.Kind)
 	if s := table.Suggest(code); len(s) > 0 {
@@ -96,7 +96,7 @@ func unknownISOCode(p path.Path, table *iso.Table, code string) diag.Diagnostic 
 		fmt.Sprintf("%s: %q is not in this provider's table of %s %s codes (checked on %s), so CloudLX would refuse it "+
 			"when the plan is applied. %s\n\nIf %q is a %s assigned since that CloudLX accepts, allow it in the provider "+
 			"configuration with %s = [%q], or with the environment variable %s=%s.",
-			p, code, table.Standard, table.Kind, iso.AsOf, hint, code, table.Kind, setting, code, envVar, code))
+			p, code, table.Standard, table.Kind, iso.AsOf, hint, code, table.Kind, setting(table), code, envVar, code))
 }
 
 // knownIDs returns the known elements of a set of ids; an id only known after

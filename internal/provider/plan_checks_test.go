@@ -128,6 +128,13 @@ func TestAdditionalCodesFromTheEnvironment(t *testing.T) {
 	if got := additionalCodes(t.Context(), configured, &iso.Currencies, envAdditionalCurrencyCodes, &diags); len(got) != 1 || !got["QQQ"] {
 		t.Errorf("got %v, want only the configured QQQ", got)
 	}
+	// An element known only after apply cannot configure the provider.
+	diags = nil
+	partly := types.ListValueMust(types.StringType, []attr.Value{types.StringValue("QQQ"), types.StringUnknown()})
+	additionalCodes(t.Context(), partly, &iso.Currencies, envAdditionalCurrencyCodes, &diags)
+	if !diags.HasError() || !strings.Contains(diags.Errors()[0].Summary(), "Unknown CloudLX provider setting: additional_currency_codes") {
+		t.Errorf("an unknown element: %v", diags)
+	}
 	t.Setenv(envAdditionalCurrencyCodes, "XYZ,usd,EURO")
 	diags = nil
 	additionalCodes(t.Context(), unset, &iso.Currencies, envAdditionalCurrencyCodes, &diags)

@@ -304,7 +304,15 @@ func (p *cloudlxProvider) Configure(ctx context.Context, req provider.ConfigureR
 func additionalCodes(ctx context.Context, configured types.List, table *iso.Table, envVar string, diags *diag.Diagnostics) map[string]bool {
 	var codes []string
 	if !configured.IsNull() {
-		diags.Append(configured.ElementsAs(ctx, &codes, false)...)
+		var elems []types.String
+		diags.Append(configured.ElementsAs(ctx, &elems, false)...)
+		for _, e := range elems {
+			if e.IsUnknown() {
+				diags.Append(unknownProviderSetting(setting(table), envVar))
+				return nil
+			}
+			codes = append(codes, e.ValueString())
+		}
 	} else {
 		for _, c := range strings.Split(os.Getenv(envVar), ",") {
 			if c = strings.TrimSpace(c); c != "" {
@@ -324,6 +332,14 @@ func additionalCodes(ctx context.Context, configured types.List, table *iso.Tabl
 		set[c] = true
 	}
 	return set
+}
+
+// setting names the provider attribute of a table's additional codes.
+func setting(table *iso.Table) string {
+	if table == &iso.Countries {
+		return "additional_country_codes"
+	}
+	return "additional_currency_codes"
 }
 
 func authKind(accessToken string) string {
