@@ -50,6 +50,7 @@ func (r *customerResource) checkPlanInputs(ctx context.Context, req resource.Mod
 		}
 	}
 
+	shownChecked := false
 	for _, c := range []struct {
 		attr string
 		kind catalogueKind
@@ -62,6 +63,10 @@ func (r *customerResource) checkPlanInputs(ctx context.Context, req resource.Mod
 		if planned.IsNull() || planned.IsUnknown() || (!creating && planned.Equal(prior)) {
 			continue
 		}
+		if c.attr == "enabled_sub_realms" && shownChecked {
+			continue // within shown_sub_realms (ValidateConfig), whose ids were just checked
+		}
+		shownChecked = c.attr == "shown_sub_realms"
 		diags.Append(r.data.checkCatalogueIDs(ctx, path.Root(c.attr), c.kind, knownIDs(planned))...)
 	}
 	return diags

@@ -497,3 +497,19 @@ func TestUnknownCatalogueIDsListsAtMostFifty(t *testing.T) {
 		}
 	}
 }
+
+// An unknown sub-realm in both sets is reported once, on shown_sub_realms:
+// enabled_sub_realms is within it.
+func TestAccCustomer_unknownSubRealmReportedOnce(t *testing.T) {
+	env := newTestEnv(t, emulator.Options{})
+	run := newCLIRun(t, nil)
+	run.WriteFile("main.tf", env.customerConfig(strings.NewReplacer("[313, 328]", "[313, 328, 999]", "[313]", "[313, 999]").Replace(customerWithoutAdminUser)))
+	res := run.Run("plan", "-no-color")
+	out := oneLine(res.Combined())
+	if res.ExitCode != 1 || strings.Count(out, "Error: Unknown sub-realm id") != 1 || !strings.Contains(out, "shown_sub_realms contains 999") {
+		t.Errorf("want one error, on shown_sub_realms:\n%s", res)
+	}
+	if w := env.writes(); len(w) > 0 {
+		t.Errorf("the plan sent %q", w)
+	}
+}
