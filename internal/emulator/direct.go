@@ -8,7 +8,7 @@ package emulator
 // API would give) for invalid input.
 func (s *Server) CreateCustomer(in CustomerInput) (Customer, error) {
 	fe := fieldErrors{}
-	in = validateInput(in.clone(), fe, nil)
+	in = s.validateInput(in.clone(), fe, nil)
 	if len(fe) > 0 {
 		return Customer{}, &ValidationError{Message: msgCreateFailed, Fields: fe}
 	}
@@ -26,7 +26,7 @@ func (s *Server) UpdateCustomer(id int64, mutate func(*CustomerInput)) (Customer
 	rec, err := s.store.update(id, func(cur CustomerInput) (CustomerInput, error) {
 		mutate(&cur)
 		fe := fieldErrors{}
-		out := validateInput(cur, fe, nil)
+		out := s.validateInput(cur, fe, nil)
 		if len(fe) > 0 {
 			return out, &ValidationError{Message: msgUpdateFailed, Fields: fe}
 		}

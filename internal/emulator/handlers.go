@@ -204,7 +204,7 @@ func (s *Server) createCustomer(w http.ResponseWriter, _ *http.Request, c *call)
 		in.EnabledSubRealms = *cb.EnabledSubRealms
 	}
 	admin := AdminUser{Email: deref(cb.Email), FirstName: deref(cb.FirstName), LastName: deref(cb.LastName), RoleGroup: deref(cb.RoleGroup)}
-	in = validateInput(in, fe, bad)
+	in = s.validateInput(in, fe, bad)
 	if !bad["email"] {
 		validateAdmin(admin, fe)
 	}
@@ -311,7 +311,7 @@ func (s *Server) patchCustomer(w http.ResponseWriter, _ *http.Request, c *call) 
 		if cb.EnabledSubRealms != nil {
 			cur.EnabledSubRealms = *cb.EnabledSubRealms
 		}
-		out := validateInput(cur, fe, bad)
+		out := s.validateInput(cur, fe, bad)
 		if len(fe) > 0 {
 			return out, &ValidationError{Message: msgUpdateFailed, Fields: fe}
 		}

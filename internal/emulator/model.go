@@ -4,7 +4,6 @@ import (
 	"sort"
 	"strings"
 
-	"golang.org/x/text/currency"
 	"golang.org/x/text/language"
 	"golang.org/x/text/language/display"
 )
@@ -186,47 +185,6 @@ func countryOf(code string) Country {
 		}
 	}
 	return Country{Name: name, ISO2: code}
-}
-
-// validCurrency accepts exactly what x/text knows as an ISO 4217 code, written in
-// upper case (ParseISO alone would also take "usd").
-func validCurrency(code string) bool {
-	if !isUpperLetters(code, 3) {
-		return false
-	}
-	_, err := currency.ParseISO(code)
-	return err == nil
-}
-
-// notAssigned are codes x/text calls countries that are not ISO 3166-1 assignments:
-// exceptional reservations (AC, CP, DG, EA, IC, TA) and the user-assigned XK.
-var notAssigned = map[string]bool{"AC": true, "CP": true, "DG": true, "EA": true, "IC": true, "TA": true, "XK": true}
-
-// validCountry accepts an upper-case ISO 3166-1 alpha-2 country code. Besides
-// ParseRegion and IsCountry it rejects deprecated codes (UK, DD, ...: their canonical form
-// differs) and groupings x/text counts as countries (UN, EZ: no alpha-3 code), so
-// country.iso_2 in a response is always the code that was sent.
-func validCountry(code string) bool {
-	if !isUpperLetters(code, 2) || notAssigned[code] {
-		return false
-	}
-	r, err := language.ParseRegion(code)
-	if err != nil || !r.IsCountry() || r.String() != code || r.Canonicalize() != r {
-		return false
-	}
-	return r.ISO3() != "ZZZ"
-}
-
-func isUpperLetters(s string, n int) bool {
-	if len(s) != n {
-		return false
-	}
-	for _, c := range s {
-		if c < 'A' || c > 'Z' {
-			return false
-		}
-	}
-	return true
 }
 
 // buildCustomer renders a stored customer in the API's shape, lists sorted by id.

@@ -71,6 +71,10 @@ type Options struct {
 	// realms, as an API that puts every customer in realm 1 ("Default") would (the docs
 	// leave it open). They are stored: later reads return them too.
 	ImplicitRealms []int64
+	// ExtraCurrencies and ExtraCountries are codes accepted besides the current codes
+	// of the provider's table (internal/iso), as the real service would accept a code
+	// ISO assigned after the table's date.
+	ExtraCurrencies, ExtraCountries []string
 	// GatewayNotFoundRoutes lists routes (e.g. "GET /api/customers/{id}") that a reverse
 	// proxy in front of the API answers with its own HTML 404 page, before the API sees
 	// them: an answer that says nothing about the customer.

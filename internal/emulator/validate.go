@@ -10,6 +10,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/cloudlx-community/terraform-provider-cloudlx/internal/iso"
 )
 
 // ErrNotFound is returned by UpdateCustomer for an unknown id.
@@ -137,7 +139,7 @@ func decodeIDs(key string, v json.RawMessage, fe fieldErrors) ([]int64, bool) {
 // validateInput checks a complete customer (a create, or a PATCH merged onto the stored
 // customer) and returns it normalised: duplicate ids collapsed, lists sorted. Fields in
 // skip already have a type error and are not checked again.
-func validateInput(in CustomerInput, fe fieldErrors, skip map[string]bool) CustomerInput {
+func (s *Server) validateInput(in CustomerInput, fe fieldErrors, skip map[string]bool) CustomerInput {
 	if !skip["name"] && strings.TrimSpace(in.Name) == "" {
 		fe.add("name", "The name field is required.")
 	}
@@ -145,7 +147,7 @@ func validateInput(in CustomerInput, fe fieldErrors, skip map[string]bool) Custo
 		switch {
 		case in.CurrencyISO == "":
 			fe.add("currency_iso", "The currency iso field is required.")
-		case !validCurrency(in.CurrencyISO):
+		case !validCode(&iso.Currencies, s.options().ExtraCurrencies, in.CurrencyISO):
 			fe.add("currency_iso", "The selected currency iso is invalid.")
 		}
 	}
@@ -153,7 +155,7 @@ func validateInput(in CustomerInput, fe fieldErrors, skip map[string]bool) Custo
 		switch {
 		case in.CountryISO == "":
 			fe.add("country_iso", "The country iso field is required.")
-		case !validCountry(in.CountryISO):
+		case !validCode(&iso.Countries, s.options().ExtraCountries, in.CountryISO):
 			fe.add("country_iso", "The selected country iso is invalid.")
 		}
 	}
@@ -184,6 +186,13 @@ func validateInput(in CustomerInput, fe fieldErrors, skip map[string]bool) Custo
 	in.ShownSubRealms = uniqueSorted(in.ShownSubRealms)
 	in.EnabledSubRealms = uniqueSorted(in.EnabledSubRealms)
 	return in
+}
+
+// validCode accepts a current code of the provider's own dated table
+// (internal/iso), written in uppercase, or one of extra: one table for both, so
+// the emulator accepts exactly what a plan lets through.
+func validCode(table *iso.Table, extra []string, code string) bool {
+	return table.IsCurrent(code) || slices.Contains(extra, code)
 }
 
 // checkIDs reports every id that is not in the catalogue under its position in the list

@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/cloudlx-community/terraform-provider-cloudlx/internal/cloudlx"
+	"github.com/cloudlx-community/terraform-provider-cloudlx/internal/suggest"
 )
 
 var (
@@ -62,7 +63,14 @@ func (d *catalogueDataSource) Read(ctx context.Context, req datasource.ReadReque
 		return
 	}
 
-	entries, err := d.kind.list(ctx, d.data.client)
+	var names types.List
+	resp.Diagnostics.Append(req.Config.GetAttribute(ctx, path.Root("names"), &names)...)
+	if resp.Diagnostics.HasError() {
+		return
+	}
+
+	// From the process's cache: a for_each of these data sources costs one read.
+	entries, err := d.data.catalogue(ctx, d.kind)
 	if err != nil {
 		addCatalogueError(&resp.Diagnostics, d.kind.singular, d.kind.path, err)
 		return
@@ -70,9 +78,85 @@ func (d *catalogueDataSource) Read(ctx context.Context, req datasource.ReadReque
 	list, byName, diags := catalogueState(ctx, entries, d.kind.singular,
 		fmt.Sprintf("data.cloudlx_%[1]s.<name>.%[1]s", d.kind.plural))
 	resp.Diagnostics.Append(diags...)
+	ids := types.ListNull(types.Int64Type)
+	if !names.IsNull() {
+		var wanted []types.String
+		resp.Diagnostics.Append(names.ElementsAs(ctx, &wanted, false)...)
+		var found []int64
+		found, diags = idsOfNames(wanted, entries, d.kind)
+		resp.Diagnostics.Append(diags...)
+		if resp.Diagnostics.HasError() {
+			return
+		}
+		ids, diags = types.ListValueFrom(ctx, types.Int64Type, found)
+		resp.Diagnostics.Append(diags...)
+	}
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root(d.kind.plural), list)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("ids_by_name"), byName)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("names"), names)...)
+	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("ids"), ids)...)
 	resp.Diagnostics.Append(resp.State.SetAttribute(ctx, path.Root("timeouts"), readTimeouts)...)
+}
+
+// idsOfNames returns the id of each name, in order. A name no entry carries
+// is an error that suggests the closest known name and lists them all; a name
+// several entries carry is an error naming their ids.
+func idsOfNames(names []types.String, entries []catalogueEntry, kind catalogueKind) ([]int64, diag.Diagnostics) {
+	var diags diag.Diagnostics
+	idsOf := map[string][]int64{}
+	var known []string
+	for _, e := range sortedEntries(entries) {
+		if _, seen := idsOf[e.name]; !seen {
+			known = append(known, e.name)
+		}
+		idsOf[e.name] = append(idsOf[e.name], e.id)
+	}
+	slices.Sort(known)
+	out := make([]int64, 0, len(names))
+	for i, n := range names {
+		p := path.Root("names").AtListIndex(i)
+		if n.IsNull() {
+			diags.AddAttributeError(p, fmt.Sprintf("Missing %s name", kind.singular),
+				fmt.Sprintf("%s is null. Every element of names must be a %s name.", p, kind.singular))
+			continue
+		}
+		switch found := idsOf[n.ValueString()]; len(found) {
+		case 1:
+			out = append(out, found[0])
+		case 0:
+			diags.Append(unknownCatalogueName(p, kind, n.ValueString(), known))
+		default:
+			diags.AddAttributeError(p, fmt.Sprintf("Ambiguous %s name", kind.singular),
+				fmt.Sprintf("%s: %d %ss are named %q (ids %s), so the name does not say which one. Use the id of the one "+
+					"you mean instead, from data.cloudlx_%s.<name>.%s.", p, len(found), kind.singular, n.ValueString(),
+					joinInt64s(found), kind.plural, kind.plural))
+		}
+	}
+	return out, diags
+}
+
+// unknownCatalogueName names a name no entry carries, the closest known one
+// and the known ones.
+func unknownCatalogueName(p path.Path, kind catalogueKind, name string, known []string) diag.Diagnostic {
+	hint := ""
+	// A third of the name's length: "Netwroking" finds "Networking", "Storage" does not find "Compute".
+	if s := suggest.Closest(name, known, max(2, len([]rune(name))/3)); len(s) > 0 {
+		hint = fmt.Sprintf(" Did you mean %s?", suggest.Phrase(s))
+	}
+	quoted := make([]string, len(known))
+	for i, k := range known {
+		quoted[i] = fmt.Sprintf("%q", k)
+	}
+	listed := strings.Join(quoted, ", ")
+	if len(quoted) > maxListed {
+		listed = strings.Join(quoted[:maxListed], ", ") + fmt.Sprintf(", … and %d more", len(quoted)-maxListed)
+	}
+	if len(quoted) == 0 {
+		listed = "none (the catalogue is empty)"
+	}
+	return diag.NewAttributeErrorDiagnostic(p, fmt.Sprintf("Unknown %s name", kind.singular),
+		fmt.Sprintf("%s: no %s in CloudLX's catalogue is named %q.%s Names are matched exactly, case included. "+
+			"The known %ss are: %s.", p, kind.singular, name, hint, kind.singular, listed))
 }
 
 // catalogueKind names what a catalogue data source lists, for its docs.
@@ -92,7 +176,9 @@ func catalogueSchema(ctx context.Context, k catalogueKind) schema.Schema {
 			"-> **The API path is inferred.** The CloudLX documentation refers to a %[1]s endpoint but does not document its path "+
 			"or response. This data source reads `GET %[3]s` and expects a `%[4]s` list of objects with `id`, `name` and "+
 			"`description`, following pages if the answer says it paginates. If your account answers HTTP 404 there, the error says so; "+
-			"please report it.", k.singular, k.usedBy, k.path, k.plural),
+			"please report it.\n\nThe catalogue is read at most once per Terraform command (one provider process) and shared by every "+
+			"data source of this type and by the plan-time check of `cloudlx_customer`'s ids, so one data source per customer "+
+			"costs one read.", k.singular, k.usedBy, k.path, k.plural),
 		Attributes: map[string]schema.Attribute{
 			k.plural: schema.ListNestedAttribute{
 				MarkdownDescription: fmt.Sprintf("Every %s, sorted by `id`.", k.singular),
@@ -113,6 +199,20 @@ func catalogueSchema(ctx context.Context, k catalogueKind) schema.Schema {
 						},
 					},
 				},
+			},
+			"names": schema.ListAttribute{
+				MarkdownDescription: fmt.Sprintf("%[1]s names to look up, such as `[\"%[2]s\"]`; `ids` holds their IDs in the same "+
+					"order. Names are matched exactly, case included. A name that no %[1]s carries fails the read with an error "+
+					"that names it, suggests the closest known name and lists the known ones; a name that several carry fails too.",
+					strings.ToUpper(k.singular[:1])+k.singular[1:], k.example),
+				ElementType: types.StringType,
+				Optional:    true,
+			},
+			"ids": schema.ListAttribute{
+				MarkdownDescription: fmt.Sprintf("The IDs of `names`, in the same order, for a `cloudlx_customer`'s %s; null when "+
+					"`names` is not set.", k.usedBy),
+				ElementType: types.Int64Type,
+				Computed:    true,
 			},
 			"ids_by_name": schema.MapAttribute{
 				MarkdownDescription: fmt.Sprintf("Map from %[1]s name to ID, such as `ids_by_name[\"%[2]s\"]`. Names are "+
@@ -142,9 +242,7 @@ type catalogueEntry struct {
 // whichever came first.
 func catalogueState(ctx context.Context, entries []catalogueEntry, singular, listAddr string) ([]catalogueEntryModel, types.Map, diag.Diagnostics) {
 	var diags diag.Diagnostics
-	sorted := slices.Clone(entries)
-	slices.SortFunc(sorted, func(a, b catalogueEntry) int { return cmp.Compare(a.id, b.id) })
-
+	sorted := sortedEntries(entries)
 	list := make([]catalogueEntryModel, len(sorted))
 	idsOf := map[string][]int64{}
 	for i, e := range sorted {
@@ -172,6 +270,13 @@ func catalogueState(ctx context.Context, entries []catalogueEntry, singular, lis
 	byName, d := types.MapValueFrom(ctx, types.Int64Type, unique)
 	diags.Append(d...)
 	return list, byName, diags
+}
+
+// sortedEntries is a copy of entries sorted by id (a cached catalogue is shared).
+func sortedEntries(entries []catalogueEntry) []catalogueEntry {
+	sorted := slices.Clone(entries)
+	slices.SortFunc(sorted, func(a, b catalogueEntry) int { return cmp.Compare(a.id, b.id) })
+	return sorted
 }
 
 func joinInt64s(ids []int64) string {

@@ -210,8 +210,9 @@ func TestAccEvidence_a404TheListContradictsRemovesNothing(t *testing.T) {
 	if !strings.Contains(plan.Stdout, "cloudlx_customer.beta will be created") || !strings.Contains(plan.Stdout, "1 to add, 0 to change, 0 to destroy") {
 		t.Errorf("the plan does not recreate the deleted customer:\n%s", plan.Stdout)
 	}
+	// The plan that creates it checks its realm against the catalogue.
 	r.expectRequests("plan after a deletion in the portal", tokenOK,
-		"GET /api/customers/{id} 200 x1", "GET /api/customers/{id} 404 x1", "GET /api/customers 200 x1")
+		"GET /api/customers/{id} 200 x1", "GET /api/customers/{id} 404 x1", "GET /api/customers 200 x1", "GET /api/realms 200 x1")
 }
 
 // Case 4: a list that says "paginates": true with a num_results larger than

@@ -6,11 +6,14 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strings"
 	"sync/atomic"
 	"time"
 
 	"github.com/hashicorp/terraform-plugin-framework-validators/int64validator"
+	"github.com/hashicorp/terraform-plugin-framework-validators/listvalidator"
 	"github.com/hashicorp/terraform-plugin-framework/datasource"
+	"github.com/hashicorp/terraform-plugin-framework/diag"
 	"github.com/hashicorp/terraform-plugin-framework/list"
 	"github.com/hashicorp/terraform-plugin-framework/path"
 	"github.com/hashicorp/terraform-plugin-framework/provider"
@@ -20,6 +23,7 @@ import (
 	"github.com/hashicorp/terraform-plugin-framework/types"
 
 	"github.com/cloudlx-community/terraform-provider-cloudlx/internal/cloudlx"
+	"github.com/cloudlx-community/terraform-provider-cloudlx/internal/iso"
 )
 
 var (
@@ -35,6 +39,9 @@ const (
 	envAccessToken  = "CLOUDLX_ACCESS_TOKEN"
 	// envCACertificatesFile names a PEM file, where the attribute holds the PEM itself.
 	envCACertificatesFile = "CLOUDLX_CA_CERTIFICATES_FILE"
+	// Comma-separated codes, where the attributes hold lists.
+	envAdditionalCurrencyCodes = "CLOUDLX_ADDITIONAL_CURRENCY_CODES"
+	envAdditionalCountryCodes  = "CLOUDLX_ADDITIONAL_COUNTRY_CODES"
 )
 
 const defaultRequestTimeout = "60s"
@@ -57,6 +64,9 @@ type providerModel struct {
 	RequestTimeout types.String `tfsdk:"request_timeout"`
 	BulkRefresh    types.Int64  `tfsdk:"bulk_refresh_threshold"`
 	CACertificates types.String `tfsdk:"ca_certificates"`
+
+	AdditionalCurrencyCodes types.List `tfsdk:"additional_currency_codes"`
+	AdditionalCountryCodes  types.List `tfsdk:"additional_country_codes"`
 }
 
 // providerData is what resources and data sources receive from Configure.
@@ -69,6 +79,12 @@ type providerData struct {
 	// subRealmsTogether: this API refused one sub-realm set in a PATCH
 	// without the other, and took both (see patchCustomer).
 	subRealmsTogether atomic.Bool
+
+	catalogues map[string]*cachedCatalogue // by API path: each read at most once per process
+	// extraCodes are the codes the provider's additional_currency_codes and
+	// additional_country_codes allow beyond the dated tables, by the table
+	// they extend (iso.Currencies, iso.Countries).
+	extraCodes map[*iso.Table]map[string]bool
 }
 
 // newProviderData is what Configure hands to resources and data sources; the
@@ -76,7 +92,7 @@ type providerData struct {
 func newProviderData(client *cloudlx.Client, logger *apiLogger, bulkRefreshThreshold int) *providerData {
 	refresh := newBulkRefresh(client, bulkRefreshThreshold, logger)
 	return &providerData{client: client, refresh: refresh, names: newNameGuard(client, refresh),
-		redactor: client.Redactor(), log: logger}
+		redactor: client.Redactor(), log: logger, catalogues: newCatalogueCache()}
 }
 
 // redactorOrNil is the data's redactor, or nil before Configure ran.
@@ -158,7 +174,25 @@ func (p *cloudlxProvider) Schema(_ context.Context, _ provider.SchemaRequest, re
 				Optional:   true,
 				Validators: []validator.Int64{int64validator.AtLeast(0)},
 			},
+			"additional_currency_codes": additionalCodesAttribute(&iso.Currencies, currencyCodeValidator, "currency_iso", envAdditionalCurrencyCodes, "XYZ"),
+			"additional_country_codes":  additionalCodesAttribute(&iso.Countries, countryCodeValidator, "country_iso", envAdditionalCountryCodes, "XK"),
 		},
+	}
+}
+
+// additionalCodesAttribute is additional_currency_codes or
+// additional_country_codes: the escape hatch for a code assigned after the
+// provider's dated table.
+func additionalCodesAttribute(table *iso.Table, form validator.String, usedBy, envVar, example string) schema.ListAttribute {
+	return schema.ListAttribute{
+		MarkdownDescription: fmt.Sprintf("%[1]s %[2]s codes to accept in `cloudlx_customer`'s `%[3]s` besides those in the "+
+			"provider's table (checked against the standard on %[4]s), such as `[\"%[5]s\"]`. A plan refuses a well-formed code "+
+			"the table does not list, because CloudLX would refuse it at apply; use this for a code assigned since that CloudLX "+
+			"already accepts, until a provider release lists it. Withdrawn codes stay refused. When unset, the comma-separated "+
+			"`%[6]s` environment variable is read instead.", table.Standard, table.Kind, usedBy, iso.AsOf, example, envVar),
+		ElementType: types.StringType,
+		Optional:    true,
+		Validators:  []validator.List{listvalidator.ValueStringsAre(form)},
 	}
 }
 
@@ -184,6 +218,9 @@ func (p *cloudlxProvider) Configure(ctx context.Context, req provider.ConfigureR
 
 		"bulk_refresh_threshold": {cfg.BulkRefresh, ""},
 		"ca_certificates":        {cfg.CACertificates, envCACertificatesFile},
+
+		"additional_currency_codes": {cfg.AdditionalCurrencyCodes, envAdditionalCurrencyCodes},
+		"additional_country_codes":  {cfg.AdditionalCountryCodes, envAdditionalCountryCodes},
 	}
 	for name, u := range unknown {
 		if !u.value.IsUnknown() {
@@ -236,6 +273,10 @@ func (p *cloudlxProvider) Configure(ctx context.Context, req provider.ConfigureR
 			"client_id is set but client_secret is not. Set client_secret or the "+envClientSecret+" environment variable.")
 	}
 	caCertificates := caCertificatesFrom(cfg.CACertificates, &resp.Diagnostics)
+	extraCodes := map[*iso.Table]map[string]bool{
+		&iso.Currencies: additionalCodes(ctx, cfg.AdditionalCurrencyCodes, &iso.Currencies, envAdditionalCurrencyCodes, &resp.Diagnostics),
+		&iso.Countries:  additionalCodes(ctx, cfg.AdditionalCountryCodes, &iso.Countries, envAdditionalCountryCodes, &resp.Diagnostics),
+	}
 	if resp.Diagnostics.HasError() {
 		return
 	}
@@ -273,9 +314,54 @@ func (p *cloudlxProvider) Configure(ctx context.Context, req provider.ConfigureR
 	})
 
 	data := newProviderData(client, logger, int(threshold))
+	data.extraCodes = extraCodes
 	resp.ResourceData = data
 	resp.DataSourceData = data
 	resp.ListResourceData = data
+}
+
+// additionalCodes is the set of codes additional_currency_codes or
+// additional_country_codes lists (its validator checked their form), or, when
+// it is unset, the comma-separated codes of envVar, checked here.
+func additionalCodes(ctx context.Context, configured types.List, table *iso.Table, envVar string, diags *diag.Diagnostics) map[string]bool {
+	var codes []string
+	if !configured.IsNull() {
+		var elems []types.String
+		diags.Append(configured.ElementsAs(ctx, &elems, false)...)
+		for _, e := range elems {
+			if e.IsUnknown() {
+				diags.Append(unknownProviderSetting(setting(table), envVar))
+				return nil
+			}
+			codes = append(codes, e.ValueString())
+		}
+	} else {
+		for _, c := range strings.Split(os.Getenv(envVar), ",") {
+			if c = strings.TrimSpace(c); c != "" {
+				codes = append(codes, c)
+			}
+		}
+		for _, c := range codes {
+			if !table.WellFormed(c) || strings.ToUpper(c) != c {
+				diags.AddError("Invalid "+envVar, fmt.Sprintf("%s holds %q, which is not an uppercase %s %s code of %d letters. "+
+					"Set it to codes separated by commas, such as %s=%s.", envVar, c, table.Standard, table.Kind, table.Length,
+					envVar, strings.Repeat("X", table.Length)))
+			}
+		}
+	}
+	set := map[string]bool{}
+	for _, c := range codes {
+		set[c] = true
+	}
+	return set
+}
+
+// setting names the provider attribute of a table's additional codes.
+func setting(table *iso.Table) string {
+	if table == &iso.Countries {
+		return "additional_country_codes"
+	}
+	return "additional_currency_codes"
 }
 
 func authKind(accessToken string) string {

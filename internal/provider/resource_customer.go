@@ -92,6 +92,7 @@ func (r *customerResource) ValidateConfig(ctx context.Context, req resource.Vali
 // realm details. It also warns that admin_user only applies at creation. A
 // destroy and a create are planned by the lifecycle rules (customer_lifecycle.go).
 func (r *customerResource) ModifyPlan(ctx context.Context, req resource.ModifyPlanRequest, resp *resource.ModifyPlanResponse) {
+	resp.Diagnostics.Append(r.checkPlanInputs(ctx, req)...) // inputs CloudLX would refuse, creates included: plan_checks.go
 	if req.Plan.Raw.IsNull() {
 		resp.Diagnostics.Append(planDestroy(ctx, req.State.Raw)...) // deletion_policy, at plan time
 		return

@@ -44,14 +44,15 @@ func TestAccCustomer_requestsPerRun(t *testing.T) {
 			resource.ParallelTest(t, resource.TestCase{
 				ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 				Steps: []resource.TestStep{
-					// Create: the plan reads the customer list once (no customer may
-					// have a name it creates), the apply reads it once more before its
-					// POSTs (it plans each create again), then sends one POST per
-					// customer and no GET (the POST's answer is complete).
+					// Create: the plan reads the realm catalogue once (to check
+					// realm 2, for every customer) and the customer list once (no
+					// customer may have a name it creates); the apply reads both
+					// once more (it plans each create again), then sends one POST
+					// per customer and no GET (the POST's answer is complete).
 					{
 						Config: env.manyCustomersConfig(tc.n, tc.threshold, ""),
 						Check: func(*terraform.State) error {
-							return env.expectWalks("GET /api/customers x1", "GET /api/customers x1, "+each("POST /api/customers"))
+							return env.expectWalks("GET /api/customers x1, GET /api/realms x1", "GET /api/customers x1, GET /api/realms x1, "+each("POST /api/customers"))
 						},
 					},
 					// The refresh after the apply, then a plan with nothing changed.
@@ -134,14 +135,17 @@ func TestAccCustomer_bulkRefreshDetectsDrift(t *testing.T) {
 
 // expectRefreshUsedList checks one refresh walk: a single list, one GET for
 // each of the first threshold reads, and otherwise only the GET of the
-// customer missing from the list, which answered 404.
+// customer missing from the list, which answered 404, and the one read of the
+// realm catalogue by the plan that creates that customer again.
 func expectRefreshUsedList(walk []emulator.Request, threshold int, missing int64) error {
-	lists, gets := 0, 0
+	lists, gets, catalogueReads := 0, 0, 0
 	missingRead, missingBeforeList := false, false
 	for _, r := range walk {
 		switch r.Route {
 		case "GET /api/customers":
 			lists++
+		case "GET /api/realms":
+			catalogueReads++
 		case "GET /api/customers/{id}":
 			gets++
 			if r.Path == fmt.Sprintf("/api/customers/%d", missing) {
@@ -159,7 +163,7 @@ func expectRefreshUsedList(walk []emulator.Request, threshold int, missing int64
 	// reads, or after the list did not hold it. Its 404 is confirmed by the
 	// bulk list, or, when it came before any list was loaded, by one list of
 	// its own.
-	if lists != 1 && (lists != 2 || !missingBeforeList) || !missingRead || gets != threshold && gets != threshold+1 {
+	if lists != 1 && (lists != 2 || !missingBeforeList) || !missingRead || gets != threshold && gets != threshold+1 || catalogueReads != 1 {
 		return fmt.Errorf("the refresh sent %s", routes(walk))
 	}
 	return nil

@@ -57,9 +57,10 @@ func TestAccCustomer_lifecycle(t *testing.T) {
 					})),
 				},
 				Check: resource.ComposeTestCheckFunc(
-					// The apply walk of a create reads the list (the name is free) and sends the POST, nothing else.
-					// The list read proves the name is free (planned again just before the POST).
-					env.checkWalk("POST /api/customers", "GET /api/customers, POST /api/customers"),
+					// The apply walk of a create checks the ids against the catalogues
+					// and the name against the customer list (as its plan did), then
+					// sends the POST and nothing else.
+					env.checkWalk("POST /api/customers", createPlanReads+", POST /api/customers"),
 					env.checkWrites(`POST /api/customers {"country_iso":"US","currency_iso":"USD","email":"ops@acme.example","enabled_sub_realms":[313],"first_name":"Jane","last_name":"Doe","name":"Acme Ltd","realms":[2,7],"role_group":"Admin","shown_sub_realms":[313,328]}`),
 					func(*terraform.State) error {
 						user, ok := env.emu.AdminUser(env.currentID())
@@ -254,7 +255,7 @@ func TestAccCustomer_createResponseWithoutRealmIDs(t *testing.T) {
 			},
 			Check: func(*terraform.State) error {
 				create := env.walkOf("POST /api/customers")
-				if got := routes(create); got != "GET /api/customers, POST /api/customers, GET /api/customers/{id}" {
+				if got := routes(create); got != createPlanReads+", POST /api/customers, GET /api/customers/{id}" {
 					return fmt.Errorf("create sent %s", got)
 				}
 				return nil
@@ -468,47 +469,23 @@ resource "cloudlx_customer" "test" {
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps:                    []resource.TestStep{{Config: config, PlanOnly: true, ExpectNonEmptyPlan: true}},
-		CheckDestroy:             env.checkNoAPIRequests("a plan of new customers"),
+		// The plan reads the realm catalogue to check realm 2, once for all ten customers.
+		CheckDestroy: func(*terraform.State) error {
+			if got := routes(env.apiRequests("")); got != "GET /api/realms" {
+				return fmt.Errorf("a plan of new customers sent %s; want one GET /api/realms", got)
+			}
+			return nil
+		},
 	})
 }
 
-// A well-formed code the provider's table does not know is a warning at the
-// attribute, not an error: the plan goes on, and CloudLX has the last word.
-// terraform-plugin-testing does not show warnings, so this runs the CLI.
-func TestAccCustomer_unknownCodesAreWarnings(t *testing.T) {
-	env := newTestEnv(t, emulator.Options{})
-	run := newCLIRun(t, nil)
-	run.WriteFile("main.tf", env.customerConfig(`
-  name         = "Acme Ltd"
-  currency_iso = "ABC"
-  country_iso  = "XK"
-  realms       = [2]
-`))
-	res := run.Run("plan", "-no-color", "-detailed-exitcode")
-	if res.ExitCode != 2 || !strings.Contains(res.Stdout, "1 to add") {
-		t.Fatalf("the plan did not go on:\n%s", res)
-	}
-	out := oneLine(res.Combined())
-	for _, want := range []*regexp.Regexp{
-		regexp.MustCompile(`Warning: Unknown currency code .*currency_iso = "ABC" .*"ABC" is not in this provider's table of ISO 4217 currency codes \(checked on ` + isoTablesAsOf + `\)\. If it was assigned since, CloudLX decides whether it accepts it`),
-		regexp.MustCompile(`Warning: Unknown country code .*country_iso = "XK" .*"XK" is not in this provider's table of ISO 3166-1 alpha-2 country codes`),
-	} {
-		if !want.MatchString(out) {
-			t.Errorf("the plan output does not match %s:\n%s", want, res)
-		}
-	}
-	// Only the duplicate-name check's list read.
-	if got := routes(env.apiRequests("")); got != "GET /api/customers" {
-		t.Errorf("the plan sent %s", got)
-	}
-}
-
 func TestAccCustomer_apiFieldErrorsReachTheUser(t *testing.T) {
-	env := newTestEnv(t, emulator.Options{})
+	// Without a realm catalogue to check against, the plan leaves realm 999 to CloudLX.
+	env := newTestEnv(t, emulator.Options{RealmsPath: emulator.NoPath})
 	resource.ParallelTest(t, resource.TestCase{
 		ProtoV6ProviderFactories: testAccProtoV6ProviderFactories,
 		Steps: []resource.TestStep{{
-			// 999 passes plan-time checks (a positive id) but is not in the catalogue.
+			// 999 passes the plan (the realm catalogue cannot be read) but is not in CloudLX's.
 			Config:      env.customerConfig(strings.Replace(fullCustomer, "[2, 7]", "[2, 999]", 1)),
 			ExpectError: regexp.MustCompile(`(?s)Could not create CloudLX customer.*with cloudlx_customer.test,.*realms.*CloudLX rejected realms.*invalid.*HTTP\s+422`),
 		}},

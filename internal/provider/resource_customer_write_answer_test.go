@@ -118,7 +118,8 @@ func TestAccCustomer_savedPlanAfterPortalChangeToUntouchedAttribute(t *testing.T
 	if got := env.writes(); !slices.Equal(got, []string{`PATCH /api/customers/{id} {"realms":[2,7]}`}) {
 		t.Errorf("the apply sent %q; want only the PATCH of realms", got)
 	}
-	if got := routes(env.apiRequests("")); got != "PATCH /api/customers/{id}" {
+	// The apply checks the changed realms against the catalogue again.
+	if got := routes(env.apiRequests("")); got != "GET /api/realms, PATCH /api/customers/{id}" {
 		t.Errorf("the apply of a saved plan sent %s", got)
 	}
 	inst := readCustomerInstance(t, run)
@@ -195,8 +196,9 @@ func TestAccCustomer_createAnsweredWithAnImplicitRealm(t *testing.T) {
 	expectWarning(t, res, `CloudLX holds a different realms than planned`,
 		`Terraform planned realms = [2] and this apply sent it, but CloudLX answered with realms = [1, 2]`,
 		`CloudLX added 1 ("Default")`, `add 1 to realms in the configuration`)
-	// The plan's and the apply's duplicate-name checks, then the POST.
-	if got := routes(env.apiRequests("")); got != "GET /api/customers, GET /api/customers, POST /api/customers" {
+	// The plan and the apply each check the ids against the catalogues and
+	// the name against the customer list, then the POST.
+	if got := routes(env.apiRequests("")); got != createPlanReads+", "+createPlanReads+", POST /api/customers" {
 		t.Errorf("the create sent %s", got)
 	}
 	c := onlyCustomer(t, env.emu)

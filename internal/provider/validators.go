@@ -19,18 +19,16 @@ import (
 	"github.com/hashicorp/terraform-plugin-go/tftypes"
 
 	"github.com/cloudlx-community/terraform-provider-cloudlx/internal/cloudlx"
+	"github.com/cloudlx-community/terraform-provider-cloudlx/internal/iso"
 )
 
 // stringCheck is a plan-time validator: it rejects bad input before any API
 // call, with a message that names the fix. check returns the error's summary
-// and detail for a bad value, and "" for a good one. warn, if set, is asked
-// about a value check accepts, for a doubt that must not stop the plan: it
-// returns a warning's summary and detail, or "". Null and unknown values are
-// left to Terraform (required-ness) or checked again once known.
+// and detail for a bad value, and "" for a good one. Null and unknown values
+// are left to Terraform (required-ness) or checked again once known.
 type stringCheck struct {
 	description string
 	check       func(p path.Path, value string) (summary, detail string)
-	warn        func(p path.Path, value string) (summary, detail string)
 }
 
 func (v stringCheck) Description(context.Context) string         { return v.description }
@@ -42,13 +40,6 @@ func (v stringCheck) ValidateString(_ context.Context, req validator.StringReque
 	}
 	if summary, detail := v.check(req.Path, req.ConfigValue.ValueString()); summary != "" {
 		resp.Diagnostics.AddAttributeError(req.Path, summary, detail)
-		return
-	}
-	if v.warn == nil {
-		return
-	}
-	if summary, detail := v.warn(req.Path, req.ConfigValue.ValueString()); summary != "" {
-		resp.Diagnostics.AddAttributeWarning(req.Path, summary, detail)
 	}
 }
 
@@ -62,43 +53,35 @@ func onError(summary string, message func(string) string) func(path.Path, string
 	}
 }
 
-// currencyCodeValidator and countryCodeValidator check codes against the
-// dated tables in iso_codes.go.
+// currencyCodeValidator and countryCodeValidator check the form of a code and
+// the dated tables' withdrawn codes (internal/iso). Whether a well-formed code
+// is in the table is checked by the resource's ModifyPlan (checkISOCodes),
+// which sees the provider's additional_currency_codes and
+// additional_country_codes; a validator cannot.
 var (
-	currencyCodeValidator = isoCodeCheck(&currencyCodes, 3, "three", `"USD", "EUR" or "GBP"`)
-	countryCodeValidator  = isoCodeCheck(&countryCodes, 2, "two", `"US", "GB" or "DE"`)
+	currencyCodeValidator = isoCodeCheck(&iso.Currencies, "three", `"USD", "EUR" or "GBP"`)
+	countryCodeValidator  = isoCodeCheck(&iso.Countries, "two", `"US", "GB" or "DE"`)
 )
 
-// isoCodeCheck accepts an uppercase code that table lists as current. A
-// malformed or lowercase code, or one the table lists as withdrawn (or
-// reserved for something other than a country), is an error that names the
-// code to use. A well-formed code the table does not know is only a warning:
-// it may have been assigned after the table was written, and CloudLX, not a
-// stale table, has the last word.
-func isoCodeCheck(table *isoTable, length int, lengthWord, examples string) stringCheck {
-	summary := fmt.Sprintf("Invalid %s code", table.kind)
+// isoCodeCheck refuses a malformed or lowercase code, or one the table lists
+// as withdrawn (or reserved for something other than a country), naming the
+// code to use.
+func isoCodeCheck(table *iso.Table, lengthWord, examples string) stringCheck {
+	summary := fmt.Sprintf("Invalid %s code", table.Kind)
 	return stringCheck{
-		description: fmt.Sprintf("must be an uppercase %s %s code, such as %s", table.standard, table.kind, examples),
+		description: fmt.Sprintf("must be an uppercase %s %s code, such as %s", table.Standard, table.Kind, examples),
 		check: func(_ path.Path, code string) (string, string) {
-			if len(code) != length || !isASCIILetters(code) {
+			if !table.WellFormed(code) {
 				return summary, fmt.Sprintf("%q is not an %s %s code: use %s uppercase letters, such as %s.",
-					code, table.standard, table.kind, lengthWord, examples)
+					code, table.Standard, table.Kind, lengthWord, examples)
 			}
 			upper := strings.ToUpper(code)
-			if status, retired := table.lookup(upper); status == codeRetired {
+			if status, retired := table.Lookup(upper); status == iso.Withdrawn {
 				return summary, fmt.Sprintf("%q is not a current %s %s code: %s. %s",
-					code, table.standard, table.kind, retired.reason, useInstead(retired.successors, table.kind))
+					code, table.Standard, table.Kind, retired.Reason, useInstead(retired.Successors, table.Kind))
 			}
 			if code != upper {
 				return summary, fmt.Sprintf("%q must be uppercase: use %q.", code, upper)
-			}
-			return "", ""
-		},
-		warn: func(_ path.Path, code string) (string, string) {
-			if status, _ := table.lookup(code); status == codeUnknown {
-				return fmt.Sprintf("Unknown %s code", table.kind), fmt.Sprintf("%q is not in this provider's table of %s %s codes "+
-					"(checked on %s). If it was assigned since, CloudLX decides whether it accepts it; if it is a typo, use a "+
-					"code such as %s.", code, table.standard, table.kind, isoTablesAsOf, examples)
 			}
 			return "", ""
 		},
@@ -118,15 +101,6 @@ func useInstead(successors []string, kind string) string {
 		return fmt.Sprintf("Use %s.", quoted[0])
 	}
 	return fmt.Sprintf("Use %s or %s, whichever is the customer's.", strings.Join(quoted[:len(quoted)-1], ", "), quoted[len(quoted)-1])
-}
-
-func isASCIILetters(s string) bool {
-	for _, r := range s {
-		if (r < 'A' || r > 'Z') && (r < 'a' || r > 'z') {
-			return false
-		}
-	}
-	return true
 }
 
 // emailValidator accepts a bare address (no display name). Terraform cannot

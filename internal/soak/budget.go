@@ -136,7 +136,16 @@ func (b budget) check(reqs []emulator.Request, f faultState, took time.Duration)
 	if listFaulted || f.ShortToken || unauthorized > 0 {
 		gets = b.reads // a list that failed leaves every read to its own GET
 	}
+	// A catalogue (six realms, six sub-realms in the emulator) is read at most
+	// once per provider process, by plans that create customers or change
+	// their realm sets.
+	cataloguePages := 1
+	if f.Pages {
+		cataloguePages = (len(emulator.Realms())+pageSize-1)/pageSize + 1
+	}
 	limit := map[string]int{
+		"GET /api/realms":            b.walks * cataloguePages,
+		"GET /api/sub-realms":        b.walks * cataloguePages,
 		"GET /api/customers/{id}":    gets,
 		"GET /api/customers":         lists * pages,
 		"POST /api/customers":        b.creates + b.lostCreates,

@@ -1,16 +1,19 @@
-data "cloudlx_sub_realms" "all" {}
-
-locals {
-  shown_sub_realms   = ["SD WAN", "Cloud SBC & Conversion"]
-  enabled_sub_realms = ["SD WAN"]
+# Look sub-realms up by name rather than by environment-specific IDs. The
+# catalogue is read once per Terraform command, however many of these data
+# sources a configuration has.
+data "cloudlx_sub_realms" "shown" {
+  names = ["SD WAN", "Cloud SBC & Conversion"]
 }
 
-# Refer to sub-realms by name rather than by environment-specific IDs.
+data "cloudlx_sub_realms" "enabled" {
+  names = ["SD WAN"]
+}
+
 resource "cloudlx_customer" "acme" {
   name               = "Acme Ltd"
   currency_iso       = "GBP"
   country_iso        = "GB"
   realms             = [2]
-  shown_sub_realms   = [for name in local.shown_sub_realms : data.cloudlx_sub_realms.all.ids_by_name[name]]
-  enabled_sub_realms = [for name in local.enabled_sub_realms : data.cloudlx_sub_realms.all.ids_by_name[name]]
+  shown_sub_realms   = data.cloudlx_sub_realms.shown.ids
+  enabled_sub_realms = data.cloudlx_sub_realms.enabled.ids
 }

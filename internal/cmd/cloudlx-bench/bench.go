@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -15,6 +16,10 @@ const (
 	tokenRoute = "POST /api/oauth2/access-token"
 	listRoute  = "GET /api/customers"
 	getRoute   = "GET /api/customers/{id}"
+	// The catalogues, which a walk planning creates reads once each to check
+	// the customers' realm and sub-realm ids.
+	realmsRoute    = "GET /api/realms"
+	subRealmsRoute = "GET /api/sub-realms"
 	// maxPerPage is the largest page the API documents; the client asks for it.
 	maxPerPage = 200
 )
@@ -36,8 +41,12 @@ type phase struct {
 	checksNames bool
 	// walks is how many provider processes of the command talk to the API:
 	// Terraform configures a fresh provider for each walk, and each fetches
-	// one token. A create's plan reads only the customer list (checksNames).
+	// one token. A create's plan reads only the customer list (checksNames)
+	// and the catalogues (checksIDs).
 	walks int
+	// checksIDs says each walk reads each catalogue once, to check the ids
+	// of the customers it creates.
+	checksIDs bool
 	// wantExit is the exit code expected from terraform.
 	wantExit int
 }
@@ -48,7 +57,7 @@ func phases(parallelism int) []phase {
 		return append(append([]string{cmd}, common...), extra...)
 	}
 	return []phase{
-		{name: "create", args: with("apply", "-auto-approve"), writeRoute: "POST /api/customers", checksNames: true, walks: 2},
+		{name: "create", args: with("apply", "-auto-approve"), writeRoute: "POST /api/customers", checksNames: true, walks: 2, checksIDs: true},
 		{name: "refresh", args: with("plan", "-detailed-exitcode"), refreshes: true, walks: 1},
 		{name: "update", args: with("apply", "-auto-approve"), nameSuffix: " (renamed)",
 			writeRoute: "PATCH /api/customers/{id}", refreshes: true, walks: 2},
@@ -265,8 +274,9 @@ func walksOf(reqs []loggedRequest) []walk {
 
 // checkRun verifies the request-optimal contract on one lane's traffic:
 // exactly one write per customer, sent by a walk that sends nothing else (no
-// GET after a complete POST or PATCH answer); refresh walks that only read;
-// one token per provider process.
+// GET after a complete POST or PATCH answer) but, in a phase that creates,
+// one read of each catalogue; refresh walks that only read; one token per
+// provider process.
 func checkRun(ph phase, n int, lane string, r laneRun) []check {
 	var checks []check
 	add := func(name string, ok bool, format string, args ...any) {
@@ -275,6 +285,16 @@ func checkRun(ph phase, n int, lane string, r laneRun) []check {
 	walks := walksOf(r.requests)
 	var writers, readers, others []walk
 	for _, w := range walks {
+		if ph.checksIDs {
+			add("catalogues", w[realmsRoute] == 1 && w[subRealmsRoute] == 1,
+				"want one read of each catalogue per walk, got %v", w)
+			w = maps.Clone(w)
+			delete(w, realmsRoute)
+			delete(w, subRealmsRoute)
+			if len(w) == 0 {
+				continue // the plan walk of a create
+			}
+		}
 		switch {
 		case ph.writeRoute != "" && w[ph.writeRoute] > 0:
 			writers = append(writers, w)

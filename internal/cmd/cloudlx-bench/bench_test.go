@@ -2,6 +2,7 @@ package main
 
 import (
 	"math"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -63,19 +64,25 @@ func TestCheckRun(t *testing.T) {
 	}
 }
 
-// A create reads the customer list once in its plan and once before its
-// POSTs (the duplicate-name check), and nothing else.
+// A create's walks each read each catalogue once and the customer list once
+// (the duplicate-name check): its plan nothing else, its apply the POSTs.
 func TestCheckRunCreate(t *testing.T) {
 	create := phases(10)[0]
+	catalogues := []string{realmsRoute, subRealmsRoute}
+	plan := append(slices.Clone(catalogues), listRoute)
+	apply := func(extra ...string) []string {
+		return append(append(repeat(create.writeRoute, 3), plan...), extra...)
+	}
 	cases := []struct {
 		name string
 		run  laneRun
 		want string
 	}{
-		{"request-optimal", traffic(2, map[string][]string{"a": {listRoute}, "b": append(repeat(create.writeRoute, 3), listRoute)}), ""},
-		{"no list in the plan", traffic(1, map[string][]string{"b": append(repeat(create.writeRoute, 3), listRoute)}), "x: refresh"},
-		{"two lists before the POSTs", traffic(2, map[string][]string{"a": {listRoute}, "b": append(repeat(create.writeRoute, 3), listRoute, listRoute)}), "x: writes"},
-		{"a GET after a POST", traffic(2, map[string][]string{"a": {listRoute}, "b": append(repeat(create.writeRoute, 3), listRoute, getRoute)}), "x: writes"},
+		{"request-optimal", traffic(2, map[string][]string{"a": plan, "b": apply()}), ""},
+		{"no list in the plan", traffic(1, map[string][]string{"b": apply()}), "x: refresh"},
+		{"two lists before the POSTs", traffic(2, map[string][]string{"a": plan, "b": apply(listRoute)}), "x: writes"},
+		{"a catalogue read per customer", traffic(2, map[string][]string{"a": plan, "b": apply(realmsRoute, realmsRoute)}), "x: catalogues"},
+		{"a GET after a POST", traffic(2, map[string][]string{"a": plan, "b": apply(getRoute)}), "x: writes"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

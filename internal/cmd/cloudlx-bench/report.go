@@ -193,6 +193,9 @@ func evaluate(o options, n int, ph phase, lanes []*lane, runs map[string][]laneR
 		if ph.checksNames {
 			p.Needed.API += 2 // one list page in each walk (the list is empty before the create)
 		}
+		if ph.checksIDs {
+			p.Needed.API += 2 * ph.walks // each catalogue, once per walk
+		}
 		p.Needed.Tokens = ph.walks
 		p.LatencyFloorSeconds = (time.Duration(ceilDiv(p.Needed.API+p.Needed.Tokens, o.parallelism)) * l.latency).Seconds()
 		p.BoundSeconds = r.Floor.WallSeconds + p.LatencyFloorSeconds

@@ -107,6 +107,9 @@ func run(ctx context.Context, args []string) error {
 	var lockedFields stringList
 	fs.Var(&lockedFields, "locked-field", `refuse PATCHes that change this field after creation: "currency_iso" or "country_iso" (repeatable)`)
 	fs.BoolVar(&opts.TokenFormOnly, "token-form-only", false, "the token endpoint reads form parameters only (a JSON body reads as none)")
+	var extraCurrencies, extraCountries stringList
+	fs.Var(&extraCurrencies, "accept-currency", "also accept this currency code, as a service would one ISO assigned after the provider's table (repeatable)")
+	fs.Var(&extraCountries, "accept-country", "also accept this country code, e.g. XK (repeatable)")
 	fs.StringVar(&opts.RealmsPath, "realms-path", emulator.DefaultRealmsPath, `path of the realm catalogue ("`+emulator.NoPath+`": none)`)
 	fs.StringVar(&opts.SubRealmsPath, "sub-realms-path", emulator.DefaultSubRealmsPath, `path of the sub-realm catalogue, e.g. /api/sub_realms ("`+emulator.NoPath+`": none)`)
 	fs.StringVar(&opts.Redirect.To, "redirect-to", "", "answer requests with a redirect to this base URL plus the request's path and query, "+
@@ -139,6 +142,7 @@ func run(ctx context.Context, args []string) error {
 	opts.LockedFields = lockedFields
 	opts.GatewayNotFoundRoutes = gatewayRoutes
 	opts.ImplicitRealms = implicitRealms
+	opts.ExtraCurrencies, opts.ExtraCountries = extraCurrencies, extraCountries
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments: %q", fs.Args())
 	}

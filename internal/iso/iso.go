@@ -1,57 +1,107 @@
-package provider
+// Package iso holds the dated tables of ISO 4217 currency codes and ISO
+// 3166-1 alpha-2 country codes that both the provider's plan-time checks and
+// the emulator's validation use: one table, so the emulator accepts exactly
+// what a plan lets through. It knows nothing of Terraform.
+package iso
 
-import "strings"
+import (
+	"slices"
+	"strings"
 
-// The ISO code tables behind the plan-time checks of currency_iso and
-// country_iso, kept here rather than taken from golang.org/x/text: its tables
-// lag the standards by years. Measured with x/text v0.44.0 on 2026-12-01,
-// currency.ParseISO refuses the current VES, VED, MRU, SLE, ZWG and XCG, and
-// accepts the withdrawn BYR, MRO, STD, LTL, EEK, HRK, SLL, ZWL and CUC;
-// language.ParseRegion calls the withdrawn AN, CS and YU countries.
-//
-// Keeping the tables current: when ISO 4217 (maintenance agency: SIX, on behalf
-// of ISO) or ISO 3166-1 (the ISO 3166 Maintenance Agency) adds or withdraws a
-// code, move it here, cite the date, and update isoTablesAsOf. A code missing
-// from both lists is only a warning, so a stale table never blocks a code
-// CloudLX accepts; only codes listed as retired are refused.
-
-// isoTablesAsOf is the date the tables below were last checked against the
-// standards, quoted in the warning for a code they do not know.
-const isoTablesAsOf = "2026-12-01"
-
-// isoTable is the current and the retired codes of one standard.
-type isoTable struct {
-	standard string // as named in messages: "ISO 4217"
-	kind     string // what a code names: "currency"
-	current  map[string]bool
-	retired  map[string]retiredCode
-}
-
-// retiredCode is a code that must not be used: withdrawn, or reserved for
-// something that is not a country.
-type retiredCode struct {
-	reason     string   // why, with the date: "Croatia adopted the euro on 2023-01-01"
-	successors []string // the codes to use instead; none when there is no single answer
-}
-
-// codeStatus is what a table knows of a code.
-type codeStatus int
-
-const (
-	codeUnknown codeStatus = iota
-	codeCurrent
-	codeRetired
+	"github.com/cloudlx-community/terraform-provider-cloudlx/internal/suggest"
 )
 
-// lookup returns what the table knows of an uppercase code.
-func (t *isoTable) lookup(code string) (codeStatus, retiredCode) {
+// The tables are kept here rather than taken from golang.org/x/text: its
+// tables lag the standards by years. Measured with x/text v0.44.0 on
+// 2026-12-01, currency.ParseISO refuses the current VES, VED, MRU, SLE, ZWG
+// and XCG, and accepts the withdrawn BYR, MRO, STD, LTL, EEK, HRK, SLL, ZWL
+// and CUC; language.ParseRegion calls the withdrawn AN, CS and YU countries.
+//
+// Keeping the tables current: when ISO 4217 (maintenance agency: SIX, on
+// behalf of ISO) or ISO 3166-1 (the ISO 3166 Maintenance Agency) adds or
+// withdraws a code, move it here, cite the date, and update AsOf. Until a
+// release carries a new code, users allow it with the provider settings
+// additional_currency_codes and additional_country_codes.
+
+// AsOf is the date the tables below were last checked against the standards,
+// quoted in the error for a code they do not know.
+const AsOf = "2026-12-01"
+
+// Table is the current and the retired codes of one standard.
+type Table struct {
+	Standard string // as named in messages: "ISO 4217"
+	Kind     string // what a code names: "currency"
+	Length   int    // letters in a code: 3
+	current  map[string]bool
+	retired  map[string]Retired
+}
+
+// Retired is a code that must not be used: withdrawn, or reserved for
+// something that is not a country.
+type Retired struct {
+	Reason     string   // why, with the date: "Croatia adopted the euro on 2023-01-01"
+	Successors []string // the codes to use instead; none when there is no single answer
+}
+
+// Status is what a table knows of a code.
+type Status int
+
+const (
+	Unknown Status = iota
+	Current
+	Withdrawn
+)
+
+// Lookup returns what the table knows of an uppercase code.
+func (t *Table) Lookup(code string) (Status, Retired) {
 	if t.current[code] {
-		return codeCurrent, retiredCode{}
+		return Current, Retired{}
 	}
 	if r, ok := t.retired[code]; ok {
-		return codeRetired, r
+		return Withdrawn, r
 	}
-	return codeUnknown, retiredCode{}
+	return Unknown, Retired{}
+}
+
+// IsCurrent reports whether code is a current code, written in uppercase.
+func (t *Table) IsCurrent(code string) bool { return t.current[code] }
+
+// CurrentCodes returns the current codes, sorted.
+func (t *Table) CurrentCodes() []string {
+	out := make([]string, 0, len(t.current))
+	for c := range t.current {
+		out = append(out, c)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// WellFormed reports whether code has the table's length and only ASCII
+// letters, in either case.
+func (t *Table) WellFormed(code string) bool {
+	if len(code) != t.Length {
+		return false
+	}
+	for _, r := range code {
+		if (r < 'A' || r > 'Z') && (r < 'a' || r > 'z') {
+			return false
+		}
+	}
+	return true
+}
+
+// maxSuggestions bounds a "did you mean": beyond it the list helps nobody.
+const maxSuggestions = 3
+
+// Suggest returns the current codes one edit away from code (a swap of two
+// letters first: GPB suggests GBP), sorted, or none when more than a few are
+// that close (a two-letter country code is one edit away from dozens).
+func (t *Table) Suggest(code string) []string {
+	found := suggest.Closest(strings.ToUpper(code), t.CurrentCodes(), 1)
+	if len(found) > maxSuggestions {
+		return nil
+	}
+	return found
 }
 
 func codeSet(codes string) map[string]bool {
@@ -65,12 +115,13 @@ func codeSet(codes string) map[string]bool {
 // euro is the successor of every currency the euro replaced.
 var euro = []string{"EUR"}
 
-// currencyCodes: ISO 4217 List One (current currencies and funds) and the List
+// Currencies: ISO 4217 List One (current currencies and funds) and the List
 // Three (historic) codes a user may still have in a configuration. Dates are
 // the day the change took effect.
-var currencyCodes = isoTable{
-	standard: "ISO 4217",
-	kind:     "currency",
+var Currencies = Table{
+	Standard: "ISO 4217",
+	Kind:     "currency",
+	Length:   3,
 	current: codeSet(`
 		AED AFN ALL AMD AOA ARS AUD AWG AZN BAM BBD BDT BHD BIF BMD BND BOB BOV BRL BSD BTN BWP BYN BZD
 		CAD CDF CHE CHF CHW CLF CLP CNY COP COU CRC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD FKP
@@ -80,7 +131,7 @@ var currencyCodes = isoTable{
 		SCR SDG SEK SGD SHP SLE SOS SRD SSP STN SVC SYP SZL THB TJS TMT TND TOP TRY TTD TWD TZS UAH UGX
 		USD USN UYI UYU UYW UZS VED VES VND VUV WST XAF XAG XAU XBA XBB XBC XBD XCD XCG XDR XOF XPD XPF
 		XPT XSU XTS XUA XXX YER ZAR ZMW ZWG`),
-	retired: map[string]retiredCode{
+	retired: map[string]Retired{
 		// Replaced by a new code for the same country.
 		"BYR": {"Belarus redenominated its rouble as BYN on 2016-07-01", []string{"BYN"}},
 		"MRO": {"Mauritania redenominated its ouguiya as MRU on 2018-01-01", []string{"MRU"}},
@@ -129,14 +180,16 @@ var currencyCodes = isoTable{
 	},
 }
 
-// countryCodes: ISO 3166-1 alpha-2, the 249 officially assigned codes, and
+// Countries: ISO 3166-1 alpha-2, the 249 officially assigned codes, and
 // the codes a user may mistake for one: codes withdrawn into ISO 3166-3 and
 // codes exceptionally reserved for something that is not a country.
 // User-assigned codes (AA, QM-QZ, XA-XZ, ZZ; Kosovo's XK among them) are in
-// neither list: they are only warnings, since CloudLX may accept one.
-var countryCodes = isoTable{
-	standard: "ISO 3166-1 alpha-2",
-	kind:     "country",
+// neither list: one CloudLX accepts is allowed with the provider's
+// additional_country_codes.
+var Countries = Table{
+	Standard: "ISO 3166-1 alpha-2",
+	Kind:     "country",
+	Length:   2,
 	current: codeSet(`
 		AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS
 		BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE
@@ -146,7 +199,7 @@ var countryCodes = isoTable{
 		NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY QA RE RO RS RU RW
 		SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO
 		TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS YE YT ZA ZM ZW`),
-	retired: map[string]retiredCode{
+	retired: map[string]Retired{
 		// Withdrawn (ISO 3166-3), on the date given.
 		"AN": {"withdrawn on 2010-12-15, when the Netherlands Antilles were dissolved", []string{"CW", "SX", "BQ"}},
 		"CS": {"withdrawn on 2006-09-26, when Serbia and Montenegro separated (and, before that, for Czechoslovakia in 1993)", []string{"RS", "ME"}},
