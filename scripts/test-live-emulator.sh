@@ -5,7 +5,8 @@
 # Ltd") and one an earlier run left behind (tf-acc-...); afterwards no request
 # may have touched the first, it must still be there, and the sweep must have
 # deleted every tf-acc- customer, the earlier run's included. It runs once with the
-# documented API, and once with an API without DELETE, realm 1 added to every
+# emulator's default API (which, unlike the documented one, has DELETE), and once
+# with an API without DELETE (as documented), realm 1 added to every
 # customer and PATCH that merges arrays, where the tests that need those answers
 # skip and the sweep lists what it cannot delete.
 set -euo pipefail
@@ -46,7 +47,7 @@ JSON
   fi
   grep -q '"Not Ours Ltd"' "$state" || { echo "FAIL ($label): customer 500 is gone"; exit 1; }
   if grep -q 'SKIP' "$work/live-$label.out" && [[ $label == documented ]]; then
-    echo "FAIL ($label): a test skipped against the documented API"; exit 1
+    echo "FAIL ($label): a test skipped against the emulator's default API"; exit 1
   fi
   stop_emulator
 }
