@@ -32,6 +32,11 @@ type tokenSource struct {
 	expires time.Time
 	now     func() time.Time
 	fetches int
+	// redirected is the first token request's redirect, answered again to
+	// every later caller without sending the request: a token endpoint that
+	// redirects is a configuration error that does not change within a
+	// process, and each retry would only send the client secret once more.
+	redirected error
 }
 
 type tokenResponse struct {
@@ -90,6 +95,9 @@ func (ts *tokenSource) Renew(ctx context.Context, rejected string) (string, erro
 func (ts *tokenSource) CanRenew() bool { return ts.static == "" }
 
 func (ts *tokenSource) fetchLocked(ctx context.Context) (string, error) {
+	if ts.redirected != nil {
+		return "", ts.redirected
+	}
 	params := map[string]string{
 		"grant_type":    "client_credentials",
 		"client_id":     ts.clientID,
@@ -115,6 +123,7 @@ func (ts *tokenSource) fetchLocked(ctx context.Context) (string, error) {
 		// A redirect is not followed (the body holds the client secret) and is
 		// reported as what it is, not as rejected credentials.
 		if err := ts.client.redirectError(http.MethodPost, tokenPath, ans); err != nil {
+			ts.redirected = err
 			return "", err
 		}
 	}

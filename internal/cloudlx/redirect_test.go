@@ -216,3 +216,71 @@ func TestPartialReadIsAnErrorNamingTheField(t *testing.T) {
 		t.Errorf("err = %v\nwant the prefix %q", err, want)
 	}
 }
+
+// A token endpoint that redirects is a configuration error that holds for the
+// whole process: later calls get the same *RedirectError without sending the
+// client secret again. Other token failures are not remembered: the next call
+// asks again (a 401 may be a credential rotated in the meantime).
+func TestTokenRequestRedirectIsAskedOnce(t *testing.T) {
+	other, hits := elsewhere(t)
+	var tokenRequests atomic.Int32
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == tokenPath {
+			tokenRequests.Add(1)
+		}
+		w.Header().Set("Location", other.URL+r.URL.Path)
+		w.WriteHeader(http.StatusFound)
+	}))
+	t.Cleanup(api.Close)
+	c, err := New(Config{Endpoint: api.URL, ClientID: "id", ClientSecret: "s3cr3t-value"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	_, first := c.GetCustomer(ctx, 915)
+	_, second := c.ListCustomers(ctx)
+	third := c.DeleteCustomer(ctx, 915)
+	for name, err := range map[string]error{"first": first, "second": second, "third": third} {
+		var redirect *RedirectError
+		if !errors.As(err, &redirect) || redirect.URL != api.URL+tokenPath {
+			t.Errorf("%s call: err = %v, want the token request's *RedirectError", name, err)
+		}
+	}
+	if second.Error() != first.Error() || third.Error() != first.Error() {
+		t.Errorf("later calls answered\n%v\n%v\nnot the first redirect\n%v", second, third, first)
+	}
+	if n := tokenRequests.Load(); n != 1 {
+		t.Errorf("the token request was sent %d times; want once", n)
+	}
+	if hits.Load() != 0 {
+		t.Errorf("%d requests reached the redirect's target", hits.Load())
+	}
+
+	// Contrast: a token request refused with 401 is not remembered.
+	var tokenAsks atomic.Int32
+	rotating := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == tokenPath {
+			if tokenAsks.Add(1) == 1 {
+				w.WriteHeader(http.StatusUnauthorized)
+				return
+			}
+			_ = json.NewEncoder(w).Encode(map[string]any{"access_token": "tok", "expires_in": 3600})
+			return
+		}
+		_ = json.NewEncoder(w).Encode(map[string]any{"customers": []any{}})
+	}))
+	t.Cleanup(rotating.Close)
+	c, err = New(Config{Endpoint: rotating.URL, ClientID: "id", ClientSecret: "s3cr3t-value", MaxRetries: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.ListCustomers(ctx); err == nil || IsRedirect(err) {
+		t.Fatalf("first list: err = %v, want the 401 as an authentication failure", err)
+	}
+	if _, err := c.ListCustomers(ctx); err != nil {
+		t.Errorf("second list: %v; want a new token request and the list", err)
+	}
+	if n := tokenAsks.Load(); n != 2 {
+		t.Errorf("the token request was sent %d times; want twice (a 401 is not remembered)", n)
+	}
+}
