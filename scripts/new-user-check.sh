@@ -130,8 +130,9 @@ start_sandbox typo
 code=0
 out=$(run_blocks "$clone" templates/guides/sandbox.md.tmpl sandbox-typo 2>&1) || code=$?
 [[ $code -ne 0 ]] || { echo "$out"; fail "the plan with a misspelt realm name succeeded"; }
-# On one line, without the frame a terminal's output has: Terraform wraps it.
-flat=$(tr '\n' ' ' <<<"$out" | sed 's/[│╷╵]//g' | tr -s ' ')
+# On one line, without the colours and the frame of a terminal's output:
+# Terraform wraps it.
+flat=$(tr '\n' ' ' <<<"$out" | sed 's/\x1b\[[0-9;]*m//g; s/[│╷╵]//g' | tr -s ' ')
 for want in 'Error: Unknown realm name' 'with data.cloudlx_realms.customer["typo"]' \
   'no realm in CloudLX'"'"'s catalogue is named "Netwroking". Did you mean "Networking"?' \
   'The known realms are: "Compute", "Default", "Networking", "Security", "Storage", "Voice".'; do
@@ -152,7 +153,14 @@ plan_exit "$quickstart" 0
 stats=$(run_blocks "$quickstart" templates/guides/sandbox.md.tmpl sandbox-stats)
 [[ $(jq '.counts["PATCH /api/customers/{id}"]' <<<"$stats") == 2 ]] ||
   fail "the emulator should have answered 2 PATCHes (the guide's and the repair), its stats say: $stats"
-(cd "$quickstart" && tf destroy -auto-approve >/dev/null)
+# The example's deletion_policy = "PREVENT" refuses the destroy; as its error
+# says, "DELETE" applied first lets the destroy through.
+code=0
+(cd "$quickstart" && tf destroy -auto-approve >"$work/destroy.out" 2>&1) || code=$?
+[[ $code -ne 0 ]] && grep -q 'Error: CloudLX customer is protected from destroy' "$work/destroy.out" ||
+  { cat "$work/destroy.out"; fail "the README's example (deletion_policy = \"PREVENT\") should refuse the destroy"; }
+sed -i 's/deletion_policy = "PREVENT"/deletion_policy = "DELETE"/' "$quickstart/main.tf"
+(cd "$quickstart" && tf apply -auto-approve >/dev/null && tf destroy -auto-approve >/dev/null)
 stop_emulator
 echo "new-user: ok"
 
