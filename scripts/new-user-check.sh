@@ -7,7 +7,8 @@
 #      `terraform providers lock` for two platforms. The commands are the
 #      docs' own blocks (marked <!-- check: NAME -->, scripts/md-blocks.sh),
 #      run in a copy of this clone with a scratch HOME and GOPATH.
-#   2. The sandbox guide's `terraform test` block, verbatim.
+#   2. The sandbox guide's `terraform test` block, verbatim, and its plan of a
+#      misspelt realm name.
 #   3. Against the emulator program, started as the sandbox guide says: the
 #      README's example (apply, an empty plan, the guide's curl that changes it
 #      behind Terraform's back, the plan that shows it, repair, destroy); the
@@ -104,7 +105,7 @@ if at_least 1.6; then
   out=$(run_blocks "$clone" templates/guides/sandbox.md.tmpl sandbox-terraform-test 2>&1) ||
     { echo "$out"; fail "the sandbox guide's terraform test block"; }
   echo "$out" | tail -n 3
-  grep -q '3 passed, 0 failed' <<<"$out" || fail "terraform test did not pass its 3 runs"
+  grep -q '2 passed, 0 failed' <<<"$out" || fail "terraform test did not pass its 2 runs"
 else
   echo "new-user: skipped, terraform test needs Terraform >= 1.6 and this is $tf_version"
 fi
@@ -124,6 +125,22 @@ plan_exit() {
   [[ $code -eq $2 ]] || { cat "$work/plan.out"; fail "the plan in $1 exited $code, want $2"; }
 }
 
+step "sandbox guide: a realm name the catalogue lacks fails the plan, naming the customer and the name"
+start_sandbox typo
+code=0
+out=$(run_blocks "$clone" templates/guides/sandbox.md.tmpl sandbox-typo 2>&1) || code=$?
+[[ $code -ne 0 ]] || { echo "$out"; fail "the plan with a misspelt realm name succeeded"; }
+# On one line, without the colours and the frame of a terminal's output:
+# Terraform wraps it.
+flat=$(tr '\n' ' ' <<<"$out" | sed 's/\x1b\[[0-9;]*m//g; s/[│╷╵]//g' | tr -s ' ')
+for want in 'Error: Unknown realm name' 'with data.cloudlx_realms.customer["typo"]' \
+  'no realm in CloudLX'"'"'s catalogue is named "Netwroking". Did you mean "Networking"?' \
+  'The known realms are: "Compute", "Default", "Networking", "Security", "Storage", "Voice".'; do
+  grep -qF "$want" <<<"$flat" || { echo "$out"; fail "the plan's error lacks: $want"; }
+done
+stop_emulator
+echo "new-user: ok"
+
 step "the README's example against the emulator: apply, a change behind Terraform's back, repair, destroy"
 start_sandbox quickstart
 (cd "$quickstart" && tf apply -auto-approve >/dev/null)
@@ -136,7 +153,14 @@ plan_exit "$quickstart" 0
 stats=$(run_blocks "$quickstart" templates/guides/sandbox.md.tmpl sandbox-stats)
 [[ $(jq '.counts["PATCH /api/customers/{id}"]' <<<"$stats") == 2 ]] ||
   fail "the emulator should have answered 2 PATCHes (the guide's and the repair), its stats say: $stats"
-(cd "$quickstart" && tf destroy -auto-approve >/dev/null)
+# The example's deletion_policy = "PREVENT" refuses the destroy; as its error
+# says, "DELETE" applied first lets the destroy through.
+code=0
+(cd "$quickstart" && tf destroy -auto-approve >"$work/destroy.out" 2>&1) || code=$?
+[[ $code -ne 0 ]] && grep -q 'Error: CloudLX customer is protected from destroy' "$work/destroy.out" ||
+  { cat "$work/destroy.out"; fail "the README's example (deletion_policy = \"PREVENT\") should refuse the destroy"; }
+sed -i 's/deletion_policy = "PREVENT"/deletion_policy = "DELETE"/' "$quickstart/main.tf"
+(cd "$quickstart" && tf apply -auto-approve >/dev/null && tf destroy -auto-approve >/dev/null)
 stop_emulator
 echo "new-user: ok"
 

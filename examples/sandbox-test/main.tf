@@ -29,8 +29,25 @@ variable "customers" {
   }))
 }
 
-data "cloudlx_realms" "all" {}
-data "cloudlx_sub_realms" "all" {}
+# Each customer's names become ids through data sources of its own, so a name
+# the catalogue lacks fails the plan with an error that names the customer
+# (data.cloudlx_realms.customer["<key>"]) and the name, suggests the closest
+# known name and lists the known ones. The catalogue is read once however
+# many customers there are.
+data "cloudlx_realms" "customer" {
+  for_each = var.customers
+  names    = each.value.realms
+}
+
+data "cloudlx_sub_realms" "shown" {
+  for_each = var.customers
+  names    = each.value.shown_sub_realms
+}
+
+data "cloudlx_sub_realms" "enabled" {
+  for_each = var.customers
+  names    = each.value.enabled_sub_realms
+}
 
 resource "cloudlx_customer" "this" {
   for_each = var.customers
@@ -38,22 +55,9 @@ resource "cloudlx_customer" "this" {
   name               = each.value.name
   currency_iso       = each.value.currency_iso
   country_iso        = each.value.country_iso
-  realms             = [for r in each.value.realms : data.cloudlx_realms.all.ids_by_name[r]]
-  shown_sub_realms   = [for s in each.value.shown_sub_realms : data.cloudlx_sub_realms.all.ids_by_name[s]]
-  enabled_sub_realms = [for s in each.value.enabled_sub_realms : data.cloudlx_sub_realms.all.ids_by_name[s]]
-
-  lifecycle {
-    # A name the catalogue lacks fails the plan with a message that names it,
-    # rather than Terraform's "Invalid index".
-    precondition {
-      condition     = length(setsubtract(each.value.realms, keys(data.cloudlx_realms.all.ids_by_name))) == 0
-      error_message = "Customer \"${each.key}\": CloudLX has no realm named ${join(", ", setsubtract(each.value.realms, keys(data.cloudlx_realms.all.ids_by_name)))}. Known realms: ${join(", ", sort(keys(data.cloudlx_realms.all.ids_by_name)))}."
-    }
-    precondition {
-      condition     = length(setsubtract(setunion(each.value.shown_sub_realms, each.value.enabled_sub_realms), keys(data.cloudlx_sub_realms.all.ids_by_name))) == 0
-      error_message = "Customer \"${each.key}\": CloudLX has no sub-realm named ${join(", ", setsubtract(setunion(each.value.shown_sub_realms, each.value.enabled_sub_realms), keys(data.cloudlx_sub_realms.all.ids_by_name)))}. Known sub-realms: ${join(", ", sort(keys(data.cloudlx_sub_realms.all.ids_by_name)))}."
-    }
-  }
+  realms             = data.cloudlx_realms.customer[each.key].ids
+  shown_sub_realms   = data.cloudlx_sub_realms.shown[each.key].ids
+  enabled_sub_realms = data.cloudlx_sub_realms.enabled[each.key].ids
 }
 
 output "customer_ids" {

@@ -22,8 +22,25 @@ locals {
   customers = yamldecode(file("${path.module}/customers.yaml"))
 }
 
-data "cloudlx_realms" "all" {}
-data "cloudlx_sub_realms" "all" {}
+# Each customer's names become ids through data sources of its own, so a name
+# the catalogue lacks fails the plan with an error that names the customer
+# (data.cloudlx_realms.customer["<key>"]) and the name, and suggests the
+# closest known name. The catalogue is read once however many customers there
+# are.
+data "cloudlx_realms" "customer" {
+  for_each = local.customers
+  names    = each.value.realms
+}
+
+data "cloudlx_sub_realms" "shown" {
+  for_each = local.customers
+  names    = try(each.value.shown_sub_realms, [])
+}
+
+data "cloudlx_sub_realms" "enabled" {
+  for_each = local.customers
+  names    = try(each.value.enabled_sub_realms, [])
+}
 
 resource "cloudlx_customer" "this" {
   for_each = local.customers
@@ -31,7 +48,7 @@ resource "cloudlx_customer" "this" {
   name               = each.value.name
   currency_iso       = each.value.currency
   country_iso        = each.value.country
-  realms             = [for r in each.value.realms : data.cloudlx_realms.all.ids_by_name[r]]
-  shown_sub_realms   = [for s in try(each.value.shown_sub_realms, []) : data.cloudlx_sub_realms.all.ids_by_name[s]]
-  enabled_sub_realms = [for s in try(each.value.enabled_sub_realms, []) : data.cloudlx_sub_realms.all.ids_by_name[s]]
+  realms             = data.cloudlx_realms.customer[each.key].ids
+  shown_sub_realms   = data.cloudlx_sub_realms.shown[each.key].ids
+  enabled_sub_realms = data.cloudlx_sub_realms.enabled[each.key].ids
 }
