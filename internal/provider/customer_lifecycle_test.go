@@ -297,16 +297,26 @@ func TestAccLifecycle_duplicateNameGuard(t *testing.T) {
 		fmt.Sprintf(`import { to = <resource address> id = "%d" }`, existing.ID),
 		fmt.Sprintf(`terraform import <resource address> %d`, existing.ID),
 		`add a moved block`, `set allow_duplicate_name = true on this resource`)
-	r.expectRoutes("the refused plan", "GET /api/customers 200")
+	// The realm catalogue check (realms = [2]), then the list: nothing else.
+	r.expectRoutes("the refused plan", "GET /api/realms 200", "GET /api/customers 200")
 	r.run(1, applyArgs, `A CloudLX customer with this name already exists`)
-	r.expectRoutes("the refused apply", "GET /api/customers 200")
+	r.expectRoutes("the refused apply", "GET /api/realms 200", "GET /api/customers 200")
 
 	// Two resources of one name in one configuration: one of them fails.
 	r.config(namedCustomer("one", "Twin Ltd", "") + namedCustomer("two", "Twin Ltd", ""))
 	r.run(1, planArgs, `Error: Two resources create a CloudLX customer with this name`,
 		`This plan creates more than one customer named "Twin Ltd"`)
 	r.config(namedCustomer("one", "Twin Ltd", "") + namedCustomer("two", "Twin Ltd", "allow_duplicate_name = true"))
-	r.run(1, planArgs, `Error: Two resources create a CloudLX customer with this name`, `This resource sets it; the other does not.`)
+	// Which of the two reports it depends on the order Terraform plans them
+	// in (nameGuard.check): the one that allows a duplicate says the other
+	// does not; the other gets the plain error.
+	res := r.run(1, planArgs, `Error: Two resources create a CloudLX customer with this name`)
+	out := oneLine(res.Stdout + res.Stderr)
+	allowingReports := strings.Contains(out, "with cloudlx_customer.two,") && strings.Contains(out, "This resource sets it; the other does not.")
+	strictReports := strings.Contains(out, "with cloudlx_customer.one,") && !strings.Contains(out, "This resource sets it")
+	if !allowingReports && !strictReports {
+		t.Errorf("the error names neither the resource that allows a duplicate (saying the other does not) nor the other one:\n%s", res)
+	}
 	env.emu.ResetRequests()
 
 	// The import block the error gives adopts the customer: no POST.
@@ -342,7 +352,9 @@ func TestAccLifecycle_duplicateNameGuard(t *testing.T) {
 	r.run(0, applyArgs)
 	env.emu.ResetRequests()
 	r.run(1, append(slices.Clone(planArgs), "-replace=cloudlx_customer.acme"), `A CloudLX customer with this name already exists`)
-	if err := env.expectWalks("GET /api/customers x1, GET /api/customers/{id} x2"); err != nil {
+	// The refresh reads both customers; the planned create checks its realm
+	// and reads the list.
+	if err := env.expectWalks("GET /api/customers x1, GET /api/customers/{id} x2, GET /api/realms x1"); err != nil {
 		t.Errorf("the refused replacement: %v", err)
 	}
 	r.run(0, destroyArgs)
@@ -361,9 +373,10 @@ func TestAccLifecycle_duplicateNameGuardWithoutTheList(t *testing.T) {
 				errorMatching(`This plan creates customer "Acme Ltd".`).String()),
 		}, {
 			PreConfig: func() {
-				// The shared load sends the list once, the check once more with
-				// a retry (max_retries = 1); nothing else.
-				if got := routes(env.apiRequests("")); got != "GET /api/customers, GET /api/customers, GET /api/customers" {
+				// The catalogue checks, then the shared load sends the list
+				// once, the check once more with a retry (max_retries = 1);
+				// nothing else.
+				if got := routes(env.apiRequests("")); got != createChecks+", GET /api/customers, GET /api/customers, GET /api/customers" {
 					t.Fatalf("requests: %s", got)
 				}
 				env.emu.InjectFault("GET /api/customers", emulator.Fault{}, 0)
@@ -452,14 +465,18 @@ func TestAccLifecycle_lostCreateAnswer(t *testing.T) {
 			r := newLifecycleRun(t, env, clitest.Terraform(t))
 			r.config(namedCustomer("test", "Acme Ltd", tc.extra))
 			r.run(tc.code, append(slices.Clone(applyArgs), "-refresh=false"), tc.output...)
-			// The plan walk reads the list, then the apply walk sends these.
+			// The plan walk checks the realm (realms = [2]) and reads the
+			// list; the apply walk, in a new provider process, checks the
+			// realm again, then sends these.
 			var got []string
 			for _, req := range env.apiRequests("") {
 				got = append(got, fmt.Sprintf("%s %d", req.Route, req.Status))
 			}
-			want := append([]string{"GET /api/customers 200"}, tc.requests...)
+			const realmCheck = "GET /api/realms 200"
+			want := append([]string{realmCheck, "GET /api/customers 200", realmCheck}, tc.requests...)
 			if tc.extra != "" {
-				want = tc.requests // allow_duplicate_name: no list read at all
+				// allow_duplicate_name: no list read at all
+				want = append([]string{realmCheck, realmCheck}, tc.requests...)
 			}
 			if !slices.Equal(got, want) {
 				t.Errorf("requests:\n  got  %q\n  want %q", got, want)

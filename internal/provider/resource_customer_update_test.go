@@ -47,6 +47,10 @@ func savedPlanThenPortal(t *testing.T, env *testEnv, run *clitest.Workdir, newBo
 	return run.Run("apply", "-no-color", "tfplan")
 }
 
+// subRealmCheck is the sub-realm catalogue read of an apply walk that plans
+// a changed sub-realm set again (plan_checks.go): once per provider process.
+const subRealmCheck = "GET /api/sub-realms 200"
+
 // showInPortal makes the portal show sub-realm 340 too.
 func showInPortal(t *testing.T, env *testEnv) func(id int64) {
 	return func(id int64) {
@@ -70,7 +74,9 @@ func TestAccCustomer_savedPlanSendsOnlyTheSubRealmSetItChanges(t *testing.T) {
 	run := newCLIRun(t, nil)
 	res := savedPlanThenPortal(t, env, run, enableMore, showInPortal(t, env))
 	expectSettled(t, res)
-	env.expectRequests(t, `PATCH /api/customers/{id} 200 {"enabled_sub_realms":[313,328]}`)
+	// The apply walk plans the change again, checking the changed set
+	// against the sub-realm catalogue; then the PATCH.
+	env.expectRequests(t, subRealmCheck, `PATCH /api/customers/{id} 200 {"enabled_sub_realms":[313,328]}`)
 	expectWarning(t, res, `CloudLX holds a different shown_sub_realms than planned`,
 		`Terraform planned shown_sub_realms = [313, 328] and this apply did not change it, but CloudLX answered with shown_sub_realms = [313, 328, 340]`)
 
@@ -116,6 +122,7 @@ resource "cloudlx_customer" "b" {%[2]s  depends_on = [cloudlx_customer.a]
 	res := run.Run("apply", "-no-color", "tfplan")
 	expectSettled(t, res)
 	env.expectRequests(t,
+		subRealmCheck, // once for both customers: one provider process
 		`PATCH /api/customers/{id} 422 {"enabled_sub_realms":[313,328]}`,
 		`GET /api/customers/{id} 200`,
 		`PATCH /api/customers/{id} 200 {"enabled_sub_realms":[313,328],"shown_sub_realms":[313,328,340]}`,
@@ -156,7 +163,7 @@ func TestAccCustomer_subRealmSetsConflictSendsNothingMore(t *testing.T) {
 				`CloudLX now holds enabled_sub_realms = [313, 328], changed since the plan read it`,
 				`sub-realm(s) 328 would be enabled without being shown`, `so nothing more was sent and nothing was changed`,
 				`Run terraform plan again`)
-			env.expectRequests(t, `PATCH /api/customers/{id} 422 {"shown_sub_realms":[313]}`, `GET /api/customers/{id} 200`)
+			env.expectRequests(t, subRealmCheck, `PATCH /api/customers/{id} 422 {"shown_sub_realms":[313]}`, `GET /api/customers/{id} 200`)
 			if c := onlyCustomer(t, env.emu); len(c.SubRealms) != 2 || !c.SubRealms[1].HasAccess {
 				t.Errorf("CloudLX holds %+v, want the portal's change kept", c.SubRealms)
 			}
