@@ -2,6 +2,10 @@
 # make examples-check: every example is formatted and valid against the
 # provider built from this clone, for Terraform and for OpenTofu.
 #
+# Terraform is v$TERRAFORM_NEWEST_VERSION (the GNUmakefile's; the newest that
+# scripts/ensure-cli.sh builds), so the examples that need 1.12 or later
+# (import by resource identity) are validated too.
+#
 # Each directory under examples/ holding .tf files is validated on its own, as
 # a user would copy it. dev_overrides make `init` unnecessary, so no registry
 # is contacted. Snippet directories (the docs' resource and data-source
@@ -12,7 +16,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 
-clis=("$(scripts/ensure-cli.sh terraform)" "$(scripts/ensure-cli.sh tofu)")
+clis=("$(scripts/ensure-cli.sh terraform "${TERRAFORM_NEWEST_VERSION:?set by the GNUmakefile}")" "$(scripts/ensure-cli.sh tofu)")
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -23,9 +27,9 @@ echo "examples: $(basename "${clis[0]}") fmt -check -recursive examples"
 "${clis[0]}" fmt -check -diff -recursive examples
 
 # Query files (*.tfquery.hcl, for `terraform query`) are read only by Terraform
-# 1.14 and later, which these machines do not have: Terraform 1.5.7 and 1.11.4
-# and OpenTofu 1.12.6 neither format nor validate them (fmt -recursive and
-# validate skip the extension). fmt on stdin still checks that each parses as
+# 1.14 and later, which the Go module proxy does not serve: Terraform up to
+# 1.13.3 and OpenTofu 1.12.6 neither format nor validate them (fmt -recursive
+# and validate skip the extension). fmt on stdin still checks that each parses as
 # HCL and is formatted; internal/provider's TestQueryExample checks its list
 # blocks against the provider's list resource schema.
 while IFS= read -r query; do
