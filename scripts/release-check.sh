@@ -39,8 +39,8 @@ export GNUPGHOME="$work/gnupg"
 mkdir -m 700 "$GNUPGHOME"
 # RSA: the Terraform Registry accepts RSA and DSA keys.
 gpg --batch --quiet --passphrase '' --quick-gen-key "cloudlx release-check <release-check@example.invalid>" rsa3072 sign 1d
-fingerprint=$(gpg --with-colons --list-keys | awk -F: '$1 == "fpr" { print $10; exit }')
-key_id=$(gpg --with-colons --list-keys | awk -F: '$1 == "pub" { print $5; exit }')
+fingerprint=$(gpg --with-colons --list-keys 2>/dev/null | awk -F: '$1 == "fpr" { print $10; exit }')
+key_id=$(gpg --with-colons --list-keys 2>/dev/null | awk -F: '$1 == "pub" { print $5; exit }')
 gpg --armor --export "$fingerprint" >"$work/key.asc"
 
 # snapshot DIR clones HEAD into DIR and builds the snapshot there (DIR/dist).
