@@ -90,7 +90,8 @@ log "installing it through a registry stub over TLS, with $("$terraform" version
 go build -o "$work/cloudlx-emulator" ./internal/cmd/cloudlx-emulator
 client_secret=$(random_secret)
 start_emulator "$work/cloudlx-emulator" "$work/emulator.log" -client-id release-check -client-secret "$client_secret"
-RELEASE_CHECK_DIST="$dist" RELEASE_CHECK_GPG_KEY="$work/key.asc" RELEASE_CHECK_GPG_KEY_ID="$key_id" \
+RELEASE_CHECK_DIST="$dist" RELEASE_CHECK_MANIFEST="$work/a/terraform-registry-manifest.json" \
+  RELEASE_CHECK_GPG_KEY="$work/key.asc" RELEASE_CHECK_GPG_KEY_ID="$key_id" \
   CLOUDLX_ENDPOINT="$endpoint" CLOUDLX_CLIENT_ID=release-check CLOUDLX_CLIENT_SECRET="$client_secret" \
   TF_ACC_TERRAFORM_PATH="$terraform" TF_ACC_TOFU_PATH="$tofu" \
   go test ./internal/cmd/cloudlx-registry-stub -run '^TestReleaseInstalls$' -count=1 -v -timeout 20m

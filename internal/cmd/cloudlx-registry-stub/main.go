@@ -50,6 +50,7 @@ func run(ctx context.Context, args []string) error {
 		addrFile  = fs.String("addr-file", "", "write the registry's host name (localhost:PORT) to this file once listening")
 		tlsCert   = fs.String("tls-cert", "", "PEM certificate (chain) for localhost (required: registries are HTTPS only)")
 		tlsKey    = fs.String("tls-key", "", "the PEM private key of -tls-cert")
+		manifest  = fs.String("manifest", "terraform-registry-manifest.json", "the registry manifest, when dist lacks it under its release name (goreleaser leaves it out)")
 		keyFile   = fs.String("gpg-key", "", "the ASCII-armoured GPG public key that signed the SHA256SUMS (required)")
 		keyID     = fs.String("gpg-key-id", "", "that key's ID, as the registry lists it")
 		namespace = fs.String("namespace", "cloudlx-community", "the provider's namespace")
@@ -68,7 +69,7 @@ func run(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	reg, err := loadRegistry(*dist, *namespace, *typ, signingKey{ID: *keyID, ASCIIArmor: string(armor)})
+	reg, err := loadRegistry(*dist, *namespace, *typ, signingKey{ID: *keyID, ASCIIArmor: string(armor)}, *manifest)
 	if err != nil {
 		return err
 	}

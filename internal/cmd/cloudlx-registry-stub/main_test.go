@@ -68,7 +68,7 @@ func getJSON(t *testing.T, client *http.Client, url string, v any) int {
 // zip, SHA256SUMS and signature, with the shasum SHA256SUMS gives and the key.
 func TestServesTheRegistryProtocol(t *testing.T) {
 	dist := fakeDist(t, "0.4.1-snapshot-0123abc", "linux_amd64", "darwin_arm64")
-	reg, err := loadRegistry(dist, "cloudlx-community", "cloudlx", signingKey{ID: "51852D87348FFC4C", ASCIIArmor: testKey})
+	reg, err := loadRegistry(dist, "cloudlx-community", "cloudlx", signingKey{ID: "51852D87348FFC4C", ASCIIArmor: testKey}, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -164,7 +164,7 @@ func TestRefusesAnIncompleteDist(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			_, err := loadRegistry(dist, "cloudlx-community", "cloudlx", signingKey{})
+			_, err := loadRegistry(dist, "cloudlx-community", "cloudlx", signingKey{}, "")
 			if c.want == "" {
 				if err != nil {
 					t.Fatal(err)
@@ -175,6 +175,30 @@ func TestRefusesAnIncompleteDist(t *testing.T) {
 				t.Errorf("error %v, want one naming %s", err, c.want)
 			}
 		})
+	}
+}
+
+// goreleaser leaves the manifest out of dist: the one given is read instead,
+// if it is the file SHA256SUMS lists.
+func TestReadsTheManifestGivenWhenDistLacksIt(t *testing.T) {
+	dist := fakeDist(t, "1.0.0", "linux_amd64")
+	listed := filepath.Join(dist, "terraform-provider-cloudlx_1.0.0_manifest.json")
+	given := filepath.Join(t.TempDir(), "terraform-registry-manifest.json")
+	if err := os.Rename(listed, given); err != nil {
+		t.Fatal(err)
+	}
+	reg, err := loadRegistry(dist, "cloudlx-community", "cloudlx", signingKey{}, given)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := reg.releases["1.0.0"].protocols; len(p) != 1 || p[0] != "6.0" {
+		t.Errorf("protocols %v", p)
+	}
+	if err := os.WriteFile(given, []byte(`{"version":1,"metadata":{"protocol_versions":["5.0"]}}`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := loadRegistry(dist, "cloudlx-community", "cloudlx", signingKey{}, given); err == nil || !strings.Contains(err.Error(), "not the") {
+		t.Errorf("another manifest than the one listed: %v, want a refusal", err)
 	}
 }
 

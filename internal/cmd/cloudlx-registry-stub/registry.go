@@ -2,8 +2,12 @@ package main
 
 import (
 	"bufio"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -47,7 +51,12 @@ type registry struct {
 // are the ones the download answer gives), its .sig, and the protocol
 // versions of the registry manifest it lists. A missing signature or manifest
 // is an error: the Terraform Registry refuses such a release too.
-func loadRegistry(dist, namespace, typ string, key signingKey) (*registry, error) {
+//
+// goreleaser sums the manifest under its release name but leaves it in dist
+// under its own (terraform-registry-manifest.json, at the top of the
+// repository): manifest is that file, read when dist lacks the release name,
+// and its sum must be the one SHA256SUMS lists.
+func loadRegistry(dist, namespace, typ string, key signingKey, manifest string) (*registry, error) {
 	reg := &registry{namespace: namespace, typ: typ, dist: dist, key: key,
 		releases: map[string]*release{}, files: map[string]bool{}}
 	prefix := "terraform-provider-" + typ + "_"
@@ -68,7 +77,11 @@ func loadRegistry(dist, namespace, typ string, key signingKey) (*registry, error
 		}
 		for file, sum := range listed {
 			if file == prefix+rel.version+"_manifest.json" {
-				if rel.protocols, err = readManifest(filepath.Join(dist, file)); err != nil {
+				path := filepath.Join(dist, file)
+				if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) && manifest != "" {
+					path = manifest
+				}
+				if rel.protocols, err = readManifest(path, sum); err != nil {
 					return nil, err
 				}
 				continue
@@ -121,11 +134,15 @@ func readSHA256SUMS(path string) (map[string]string, error) {
 	return sums, sc.Err()
 }
 
-// readManifest returns the protocol versions of a terraform-registry-manifest.json.
-func readManifest(path string) ([]string, error) {
+// readManifest returns the protocol versions of a terraform-registry-manifest.json
+// whose SHA-256 is sum.
+func readManifest(path, sum string) ([]string, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
+	}
+	if got := sha256.Sum256(data); hex.EncodeToString(got[:]) != sum {
+		return nil, fmt.Errorf("%s: SHA-256 %x, not the %s that SHA256SUMS lists", path, got, sum)
 	}
 	var m struct {
 		Metadata struct {

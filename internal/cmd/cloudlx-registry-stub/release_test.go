@@ -36,7 +36,7 @@ func TestReleaseInstalls(t *testing.T) {
 		t.Fatalf("RELEASE_CHECK_GPG_KEY: %v", err)
 	}
 	key := signingKey{ID: os.Getenv("RELEASE_CHECK_GPG_KEY_ID"), ASCIIArmor: string(armor)}
-	reg, err := loadRegistry(dist, "cloudlx-community", "cloudlx", key)
+	reg, err := loadRegistry(dist, "cloudlx-community", "cloudlx", key, os.Getenv("RELEASE_CHECK_MANIFEST"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -209,7 +209,7 @@ func corrupted(t *testing.T, reg *registry, file string) *registry {
 	if err := os.WriteFile(filepath.Join(dir, file), data, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	bad, err := loadRegistry(dir, reg.namespace, reg.typ, reg.key)
+	bad, err := loadRegistry(dir, reg.namespace, reg.typ, reg.key, os.Getenv("RELEASE_CHECK_MANIFEST"))
 	if err != nil {
 		t.Fatal(err)
 	}
