@@ -48,25 +48,25 @@ writable_copy() {
 # write the binary to) unless BIN exists, holding BIN's lock, then moves the
 # result to BIN. A run that waited for the lock finds BIN built and returns.
 locked_build() {
-  local bin=$1; shift
+  local bin=$1 fd; shift
   [[ -x "$bin" ]] && return
   mkdir -p "$(dirname "$bin")"
-  exec 9>"$(dirname "$bin").lock"
-  if ! flock -n 9; then
+  exec {fd}>"$(dirname "$bin").lock"
+  if ! flock -n "$fd"; then
     log "waiting for another run building $bin"
-    flock 9
+    flock "$fd"
   fi
   if [[ ! -x "$bin" ]]; then
     scratch=$(mktemp -d)
     trap 'rm -rf "$scratch"' EXIT
     mkdir -p "$scratch/src" "$scratch/bin"
     "$@" "$scratch/bin/$(basename "$bin")"
-    # Same file system as $bin's directory is not guaranteed for /tmp: copy
-    # next to it first, so the final step is an atomic rename.
+    # /tmp may be another file system than the cache: copy next to $bin
+    # first, so that the last step is an atomic rename.
     cp "$scratch/bin/$(basename "$bin")" "$bin.tmp.$$"
     mv "$bin.tmp.$$" "$bin"
   fi
-  exec 9>&-
+  exec {fd}>&-
 }
 
 build_terraform() {
