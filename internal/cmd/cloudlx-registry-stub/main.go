@@ -85,7 +85,12 @@ func run(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	addr := fmt.Sprintf("localhost:%d", ln.Addr().(*net.TCPAddr).Port)
+	tcp, ok := ln.Addr().(*net.TCPAddr)
+	if !ok {
+		_ = ln.Close()
+		return fmt.Errorf("-listen %q: not a TCP address", *listen)
+	}
+	addr := fmt.Sprintf("localhost:%d", tcp.Port)
 	srv := &http.Server{Handler: reg, ReadHeaderTimeout: 10 * time.Second}
 	for v, rel := range reg.releases {
 		log.Printf("serving %s/%s/%s v%s for %d platforms", addr, *namespace, *typ, v, len(rel.packages))

@@ -217,12 +217,12 @@ func TestRunServesTLSOnLoopback(t *testing.T) {
 	args := []string{"-dist", fakeDist(t, "1.0.0", "linux_amd64"), "-tls-cert", filepath.Join(dir, "cert.pem"),
 		"-tls-key", filepath.Join(dir, "key.pem"), "-gpg-key", filepath.Join(dir, "key.asc")}
 
-	if err := run(context.Background(), append(args, "-listen", "0.0.0.0:0")); err == nil || !strings.Contains(err.Error(), "loopback") {
+	if err := run(t.Context(), append(args, "-listen", "0.0.0.0:0")); err == nil || !strings.Contains(err.Error(), "loopback") {
 		t.Errorf("-listen 0.0.0.0:0: %v, want a refusal", err)
 	}
 
 	addrFile := filepath.Join(dir, "addr")
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithCancel(t.Context())
 	done := make(chan error, 1)
 	go func() { done <- run(ctx, append(args, "-addr-file", addrFile)) }()
 	var host string

@@ -176,7 +176,7 @@ resource "cloudlx_customer" "release_check" {
 // runCLI runs the CLI in dir with its configuration in dir/cli.tfrc.
 func runCLI(t *testing.T, cli clirun.CLI, dir string, env []string, args ...string) clirun.Result {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Minute)
 	defer cancel()
 	env = append(env, "TF_CLI_CONFIG_FILE="+filepath.Join(dir, "cli.tfrc"), "TF_IN_AUTOMATION=1", "CHECKPOINT_DISABLE=1")
 	res, err := clirun.Run(clirun.Command(ctx, cli, dir, env, args...))
