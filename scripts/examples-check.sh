@@ -6,6 +6,10 @@
 # `terraform test` module, the README's example, the secrets advice, adoption)
 # with the real CLI against the emulator program.
 #
+# Terraform is v$TERRAFORM_NEWEST_VERSION (the GNUmakefile's; the newest that
+# scripts/ensure-cli.sh builds), so the examples that need 1.12 or later
+# (import by resource identity) are validated too.
+#
 # Each directory under examples/ holding .tf files is validated on its own, as
 # a user would copy it, and so is each snippet (docs/ is generated from
 # templates/ and examples/, so those are its sources). dev_overrides make
@@ -19,7 +23,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 
-clis=("$(scripts/ensure-cli.sh terraform)" "$(scripts/ensure-cli.sh tofu)")
+clis=("$(scripts/ensure-cli.sh terraform "${TERRAFORM_NEWEST_VERSION:?set by the GNUmakefile}")" "$(scripts/ensure-cli.sh tofu)")
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -32,9 +36,9 @@ echo "examples: $(basename "${clis[0]}") fmt -check -recursive examples"
 "${clis[0]}" fmt -check -diff -recursive examples
 
 # Query files (*.tfquery.hcl, for `terraform query`) are read only by Terraform
-# 1.14 and later, which these machines do not have: Terraform 1.5.7 and 1.11.4
-# and OpenTofu 1.12.6 neither format nor validate them (fmt -recursive and
-# validate skip the extension). fmt on stdin still checks that each parses as
+# 1.14 and later, which the Go module proxy does not serve: Terraform up to
+# 1.13.3 and OpenTofu 1.12.6 neither format nor validate them (fmt -recursive
+# and validate skip the extension). fmt on stdin still checks that each parses as
 # HCL and is formatted; internal/provider's TestQueryExample checks its list
 # blocks against the provider's list resource schema.
 while IFS= read -r query; do
