@@ -178,9 +178,9 @@ func TestCustomerIdentity_refreshOfADeletedCustomerWithoutIdentity(t *testing.T)
 //
 // tfversion reads OpenTofu's version as if it were Terraform's: OpenTofu
 // 1.12.6 counts as "1.12.6", which is right here because OpenTofu 1.12 keeps
-// identities and imports by them. Terraform 1.5.7 and 1.11.4 skip the test
-// (Terraform 1.12+ cannot be built from its Go module on these machines);
-// `make test-opentofu` runs it.
+// identities and imports by them. Terraform 1.5.7 and 1.11.4 skip the test;
+// `make test` runs it on Terraform 1.13.3 (scripts/ensure-cli.sh builds 1.12+
+// without the cloud state backends), and `make test-opentofu` on OpenTofu.
 func TestAccCustomer_identity(t *testing.T) {
 	env := newTestEnv(t, emulator.Options{})
 	// Every step's identity id matches the id in its state
@@ -306,9 +306,9 @@ func (f planCheckFunc) CheckPlan(_ context.Context, _ plancheck.CheckPlanRequest
 }
 
 // The resource page's identity import example, as a user copies it, applied
-// by OpenTofu (which `make test` provides; Terraform 1.12+ cannot be built
-// here): one import and nothing written, the identity in state, then an
-// empty plan.
+// by OpenTofu (which `make test` provides; TestAccCustomer_identity covers
+// Terraform 1.12+): one import and nothing written, the identity in state,
+// then an empty plan.
 func TestAccCustomer_identityImportExampleWithOpenTofu(t *testing.T) {
 	requireAcc(t)
 	tofu := clitest.OpenTofu(t)

@@ -118,7 +118,9 @@ func TestRedirectAndPartialFlags(t *testing.T) {
 		}
 	}
 	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	send := func(method, path, body string) (*http.Response, string) {
+	// send returns the status, the headers and the body of a response it
+	// has read and closed.
+	send := func(method, path, body string) (int, http.Header, string) {
 		req, _ := http.NewRequest(method, base+path, strings.NewReader(body))
 		req.Header.Set("Accept", "application/vnd.cloudlx.v1+json")
 		req.Header.Set("Authorization", "Bearer tok")
@@ -129,17 +131,17 @@ func TestRedirectAndPartialFlags(t *testing.T) {
 		}
 		defer resp.Body.Close()
 		b, _ := io.ReadAll(resp.Body)
-		return resp, string(b)
+		return resp.StatusCode, resp.Header, string(b)
 	}
-	if resp, _ := send(http.MethodPost, "/api/oauth2/access-token", `{}`); resp.StatusCode != http.StatusTemporaryRedirect ||
-		resp.Header.Get("Location") != "http://elsewhere.example/api/oauth2/access-token" {
-		t.Errorf("token request: %d, Location %q", resp.StatusCode, resp.Header.Get("Location"))
+	if status, header, _ := send(http.MethodPost, "/api/oauth2/access-token", `{}`); status != http.StatusTemporaryRedirect ||
+		header.Get("Location") != "http://elsewhere.example/api/oauth2/access-token" {
+		t.Errorf("token request: %d, Location %q", status, header.Get("Location"))
 	}
-	if resp, body := send(http.MethodPost, "/api/customers", `{"name":"Flags","currency_iso":"EUR","country_iso":"DE","realms":[2]}`); resp.StatusCode != http.StatusOK ||
+	if status, _, body := send(http.MethodPost, "/api/customers", `{"name":"Flags","currency_iso":"EUR","country_iso":"DE","realms":[2]}`); status != http.StatusOK ||
 		!strings.Contains(body, `"sub_realms":[]`) {
-		t.Errorf("create (not a partial route): %d %s", resp.StatusCode, body)
+		t.Errorf("create (not a partial route): %d %s", status, body)
 	}
-	if _, body := send(http.MethodGet, "/api/customers", ""); !strings.Contains(body, `"name":null`) || strings.Contains(body, "sub_realms") {
+	if _, _, body := send(http.MethodGet, "/api/customers", ""); !strings.Contains(body, `"name":null`) || strings.Contains(body, "sub_realms") {
 		t.Errorf("list (a partial route): %s", body)
 	}
 	cancel()
