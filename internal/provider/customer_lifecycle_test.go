@@ -196,7 +196,11 @@ removed {
   }
 }
 `)
-		r.run(0, applyArgs, `will no longer be managed by Terraform`)
+		forgotten := `will no longer be managed by Terraform`
+		if cli.Product == "OpenTofu" { // `make test-opentofu` runs this subtest under OpenTofu
+			forgotten = `will be removed from the OpenTofu state but will not be destroyed`
+		}
+		r.run(0, applyArgs, forgotten)
 		r.expectState("after the removed block", []string{}, []string{id})
 		if writes := env.writes(); len(writes) != 0 {
 			t.Errorf("the removed block sent %q", writes)
