@@ -293,9 +293,10 @@ func (g *nameGuard) load(ctx context.Context) {
 	byName := map[string][]cloudlx.Customer{}
 	listed, err := g.refresh.List(ctx)
 	if err != nil {
-		// The shared load sends each page once (reads have a cheaper way than
-		// waiting: their own GETs). This check has none, so it reads the list
-		// once more, with the client's retries, before it fails the plan.
+		// The shared load fails fast on a 5xx or a dropped connection (it
+		// waits out a 429): reads have a cheaper way than retrying, their own
+		// GETs. This check has none, so it reads the list once more, with the
+		// client's retries, before it fails the plan.
 		var customers []cloudlx.Customer
 		if customers, err = g.client.ListCustomers(ctx); err == nil {
 			listed = indexByID(customers)

@@ -402,15 +402,7 @@ func workflowApply(h *harness, _ *rand.Rand) error {
 // plan, as a GitOps pipeline does. Without the stale-write switch the portal
 // change only touches a customer the plan leaves alone.
 func workflowPlanfile(h *harness, r *rand.Rand) error {
-	want := h.expect()
-	pb := h.refreshBudget(0, 1)
-	pb.plans(want)
-	res := h.tf(pb, args("plan", "-out=soak.tfplan")...)
-	h.describe("plan -out: exit %d", res.ExitCode)
-	if !h.succeeded(res, false) {
-		return nil
-	}
-	p, ok := h.showPlan("soak.tfplan")
+	want, p, ok := h.savePlan()
 	if !ok {
 		return nil
 	}
@@ -443,7 +435,7 @@ func workflowPlanfile(h *harness, r *rand.Rand) error {
 	b.addWrites(want)
 	stale := mid != "" && plannedFor(want, h.model, mid)
 	before := apiAttrsByID(h.api())
-	res = h.tf(b, args("apply", "soak.tfplan")...)
+	res := h.tf(b, args("apply", "soak.tfplan")...)
 	h.describe("apply planfile: exit %d", res.ExitCode)
 	h.checkUnplanned(res, p, before)
 	if h.succeeded(res, stale) {
@@ -911,15 +903,7 @@ func workflowStaleUnchanged(h *harness, r *rand.Rand) error {
 	if err := h.writeConfig(); err != nil {
 		return err
 	}
-	want := h.expect()
-	pb := h.refreshBudget(0, 1)
-	pb.plans(want)
-	res := h.tf(pb, args("plan", "-out=soak.tfplan")...)
-	h.describe("plan -out: exit %d", res.ExitCode)
-	if !h.succeeded(res, false) {
-		return nil
-	}
-	p, ok := h.showPlan("soak.tfplan")
+	want, p, ok := h.savePlan()
 	if !ok {
 		return nil
 	}
@@ -936,7 +920,7 @@ func workflowStaleUnchanged(h *harness, r *rand.Rand) error {
 	b.reads = 0
 	b.addWrites(want)
 	before := apiAttrsByID(h.api())
-	res = h.tf(b, args("apply", "soak.tfplan")...)
+	res := h.tf(b, args("apply", "soak.tfplan")...)
 	h.describe("apply planfile: exit %d", res.ExitCode)
 	h.checkUnplanned(res, p, before)
 	if h.succeeded(res, false) {
@@ -1256,4 +1240,21 @@ func (h *harness) revertRemoval(r *rand.Rand, key string, s spec, id int64) erro
 		return err
 	}
 	return h.planRefusesName(r, key, id)
+}
+
+// savePlan runs `plan -out=soak.tfplan` within the budget of the changes the
+// oracle expects now, and reads the saved plan. It returns those changes and
+// the plan; false when the plan failed (as the faults allow, or a violation)
+// or could not be shown.
+func (h *harness) savePlan() (map[string]change, planJSON, bool) {
+	want := h.expect()
+	pb := h.refreshBudget(0, 1)
+	pb.plans(want)
+	res := h.tf(pb, args("plan", "-out=soak.tfplan")...)
+	h.describe("plan -out: exit %d", res.ExitCode)
+	if !h.succeeded(res, false) {
+		return want, planJSON{}, false
+	}
+	p, ok := h.showPlan("soak.tfplan")
+	return want, p, ok
 }
