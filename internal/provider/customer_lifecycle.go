@@ -19,6 +19,7 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"net/http"
 	"slices"
 	"strings"
 	"sync"
@@ -303,6 +304,12 @@ func (g *nameGuard) load(ctx context.Context) {
 		}
 	}
 	for _, c := range listed {
+		if c.Name == "" && err == nil {
+			// An entry without its name cannot be told apart from the name
+			// planned: the list is no evidence that the name is free.
+			err = &cloudlx.IncompleteError{Method: http.MethodGet, URL: g.client.URL(customersPath), CustomerID: c.ID,
+				Listed: true, Missing: []string{"name"}}
+		}
 		byName[c.Name] = append(byName[c.Name], cloudlx.Customer{ID: c.ID, Name: c.Name})
 	}
 	g.byName, g.err = byName, err

@@ -237,3 +237,27 @@ func TestNameGuardReadsTheListOnce(t *testing.T) {
 		t.Errorf("%d list reads, want the failed one and its retry", n)
 	}
 }
+
+// A customer list whose entries lack their names is no evidence that a name
+// is free: the check fails as for an unreadable list, naming the field, and
+// never lets the create through.
+func TestNameGuardRefusesAListWithoutNames(t *testing.T) {
+	emu := emulator.New(emulator.Options{PartialAnswers: emulator.PartialAnswers{
+		Omit: []string{"name"}, Routes: []string{"GET /api/customers"}}})
+	if _, err := emu.CreateCustomer(emulator.CustomerInput{Name: "Taken", CurrencyISO: "EUR", CountryISO: "DE", Realms: []int64{2}}); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(emu)
+	t.Cleanup(srv.Close)
+	client, err := cloudlx.New(cloudlx.Config{Endpoint: srv.URL, ClientID: emulator.DefaultClientID,
+		ClientSecret: emulator.DefaultClientSecret, MaxRetries: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := newNameGuard(client, newBulkRefresh(client, defaultBulkRefreshThreshold, newAPILogger(client.Redactor())))
+	d := g.check(context.Background(), "Taken", false, 0)
+	if len(d) != 1 || d[0].Summary() != "Could not check that no CloudLX customer has this name" ||
+		!strings.Contains(d[0].Detail(), "name") || !strings.Contains(d[0].Detail(), "/api/customers") {
+		t.Fatalf("a list without names: %v", d)
+	}
+}
